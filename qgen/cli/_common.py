@@ -1,0 +1,47 @@
+"""Shared CLI plumbing: qgen errors become one line on stderr and exit code 1, never a traceback."""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from collections.abc import Callable
+from typing import TypeVar
+
+import typer
+from rich.console import Console
+
+from qgen.errors import QgenError
+
+F = TypeVar("F", bound=Callable)
+
+console = Console()
+err_console = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def fail(message: str, code: int = 1) -> typer.Exit:
+    """Print ``qgen: error: message`` on stderr and return the Exit to raise."""
+    err_console.print(f"qgen: error: {message}", markup=False)
+    return typer.Exit(code)
+
+
+def handle_errors(fn: F) -> F:
+    """Decorator: turn QgenError / OSError into one line on stderr and exit code 1."""
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except QgenError as exc:
+            raise fail(str(exc)) from None
+        except OSError as exc:
+            raise fail(f"{exc.strerror or exc}: {exc.filename}" if exc.filename else str(exc)) from None
+        except KeyboardInterrupt:
+            raise fail("interrupted", 130) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def print_json(data: object) -> None:
+    """Write JSON to stdout (plain, no Rich markup)."""
+    sys.stdout.write(json.dumps(data, indent=2, default=str) + "\n")

@@ -1,0 +1,41 @@
+"""The ``qgen`` Typer application: command groups composed in one place."""
+
+from __future__ import annotations
+
+import typer
+
+from qgen._version import __version__
+from qgen.cli import circuits
+
+app = typer.Typer(
+    name="qgen",
+    help="Generate, search and compile quantum circuits for quantum machine learning.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"qgen {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: bool = typer.Option(
+        False, "--version", help="Show the version and exit.", callback=_version, is_eager=True
+    ),
+) -> None:
+    """qgen command line."""
+
+
+app.command("validate")(circuits.validate_cmd)
+app.command("profile")(circuits.profile_cmd)
+app.command("simulate")(circuits.simulate_cmd)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()

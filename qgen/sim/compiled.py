@@ -1,0 +1,312 @@
+"""Compile a batch of circuits with different structures into slot tensors that qgen.sim executes at once.
+
+Gate ``s`` of every circuit forms slot ``s``. A slot applies one k-qubit matrix per circuit (k = the largest
+arity in the slot; smaller gates are padded with identities on other qubits). Each circuit's amplitudes are
+gathered so that the slot's qubits become the last axis, multiplied by the circuit's matrix (one ``bmm`` for
+the whole batch) and scattered back. When every circuit in a slot acts on the same qubits the gather is
+replaced by a reshape (cheaper for many qubits).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+from qiskit.circuit import QuantumCircuit
+
+from qgen.errors import SimulationError
+from qgen.sim.gatelist import GateList, ParamExpr, from_qiskit
+from qgen.sim.gates import GATES
+
+CircuitLike = QuantumCircuit | GateList
+
+
+def as_gatelist(circuit: CircuitLike) -> GateList:
+    """Return ``circuit`` as a :class:`GateList` (lowering Qiskit circuits)."""
+    if isinstance(circuit, GateList):
+        return circuit
+    if isinstance(circuit, QuantumCircuit):
+        return from_qiskit(circuit)
+    raise SimulationError(f"expected a QuantumCircuit or GateList, got {type(circuit).__name__}")
+
+
+def padded_qubits(qubits: tuple[int, ...], width: int) -> tuple[int, ...]:
+    """The gate's qubits followed by the lowest other qubits up to ``width`` (identity there)."""
+    extra = [q for q in range(width + len(qubits)) if q not in qubits][: width - len(qubits)]
+    return tuple(qubits) + tuple(extra)
+
+
+def permutation(num_qubits: int, qubits: tuple[int, ...]) -> np.ndarray:
+    """Index map ``perm[r * 2**k + l] = i`` that puts ``qubits`` (LSB first) on the last axis."""
+    k = len(qubits)
+    rest = [q for q in range(num_qubits) if q not in qubits]
+    local = np.arange(2**k)
+    other = np.arange(2 ** (num_qubits - k))
+    idx_local = np.zeros(2**k, dtype=np.int64)
+    for j, q in enumerate(qubits):
+        idx_local |= ((local >> j) & 1) << q
+    idx_rest = np.zeros(2 ** (num_qubits - k), dtype=np.int64)
+    for j, q in enumerate(rest):
+        idx_rest |= ((other >> j) & 1) << q
+    return (idx_rest[:, None] | idx_local[None, :]).reshape(-1)
+
+
+@dataclass
+class _ParamGroup:
+    """All occurrences of one parametric gate kind within slots of one width."""
+
+    spec_name: str
+    width: int
+    slot: torch.Tensor  # (m,) position among the slots of this width
+    row: torch.Tensor  # (m,) circuit index
+    angle_pos: torch.Tensor  # (m, num_params) rows into the flat angle vector
+
+
+@dataclass
+class _Slot:
+    width: int
+    pos: int  # position among slots of this width
+    uniform: tuple[int, ...] | None  # the shared padded qubits, or None
+    tuple_ids: torch.Tensor | None  # (B,) into the permutation table of this width
+
+
+class CompiledBatch:
+    """A batch of same-size circuits (different structures allowed) ready to run on a device.
+
+    Build with :func:`compile_batch`. ``num_parameters`` is the width of the parameter matrix
+    ``(batch_size, num_parameters)`` that :meth:`run` takes (rows of circuits with fewer parameters are
+    padded; the padding is ignored).
+    """
+
+    def __init__(self, gatelists: Sequence[GateList], dtype: torch.dtype, device: torch.device) -> None:
+        if not gatelists:
+            raise SimulationError("cannot compile an empty batch of circuits")
+        sizes = {g.num_qubits for g in gatelists}
+        if len(sizes) != 1:
+            raise SimulationError(f"a batch needs circuits of one size; got qubit counts {sorted(sizes)}")
+        self.num_qubits = sizes.pop()
+        if self.num_qubits > 30:
+            raise SimulationError(f"{self.num_qubits} qubits is beyond a statevector simulator")
+        self.gatelists = list(gatelists)
+        self.batch_size = len(gatelists)
+        self.param_counts = [g.num_parameters for g in gatelists]
+        self.num_parameters = max(self.param_counts)
+        self.dtype = dtype
+        self.real_dtype = torch.float64 if dtype == torch.complex128 else torch.float32
+        self.device = device
+        self._build()
+
+    # ------------------------------------------------------------------ compile
+    def _build(self) -> None:
+        n, batch = self.num_qubits, self.batch_size
+        num_slots = max((len(g.ops) for g in self.gatelists), default=0)
+        widths = []
+        for s in range(num_slots):
+            arities = [len(g.ops[s].qubits) for g in self.gatelists if s < len(g.ops)]
+            widths.append(min(max(arities), n))
+        by_width: dict[int, int] = {}
+        self.slots: list[_Slot] = []
+        tables: dict[int, dict[tuple[int, ...], int]] = {}
+        consts: dict[int, list[np.ndarray]] = {}
+        angle_terms: list[ParamExpr] = []
+        angle_rows: list[int] = []
+        const_cache: dict[tuple, np.ndarray] = {}
+        groups: dict[tuple[str, int], dict[str, list]] = {}
+        for s, width in enumerate(widths):
+            pos = by_width.get(width, 0)
+            by_width[width] = pos + 1
+            dim = 2**width
+            mats = np.broadcast_to(np.eye(dim, dtype=complex), (batch, dim, dim)).copy()
+            tuples = []
+            for b, g in enumerate(self.gatelists):
+                if s >= len(g.ops):
+                    tuples.append(tuple(range(width)))
+                    continue
+                op = g.ops[s]
+                tuples.append(padded_qubits(op.qubits, width))
+                if op.name == "unitary":
+                    mats[b] = np.kron(np.eye(2 ** (width - len(op.qubits))), op.matrix)
+                elif not op.is_parametric:
+                    key = (op.name, width, tuple(p.offset for p in op.params))
+                    if key not in const_cache:
+                        const_cache[key] = _constant_matrix(op, width)
+                    mats[b] = const_cache[key]
+                else:
+                    mats[b] = 0.0  # filled at run time
+                    grp = groups.setdefault((op.name, width), {"slot": [], "row": [], "angle": []})
+                    grp["slot"].append(pos)
+                    grp["row"].append(b)
+                    start = len(angle_terms)
+                    angle_terms.extend(op.params)
+                    angle_rows.extend([b] * len(op.params))
+                    grp["angle"].append(list(range(start, start + len(op.params))))
+            consts.setdefault(width, []).append(mats)
+            uniform = tuples[0] if all(t == tuples[0] for t in tuples) else None
+            ids = None
+            if uniform is None:
+                table = tables.setdefault(width, {})
+                ids = torch.tensor([table.setdefault(t, len(table)) for t in tuples], dtype=torch.long)
+            self.slots.append(_Slot(width, pos, uniform, ids))
+
+        dev = self.device
+        self._const = {w: torch.tensor(np.stack(m), dtype=self.dtype, device=dev) for w, m in consts.items()}
+        self._perm: dict[int, torch.Tensor] = {}
+        self._inv: dict[int, torch.Tensor] = {}
+        for w, table in tables.items():
+            perms = np.stack([permutation(n, t) for t in table])
+            self._perm[w] = torch.tensor(perms, device=dev)
+            self._inv[w] = torch.tensor(np.argsort(perms, axis=1), device=dev)
+        self.slots = [
+            _Slot(sl.width, sl.pos, sl.uniform, None if sl.tuple_ids is None else sl.tuple_ids.to(dev))
+            for sl in self.slots
+        ]
+        self._groups = [
+            _ParamGroup(
+                name,
+                w,
+                torch.tensor(g["slot"], dtype=torch.long, device=dev),
+                torch.tensor(g["row"], dtype=torch.long, device=dev),
+                torch.tensor(g["angle"], dtype=torch.long, device=dev),
+            )
+            for (name, w), g in groups.items()
+        ]
+        # Angles (and global phases) = offset + sum_t coeff_t * flat_params[idx_t]; the row of circuit b's
+        # parameter j is b * P + j in the flattened (B, P) matrix; the extra last slot is a zero.
+        phases = [g.global_phase for g in self.gatelists]
+        all_terms = angle_terms + phases
+        self._num_angles = len(angle_terms)
+        width_t = max((len(t.terms) for t in all_terms), default=0)
+        width_t = max(width_t, 1)
+        zero_slot = batch * self.num_parameters
+        idx = np.full((len(all_terms), width_t), zero_slot, dtype=np.int64)
+        coeff = np.zeros((len(all_terms), width_t))
+        offset = np.zeros(len(all_terms))
+        for a, (expr, b) in enumerate(zip(all_terms, angle_rows + list(range(batch)), strict=True)):
+            offset[a] = expr.offset
+            for t, (i, c) in enumerate(expr.terms):
+                idx[a, t] = b * self.num_parameters + i
+                coeff[a, t] = c
+        self._angle_idx = torch.tensor(idx, device=dev)
+        self._angle_coeff = torch.tensor(coeff, dtype=self.real_dtype, device=dev)
+        self._angle_offset = torch.tensor(offset, dtype=self.real_dtype, device=dev)
+        self._has_phase = any(not p.is_constant or p.offset != 0.0 for p in phases)
+
+    # ------------------------------------------------------------------ run
+    def _check_params(self, params: torch.Tensor | None) -> torch.Tensor:
+        shape = (self.batch_size, self.num_parameters)
+        if params is None:
+            if self.num_parameters:
+                raise SimulationError(
+                    f"the circuits have {self.num_parameters} free parameter(s); pass values for them"
+                )
+            return torch.zeros(shape, dtype=self.real_dtype, device=self.device)
+        params = torch.as_tensor(params, device=self.device)
+        if params.dim() == 1 and self.batch_size == 1:
+            params = params[None, :]
+        if tuple(params.shape) != shape:
+            raise SimulationError(f"parameters must have shape {shape}, got {tuple(params.shape)}")
+        return params.to(self.real_dtype)
+
+    def angles(self, params: torch.Tensor) -> torch.Tensor:
+        """All runtime angles (then the global phases) as one vector."""
+        flat = torch.cat([params.reshape(-1), params.new_zeros(1)])
+        return (flat[self._angle_idx] * self._angle_coeff).sum(-1) + self._angle_offset
+
+    def matrices(self, angles: torch.Tensor) -> dict[int, torch.Tensor]:
+        """Slot matrices per width, ``(slots, B, 2**w, 2**w)``, with the parametric gates filled in."""
+        mats = dict(self._const)
+        filled: dict[int, list[tuple[torch.Tensor, torch.Tensor, torch.Tensor]]] = {}
+        for grp in self._groups:
+            spec = GATES[grp.spec_name]
+            u = spec.matrices(angles[grp.angle_pos], self.dtype)
+            pad = 2 ** (grp.width - spec.num_qubits)
+            if pad > 1:
+                eye = torch.eye(pad, dtype=self.dtype, device=self.device)
+                u = torch.einsum("ij,mab->miajb", eye, u).reshape(u.shape[0], 2**grp.width, 2**grp.width)
+            filled.setdefault(grp.width, []).append((grp.slot, grp.row, u))
+        for width, parts in filled.items():
+            slot = torch.cat([p[0] for p in parts])
+            row = torch.cat([p[1] for p in parts])
+            u = torch.cat([p[2] for p in parts])
+            mats[width] = mats[width].index_put((slot, row), u)
+        return mats
+
+    def run(
+        self, params: torch.Tensor | None = None, initial_state: torch.Tensor | None = None
+    ) -> torch.Tensor:
+        """Final statevectors ``(B, 2**n)`` for parameter matrix ``params`` ``(B, num_parameters)``."""
+        params = self._check_params(params)
+        n, batch, dim = self.num_qubits, self.batch_size, 2**self.num_qubits
+        if initial_state is None:
+            psi = torch.zeros(batch, dim, dtype=self.dtype, device=self.device)
+            psi[:, 0] = 1.0
+        else:
+            psi = torch.as_tensor(initial_state, dtype=self.dtype, device=self.device)
+            psi = psi.expand(batch, dim) if psi.dim() == 1 else psi
+        angles = self.angles(params)
+        mats = {w: m.unbind(0) for w, m in self.matrices(angles).items()}  # one backward node per width
+        for slot in self.slots:
+            m = mats[slot.width][slot.pos]  # (B, K, K)
+            k = 2**slot.width
+            if slot.uniform is not None:
+                psi = _apply_uniform(psi, m, slot.uniform, n)
+            else:
+                perm = self._perm[slot.width][slot.tuple_ids]
+                inv = self._inv[slot.width][slot.tuple_ids]
+                local = psi.gather(1, perm).view(batch, dim // k, k)
+                local = torch.bmm(local, m.transpose(1, 2))
+                psi = local.reshape(batch, dim).gather(1, inv)
+        if self._has_phase:
+            phase = angles[self._num_angles :]
+            psi = psi * torch.polar(torch.ones_like(phase), phase).to(self.dtype)[:, None]
+        return psi
+
+
+def _constant_matrix(op, width: int) -> np.ndarray:
+    """Matrix of a gate with constant angles, padded with identities to ``width`` qubits."""
+    spec = GATES[op.name]
+    if spec.constant is not None:
+        mat = spec.constant
+    else:
+        angles = torch.tensor([[p.offset for p in op.params]], dtype=torch.float64)
+        mat = spec.matrices(angles, torch.complex128)[0].numpy()
+    pad = 2 ** (width - len(op.qubits))
+    return np.kron(np.eye(pad), mat) if pad > 1 else mat
+
+
+def _apply_uniform(psi: torch.Tensor, m: torch.Tensor, qubits: tuple[int, ...], n: int) -> torch.Tensor:
+    """Apply per-circuit matrices ``m`` (B, K, K) on the same ``qubits`` of every circuit."""
+    batch = psi.shape[0]
+    k = len(qubits)
+    # axis 1 + (n - 1 - q) holds qubit q; put qubits[k-1], ..., qubits[0] last so the local index is LSB-first
+    axes = [1 + (n - 1 - q) for q in reversed(qubits)]
+    t = psi.view(batch, *([2] * n))
+    t = torch.movedim(t, axes, list(range(n + 1 - k, n + 1)))
+    shape = t.shape
+    t = t.reshape(batch, -1, 2**k)
+    t = torch.bmm(t, m.transpose(1, 2)) if batch > 1 or m.shape[0] > 1 else t @ m[0].T
+    t = torch.movedim(t.reshape(shape), list(range(n + 1 - k, n + 1)), axes)
+    return t.reshape(batch, 2**n)
+
+
+def compile_batch(
+    circuits: Sequence[CircuitLike] | CircuitLike,
+    *,
+    dtype: torch.dtype = torch.complex128,
+    device: str | torch.device = "cpu",
+) -> CompiledBatch:
+    """Compile one circuit or a batch (Qiskit circuits or GateLists, same qubit count) for qgen.sim."""
+    if isinstance(circuits, (QuantumCircuit, GateList)):
+        circuits = [circuits]
+    if dtype not in (torch.complex128, torch.complex64):
+        raise SimulationError(f"dtype must be torch.complex128 or torch.complex64, got {dtype}")
+    return CompiledBatch([as_gatelist(c) for c in circuits], dtype, resolve_device(device))
+
+
+def resolve_device(device: str | torch.device) -> torch.device:
+    """``"auto"`` picks CUDA when present; anything else is passed to ``torch.device``."""
+    if device == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    return torch.device(device)

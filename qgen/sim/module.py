@@ -1,0 +1,118 @@
+"""CircuitModule: a parametrised circuit as a ``torch.nn.Module`` layer of a hybrid model."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import torch
+from qiskit.circuit import Parameter, QuantumCircuit
+from qiskit.quantum_info import SparsePauliOp
+
+from qgen.errors import QgenError
+from qgen.sim.compiled import CompiledBatch, as_gatelist, resolve_device
+from qgen.sim.gatelist import GateList
+from qgen.sim.observables import PauliObservables
+
+
+def _z_observables(n: int) -> list[SparsePauliOp]:
+    return [SparsePauliOp.from_sparse_list([("Z", [q], 1.0)], n) for q in range(n)]
+
+
+class CircuitModule(torch.nn.Module):
+    """A parametrised circuit as a layer: input features bind some parameters, the rest are trainable weights.
+
+    ``forward(x)`` takes features ``(N, len(inputs))`` (or ``(len(inputs),)``) and returns expectation values
+    ``(N, K)`` of ``observables`` (default: Z on every qubit), simulated for the whole batch at once.
+
+    Args:
+        circuit: a Qiskit circuit with Parameters, or a GateList with named parameters.
+        inputs: names (or Parameters) bound to the input features, in feature order.
+        observables: the measured Pauli sums (default ``Z_q`` for every qubit q).
+        weights: initial weight values in the order of :attr:`weight_names` (default: uniform in [-pi, pi)).
+        seed: seed of the default weight initialisation.
+        dtype: ``torch.complex64`` (default, fast) or ``torch.complex128``.
+        device: where the module lives initially (``"auto"`` picks CUDA); ``.to(device)`` moves it later.
+
+    >>> from qiskit.circuit import QuantumCircuit, Parameter
+    >>> x, w = Parameter("x"), Parameter("w")
+    >>> qc = QuantumCircuit(1); _ = qc.ry(x, 0); _ = qc.ry(w, 0)
+    >>> layer = CircuitModule(qc, inputs=["x"], weights=[0.0])
+    >>> layer(torch.tensor([[0.0], [math.pi]])).round(decimals=4).tolist()
+    [[1.0], [-1.0]]
+    """
+
+    def __init__(
+        self,
+        circuit: QuantumCircuit | GateList,
+        inputs: Sequence[str | Parameter] = (),
+        observables: Sequence[SparsePauliOp] | None = None,
+        weights: Sequence[float] | torch.Tensor | None = None,
+        seed: int | None = 0,
+        dtype: torch.dtype = torch.complex64,
+        device: str | torch.device = "cpu",
+    ) -> None:
+        super().__init__()
+        self.gatelist = as_gatelist(circuit)
+        names = list(self.gatelist.parameters)
+        input_names = [p.name if isinstance(p, Parameter) else str(p) for p in inputs]
+        missing = [n for n in input_names if n not in names]
+        if missing:
+            raise QgenError(f"input parameter(s) {missing} are not in the circuit; it has {names}")
+        self.input_names = input_names
+        self.weight_names = [n for n in names if n not in input_names]
+        self._input_cols = torch.tensor([names.index(n) for n in input_names], dtype=torch.long)
+        self._weight_cols = torch.tensor([names.index(n) for n in self.weight_names], dtype=torch.long)
+        self.num_qubits = self.gatelist.num_qubits
+        self.observables = list(observables) if observables is not None else _z_observables(self.num_qubits)
+        self.dtype = dtype
+        real = torch.float64 if dtype == torch.complex128 else torch.float32
+        if weights is None:
+            gen = torch.Generator().manual_seed(0 if seed is None else int(seed))
+            init = (torch.rand(len(self.weight_names), generator=gen, dtype=torch.float64) * 2 - 1) * math.pi
+        else:
+            init = torch.as_tensor(weights, dtype=torch.float64).reshape(-1)
+            if init.numel() != len(self.weight_names):
+                raise QgenError(f"got {init.numel()} weights for {len(self.weight_names)} weight parameters")
+        self.weights = torch.nn.Parameter(init.to(real))
+        self._batches: dict[tuple[int, str], CompiledBatch] = {}
+        self._obs: dict[str, PauliObservables] = {}
+        self.to(resolve_device(device))
+
+    def _compiled(self, size: int, device: torch.device) -> CompiledBatch:
+        key = (size, str(device))
+        if key not in self._batches:
+            self._batches[key] = CompiledBatch([self.gatelist] * size, self.dtype, device)
+        return self._batches[key]
+
+    def forward(self, x: torch.Tensor | None = None) -> torch.Tensor:
+        """Expectation values ``(N, K)`` for features ``x`` ``(N, num_inputs)``."""
+        device = self.weights.device
+        if x is None:
+            if self.input_names:
+                raise QgenError(f"this layer needs input features for {self.input_names}")
+            x = torch.zeros(1, 0, device=device)
+        squeeze = x.dim() == 1
+        x = x[None, :] if squeeze else x
+        if x.shape[-1] != len(self.input_names):
+            raise QgenError(f"expected {len(self.input_names)} input features, got {x.shape[-1]}")
+        size = x.shape[0]
+        params = torch.zeros(size, self.gatelist.num_parameters, dtype=self.weights.dtype, device=device)
+        if len(self.input_names):
+            params = params.index_copy(1, self._input_cols.to(device), x.to(params.dtype))
+        if len(self.weight_names):
+            params = params.index_copy(
+                1, self._weight_cols.to(device), self.weights[None, :].expand(size, -1)
+            )
+        psi = self._compiled(size, device).run(params)
+        key = str(device)
+        if key not in self._obs:
+            self._obs[key] = PauliObservables(self.observables, self.num_qubits, self.dtype, device)
+        out = self._obs[key].expectation(psi, per_circuit=False).to(self.weights.dtype)
+        return out[0] if squeeze else out
+
+    def extra_repr(self) -> str:
+        return (
+            f"qubits={self.num_qubits}, inputs={len(self.input_names)}, weights={len(self.weight_names)}, "
+            f"outputs={len(self.observables)}"
+        )

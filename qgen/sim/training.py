@@ -1,0 +1,289 @@
+"""Batched optimisation: train the parameters of many circuits at once, each with its own loss.
+
+Every circuit owns one row of a ``(B, P)`` parameter matrix; losses are summed, so gradients (and the
+element-wise optimisers: Adam, Adagrad, ...) stay independent per circuit. Circuits that meet their stop rule
+are frozen, and the batch is compacted once a quarter of it has stopped, so finished circuits cost nothing.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import torch
+
+from qgen.errors import QgenError
+from qgen.registry import Registry
+from qgen.sim.compiled import CircuitLike, CompiledBatch, as_gatelist, resolve_device
+from qgen.sim.gatelist import GateList
+
+LossFn = Callable[[torch.Tensor, torch.Tensor], torch.Tensor]
+"""``loss(psi, rows) -> (b,)``: per-circuit losses for statevectors ``psi`` ``(b, 2**n)`` of circuits
+``rows`` (indices into the original batch)."""
+
+StopFn = Callable[[torch.Tensor, torch.Tensor, torch.Tensor], torch.Tensor]
+"""``stop(psi, loss, rows) -> (b,) bool``: True where a circuit is done (e.g. its most probable bitstring
+is a ground state)."""
+
+OPTIMIZERS: Registry[type[torch.optim.Optimizer]] = Registry("optimizer")
+OPTIMIZERS.register("adam", torch.optim.Adam)
+OPTIMIZERS.register("adamw", torch.optim.AdamW)
+OPTIMIZERS.register("adagrad", torch.optim.Adagrad)
+OPTIMIZERS.register("sgd", torch.optim.SGD)
+OPTIMIZERS.register("rmsprop", torch.optim.RMSprop)
+
+
+@dataclass
+class TrainResult:
+    """Outcome of :func:`train` for ``B`` circuits.
+
+    Attributes:
+        params: best parameters of each circuit (a 1-D tensor of its own length).
+        loss: best loss per circuit ``(B,)``.
+        steps: optimisation steps each circuit took ``(B,)``.
+        converged: whether the stop rule (target / stop function) fired ``(B,)``.
+        history: losses per step ``(steps, B)``, NaN once a circuit has stopped.
+        restart: index of the restart that gave the best result ``(B,)``.
+    """
+
+    params: list[torch.Tensor]
+    loss: torch.Tensor
+    steps: torch.Tensor
+    converged: torch.Tensor
+    history: torch.Tensor
+    restart: torch.Tensor
+    seconds: float = 0.0
+    settings: dict = field(default_factory=dict)
+
+
+def init_params(
+    counts: Sequence[int], width: int, init: str, scale: float, generator: torch.Generator, dtype: torch.dtype
+) -> torch.Tensor:
+    """Initial parameter matrix ``(len(counts), width)``: ``uniform`` in [-scale*pi, scale*pi),
+    ``normal`` with std ``scale``, or ``zeros``; padding columns are zero."""
+    shape = (len(counts), width)
+    if init == "uniform":
+        p = (torch.rand(shape, generator=generator, dtype=torch.float64) * 2 - 1) * math.pi * scale
+    elif init == "normal":
+        p = torch.randn(shape, generator=generator, dtype=torch.float64) * scale
+    elif init == "zeros":
+        p = torch.zeros(shape, dtype=torch.float64)
+    else:
+        raise QgenError(f"unknown init {init!r}; use 'uniform', 'normal', 'zeros' or a tensor of values")
+    cols = torch.arange(width)[None, :]
+    mask = cols < torch.tensor(counts)[:, None]
+    return (p * mask).to(dtype)
+
+
+def train(
+    circuits: Sequence[CircuitLike],
+    loss: LossFn,
+    *,
+    init: str | torch.Tensor | Sequence = "uniform",
+    init_scale: float = 1.0,
+    optimizer: str = "adam",
+    lr: float = 0.01,
+    steps: int = 100,
+    target: float | None = None,
+    stop: StopFn | None = None,
+    tol: float = 0.0,
+    patience: int | None = None,
+    restarts: int = 1,
+    seed: int | None = 0,
+    dtype: torch.dtype = torch.complex128,
+    device: str | torch.device = "cpu",
+    optimizer_kwargs: dict | None = None,
+    progress: bool = False,
+) -> TrainResult:
+    """Optimise the parameters of many circuits at once on qgen.sim.
+
+    Args:
+        circuits: circuits of one qubit count (structures may differ).
+        loss: per-circuit loss ``loss(psi, rows) -> (b,)``; :mod:`qgen.sim.losses` has energy and fidelity.
+        init: ``"uniform"`` / ``"normal"`` / ``"zeros"``, or initial values ``(B, P)`` / one vector each
+            (then restarts after the first start from ``"uniform"``).
+        init_scale: range of the random init (uniform: fraction of pi; normal: standard deviation).
+        optimizer: a name in :data:`OPTIMIZERS` (adam, adamw, adagrad, sgd, rmsprop).
+        lr: learning rate (step size).
+        steps: step budget per circuit.
+        target: a circuit stops (converged) once its loss is <= target.
+        stop: a stop rule evaluated every step; True marks a circuit converged.
+        tol, patience: a circuit also stops when its best loss has not improved by more than ``tol`` for
+            ``patience`` steps (not counted as converged).
+        restarts: independent random starts per circuit; the best is kept.
+        seed: seed of the random init (same seed, same result).
+        dtype, device: simulation precision and device (``"auto"`` picks CUDA when present).
+        optimizer_kwargs: extra keyword arguments of the torch optimiser.
+        progress: show a Rich progress bar.
+
+    Returns:
+        A :class:`TrainResult` (best parameters and losses per circuit).
+
+    >>> from qgen.sim import GateList
+    >>> from qgen.sim.losses import energy
+    >>> from qiskit.quantum_info import SparsePauliOp
+    >>> res = train([GateList(1, [("ry", [0], ["a"])])], energy(SparsePauliOp("Z")), lr=0.1, steps=200)
+    >>> round(float(res.loss[0]), 3)
+    -1.0
+    """
+    import time
+
+    start_time = time.perf_counter()
+    gatelists: list[GateList] = [as_gatelist(c) for c in circuits]
+    num = len(gatelists)
+    if num == 0:
+        raise QgenError("train() needs at least one circuit")
+    if restarts < 1:
+        raise QgenError(f"restarts must be >= 1, got {restarts}")
+    dev = resolve_device(device)
+    real = torch.float64 if dtype == torch.complex128 else torch.float32
+    counts = [g.num_parameters for g in gatelists]
+    width = max(counts)
+    gen = torch.Generator().manual_seed(0 if seed is None else int(seed))
+
+    # rows of the expanded batch: circuit i, restart r -> i * restarts + r
+    expanded = [g for g in gatelists for _ in range(restarts)]
+    owner = torch.arange(num).repeat_interleave(restarts)
+    exp_counts = [counts[i] for i in owner.tolist()]
+    if isinstance(init, str):
+        start = init_params(exp_counts, width, init, init_scale, gen, real)
+    else:
+        given = _given_init(init, counts, width, real)
+        start = init_params(exp_counts, width, "uniform", init_scale, gen, real)
+        start[::restarts] = given
+    opt_cls = OPTIMIZERS[optimizer]
+
+    total = num * restarts
+    best_loss = torch.full((total,), math.inf, dtype=torch.float64)
+    best_params = start.clone()
+    steps_taken = torch.zeros(total, dtype=torch.long)
+    converged = torch.zeros(total, dtype=torch.bool)
+    history = torch.full((steps, total), math.nan, dtype=torch.float64)
+    since_best = torch.zeros(total, dtype=torch.long)
+
+    active = torch.arange(total)  # rows of the expanded batch still in the compiled batch
+    batch = CompiledBatch([expanded[i] for i in active.tolist()], dtype, dev)
+    param = torch.nn.Parameter(start.to(dev))
+    opt = opt_cls([param], lr=lr, **(optimizer_kwargs or {}))
+    running = torch.ones(total, dtype=torch.bool)  # not yet stopped
+
+    bar = _progress(progress, steps)
+    for step in range(steps):
+        live = running[active]  # (b,) which compiled rows still train
+        if not bool(live.any()):
+            break
+        opt.zero_grad(set_to_none=True)
+        psi = batch.run(param)
+        rows = owner[active].to(dev)
+        values = loss(psi, rows)
+        if values.shape != (len(active),):
+            raise QgenError(
+                f"loss must return one value per circuit, shape ({len(active)},); got {tuple(values.shape)}"
+            )
+        (values * live.to(dev)).sum().backward()
+        with torch.no_grad():
+            vals = values.detach().to(torch.float64).cpu()
+            history[step, active[live]] = vals[live]
+            steps_taken[active[live]] += 1
+            improved = live & (vals < best_loss[active] - tol)
+            better = live & (vals < best_loss[active])
+            best_loss[active[better]] = vals[better]
+            best_params[active[better]] = param.detach()[better.to(dev)].cpu().to(best_params.dtype)
+            since_best[active[improved]] = 0
+            since_best[active[live & ~improved]] += 1
+            done = torch.zeros(len(active), dtype=torch.bool)
+            if target is not None:
+                done |= vals <= target
+            if stop is not None:
+                done |= stop(psi.detach(), values.detach(), rows).cpu().bool()
+            done &= live
+            converged[active[done]] = True
+            stale = live & ~done & (since_best[active] >= patience) if patience else torch.zeros_like(done)
+            finished = done | stale
+            running[active[finished]] = False
+            frozen = param.detach()[~live.to(dev) | finished.to(dev)].clone()
+        opt.step()
+        with torch.no_grad():
+            param.data[~live.to(dev) | finished.to(dev)] = frozen
+        if bar is not None:
+            bar[0].update(bar[1], advance=1, description=f"training {int(running.sum())}/{total} circuits")
+        still = running[active]
+        if bool(still.any()) and still.float().mean() < 0.75:
+            active, batch, param, opt = _compact(
+                active, still, expanded, param, opt, opt_cls, lr, optimizer_kwargs, dtype, dev
+            )
+    if bar is not None:
+        bar[0].stop()
+
+    # keep the best restart of each circuit
+    per = best_loss.view(num, restarts)
+    choice = torch.argmin(per, dim=1)
+    pick = torch.arange(num) * restarts + choice
+    params_out = [best_params[int(r)][: counts[i]].clone() for i, r in enumerate(pick.tolist())]
+    return TrainResult(
+        params=params_out,
+        loss=best_loss[pick],
+        steps=steps_taken[pick],
+        converged=converged[pick],
+        history=history[:, pick],
+        restart=choice,
+        seconds=time.perf_counter() - start_time,
+        settings={
+            "optimizer": optimizer,
+            "lr": lr,
+            "steps": steps,
+            "target": target,
+            "restarts": restarts,
+            "seed": seed,
+            "init": init if isinstance(init, str) else "given",
+            "dtype": str(dtype),
+        },
+    )
+
+
+def _given_init(init, counts: Sequence[int], width: int, real: torch.dtype) -> torch.Tensor:
+    if isinstance(init, torch.Tensor) and init.dim() == 2:
+        if init.shape != (len(counts), width):
+            raise QgenError(f"init must have shape {(len(counts), width)}, got {tuple(init.shape)}")
+        return init.detach().to(real).cpu()
+    rows = list(init)
+    if len(rows) != len(counts):
+        raise QgenError(f"init has {len(rows)} rows for {len(counts)} circuits")
+    out = torch.zeros(len(counts), width, dtype=real)
+    for i, (r, c) in enumerate(zip(rows, counts, strict=True)):
+        r = torch.as_tensor(r, dtype=real).reshape(-1)
+        if r.numel() != c:
+            raise QgenError(f"init row {i} has {r.numel()} values for a circuit with {c} parameters")
+        out[i, :c] = r
+    return out
+
+
+def _compact(active, still, expanded, param, opt, opt_cls, lr, optimizer_kwargs, dtype, dev):
+    """Drop stopped circuits from the compiled batch, carrying the optimiser state of the others."""
+    keep = still.nonzero().flatten()
+    new_active = active[keep]
+    batch = CompiledBatch([expanded[i] for i in new_active.tolist()], dtype, dev)
+    keep_dev = keep.to(param.device)
+    new_param = torch.nn.Parameter(param.detach()[keep_dev].clone())
+    new_opt = opt_cls([new_param], lr=lr, **(optimizer_kwargs or {}))
+    old_state = opt.state.get(param, {})
+    state = {}
+    for key, value in old_state.items():
+        if isinstance(value, torch.Tensor) and value.dim() > 0 and value.shape[0] == param.shape[0]:
+            state[key] = value[keep_dev].clone()
+        else:
+            state[key] = value.clone() if isinstance(value, torch.Tensor) else value
+    if state:
+        new_opt.state[new_param] = state
+    return new_active, batch, new_param, new_opt
+
+
+def _progress(enabled: bool, steps: int):
+    if not enabled:
+        return None
+    from rich.progress import Progress
+
+    prog = Progress(transient=True)
+    prog.start()
+    return prog, prog.add_task("training", total=steps)
