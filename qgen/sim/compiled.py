@@ -238,7 +238,7 @@ class CompiledBatch:
     ) -> torch.Tensor:
         """Final statevectors ``(B, 2**n)`` for parameter matrix ``params`` ``(B, num_parameters)``."""
         params = self._check_params(params)
-        n, batch, dim = self.num_qubits, self.batch_size, 2**self.num_qubits
+        batch, dim = self.batch_size, 2**self.num_qubits
         if initial_state is None:
             psi = torch.zeros(batch, dim, dtype=self.dtype, device=self.device)
             psi[:, 0] = 1.0
@@ -246,22 +246,81 @@ class CompiledBatch:
             psi = torch.as_tensor(initial_state, dtype=self.dtype, device=self.device)
             psi = psi.expand(batch, dim) if psi.dim() == 1 else psi
         angles = self.angles(params)
-        mats = {w: m.unbind(0) for w, m in self.matrices(angles).items()}  # one backward node per width
-        for slot in self.slots:
-            m = mats[slot.width][slot.pos]  # (B, K, K)
-            k = 2**slot.width
-            if slot.uniform is not None:
-                psi = _apply_uniform(psi, m, slot.uniform, n)
-            else:
-                perm = self._perm[slot.width][slot.tuple_ids]
-                inv = self._inv[slot.width][slot.tuple_ids]
-                local = psi.gather(1, perm).view(batch, dim // k, k)
-                local = torch.bmm(local, m.transpose(1, 2))
-                psi = local.reshape(batch, dim).gather(1, inv)
+        mats = self.matrices(angles)
+        widths = sorted(mats)
+        psi = _Evolve.apply(self, widths, psi, *[mats[w] for w in widths])
         if self._has_phase:
             phase = angles[self._num_angles :]
             psi = psi * torch.polar(torch.ones_like(phase), phase).to(self.dtype)[:, None]
         return psi
+
+
+def _to_local(psi: torch.Tensor, slot: _Slot, batch: CompiledBatch) -> torch.Tensor:
+    """Amplitudes ``(B, 2**n)`` -> ``(B, R, K)`` with the slot's qubits (LSB first) on the last axis."""
+    n, k = batch.num_qubits, len(slot.uniform) if slot.uniform is not None else slot.width
+    rows = psi.shape[0]
+    if slot.uniform is not None:
+        axes = [1 + (n - 1 - q) for q in reversed(slot.uniform)]
+        t = torch.movedim(psi.view(rows, *([2] * n)), axes, list(range(n + 1 - k, n + 1)))
+        return t.reshape(rows, -1, 2**k)
+    perm = batch._perm[slot.width][slot.tuple_ids]
+    return psi.gather(1, perm).view(rows, -1, 2**k)
+
+
+def _from_local(local: torch.Tensor, slot: _Slot, batch: CompiledBatch) -> torch.Tensor:
+    """Inverse of :func:`_to_local`."""
+    n = batch.num_qubits
+    rows = local.shape[0]
+    if slot.uniform is not None:
+        k = len(slot.uniform)
+        axes = [1 + (n - 1 - q) for q in reversed(slot.uniform)]
+        shape = [rows] + [2] * n
+        t = local.reshape(shape)  # axes already in moved order
+        return torch.movedim(t, list(range(n + 1 - k, n + 1)), axes).reshape(rows, 2**n)
+    inv = batch._inv[slot.width][slot.tuple_ids]
+    return local.reshape(rows, 2**n).gather(1, inv)
+
+
+class _Evolve(torch.autograd.Function):
+    """Apply every slot to the state; the backward pass is the adjoint method.
+
+    Gates are unitary, so instead of storing every intermediate state (memory slots x B x 2**n) the backward
+    pass un-computes the state slot by slot with ``M^dagger`` while it carries the adjoint vector back:
+    memory stays O(B x 2**n) whatever the depth. Gradients flow to the slot matrices (and from there to the
+    angles through ordinary autograd) and to the initial state.
+    """
+
+    @staticmethod
+    def forward(ctx, batch: CompiledBatch, widths: list[int], psi: torch.Tensor, *mats: torch.Tensor):
+        by_width = dict(zip(widths, mats, strict=True))
+        for slot in batch.slots:
+            m = by_width[slot.width][slot.pos]  # (B, K, K)
+            local = torch.bmm(_to_local(psi, slot, batch), m.transpose(1, 2))
+            psi = _from_local(local, slot, batch)
+        ctx.batch, ctx.widths = batch, widths
+        ctx.save_for_backward(psi, *mats)
+        return psi
+
+    @staticmethod
+    @torch.autograd.function.once_differentiable
+    def backward(ctx, grad: torch.Tensor):
+        batch, widths = ctx.batch, ctx.widths
+        psi, *mats = ctx.saved_tensors
+        by_width = dict(zip(widths, mats, strict=True))
+        need = any(ctx.needs_input_grad[3:])
+        grads = {w: torch.zeros_like(m) for w, m in by_width.items()} if need else None
+        for slot in reversed(batch.slots):
+            m = by_width[slot.width][slot.pos]
+            # un-compute: state before the slot is M^dagger applied to the state after it
+            psi_local = torch.bmm(_to_local(psi, slot, batch), m.conj())
+            grad_local = _to_local(grad, slot, batch)
+            if grads is not None:
+                # y = x M^T  ->  dL/dM = g^T conj(x), per circuit
+                grads[slot.width][slot.pos] = torch.bmm(grad_local.transpose(1, 2), psi_local.conj())
+            psi = _from_local(psi_local, slot, batch)
+            grad = _from_local(torch.bmm(grad_local, m.conj()), slot, batch)
+        mat_grads = [grads[w] if grads is not None else None for w in widths]
+        return (None, None, grad if ctx.needs_input_grad[2] else None, *mat_grads)
 
 
 def _constant_matrix(op, width: int) -> np.ndarray:
@@ -274,21 +333,6 @@ def _constant_matrix(op, width: int) -> np.ndarray:
         mat = spec.matrices(angles, torch.complex128)[0].numpy()
     pad = 2 ** (width - len(op.qubits))
     return np.kron(np.eye(pad), mat) if pad > 1 else mat
-
-
-def _apply_uniform(psi: torch.Tensor, m: torch.Tensor, qubits: tuple[int, ...], n: int) -> torch.Tensor:
-    """Apply per-circuit matrices ``m`` (B, K, K) on the same ``qubits`` of every circuit."""
-    batch = psi.shape[0]
-    k = len(qubits)
-    # axis 1 + (n - 1 - q) holds qubit q; put qubits[k-1], ..., qubits[0] last so the local index is LSB-first
-    axes = [1 + (n - 1 - q) for q in reversed(qubits)]
-    t = psi.view(batch, *([2] * n))
-    t = torch.movedim(t, axes, list(range(n + 1 - k, n + 1)))
-    shape = t.shape
-    t = t.reshape(batch, -1, 2**k)
-    t = torch.bmm(t, m.transpose(1, 2)) if batch > 1 or m.shape[0] > 1 else t @ m[0].T
-    t = torch.movedim(t.reshape(shape), list(range(n + 1 - k, n + 1)), axes)
-    return t.reshape(batch, 2**n)
 
 
 def compile_batch(
