@@ -61,7 +61,9 @@ class _ParamGroup:
     width: int
     slot: torch.Tensor  # (m,) position among the slots of this width
     row: torch.Tensor  # (m,) circuit index
+    step: torch.Tensor  # (m,) position of the gate within its fused block
     angle_pos: torch.Tensor  # (m, num_params) rows into the flat angle vector
+    embed: torch.Tensor  # (m, K*K) index into the gate's flattened matrix (+1 zero entry)
 
 
 @dataclass
@@ -77,10 +79,17 @@ class CompiledBatch:
 
     Build with :func:`compile_batch`. ``num_parameters`` is the width of the parameter matrix
     ``(batch_size, num_parameters)`` that :meth:`run` takes (rows of circuits with fewer parameters are
-    padded; the padding is ignored).
+    padded; the padding is ignored). ``fuse`` merges runs of consecutive gates acting within that many
+    qubits into one block matrix (``"auto"``: 2 from 6 qubits up, else one gate per block).
     """
 
-    def __init__(self, gatelists: Sequence[GateList], dtype: torch.dtype, device: torch.device) -> None:
+    def __init__(
+        self,
+        gatelists: Sequence[GateList],
+        dtype: torch.dtype,
+        device: torch.device,
+        fuse: int | None | str = "auto",
+    ) -> None:
         if not gatelists:
             raise SimulationError("cannot compile an empty batch of circuits")
         sizes = {g.num_qubits for g in gatelists}
@@ -96,17 +105,27 @@ class CompiledBatch:
         self.dtype = dtype
         self.real_dtype = torch.float64 if dtype == torch.complex128 else torch.float32
         self.device = device
+        if fuse == "auto":
+            # fusing gates into 2-qubit blocks saves passes over the state; below ~6 qubits the state is as
+            # small as a block matrix and the per-block products cost more than they save
+            fuse = 2 if self.num_qubits >= FUSE_FROM_QUBITS else None
+        self.fuse = fuse
         self._build()
 
     # ------------------------------------------------------------------ compile
     def _build(self) -> None:
         n, batch = self.num_qubits, self.batch_size
-        num_slots = max((len(g.ops) for g in self.gatelists), default=0)
-        widths = []
+        blocks = [fuse(g.ops, self.fuse) for g in self.gatelists]
+        num_slots = max((len(b) for b in blocks), default=0)
+        widths, lengths = [], []
         for s in range(num_slots):
-            arities = [len(g.ops[s].qubits) for g in self.gatelists if s < len(g.ops)]
-            widths.append(min(max(arities), n))
+            present = [blk[s] for blk in blocks if s < len(blk)]
+            widths.append(min(max(len(q) for q, _ in present), n))
+            lengths.append(max(len(ops) for _, ops in present))
         by_width: dict[int, int] = {}
+        max_len: dict[int, int] = {}
+        for w, length in zip(widths, lengths, strict=True):
+            max_len[w] = max(max_len.get(w, 1), length)
         self.slots: list[_Slot] = []
         tables: dict[int, dict[tuple[int, ...], int]] = {}
         consts: dict[int, list[np.ndarray]] = {}
@@ -118,30 +137,37 @@ class CompiledBatch:
             pos = by_width.get(width, 0)
             by_width[width] = pos + 1
             dim = 2**width
-            mats = np.broadcast_to(np.eye(dim, dtype=complex), (batch, dim, dim)).copy()
+            mats = np.broadcast_to(np.eye(dim, dtype=complex), (batch, max_len[width], dim, dim)).copy()
             tuples = []
-            for b, g in enumerate(self.gatelists):
-                if s >= len(g.ops):
+            for b, blk in enumerate(blocks):
+                if s >= len(blk):
                     tuples.append(tuple(range(width)))
                     continue
-                op = g.ops[s]
-                tuples.append(padded_qubits(op.qubits, width))
-                if op.name == "unitary":
-                    mats[b] = np.kron(np.eye(2 ** (width - len(op.qubits))), op.matrix)
-                elif not op.is_parametric:
-                    key = (op.name, width, tuple(p.offset for p in op.params))
-                    if key not in const_cache:
-                        const_cache[key] = _constant_matrix(op, width)
-                    mats[b] = const_cache[key]
-                else:
-                    mats[b] = 0.0  # filled at run time
-                    grp = groups.setdefault((op.name, width), {"slot": [], "row": [], "angle": []})
-                    grp["slot"].append(pos)
-                    grp["row"].append(b)
-                    start = len(angle_terms)
-                    angle_terms.extend(op.params)
-                    angle_rows.extend([b] * len(op.params))
-                    grp["angle"].append(list(range(start, start + len(op.params))))
+                qubits, ops = blk[s]
+                padded = padded_qubits(qubits, width)
+                tuples.append(padded)
+                for j, op in enumerate(ops):
+                    where = tuple(padded.index(q) for q in op.qubits)
+                    if op.name == "unitary":
+                        mats[b, j] = embed_matrix(op.matrix, where, width)
+                    elif not op.is_parametric:
+                        key = (op.name, width, where, tuple(p.offset for p in op.params))
+                        if key not in const_cache:
+                            const_cache[key] = embed_matrix(_constant_matrix(op), where, width)
+                        mats[b, j] = const_cache[key]
+                    else:
+                        mats[b, j] = 0.0  # filled at run time
+                        grp = groups.setdefault(
+                            (op.name, width), {"slot": [], "row": [], "step": [], "angle": [], "embed": []}
+                        )
+                        grp["slot"].append(pos)
+                        grp["row"].append(b)
+                        grp["step"].append(j)
+                        grp["embed"].append(embedding_index(len(op.qubits), where, width))
+                        start = len(angle_terms)
+                        angle_terms.extend(op.params)
+                        angle_rows.extend([b] * len(op.params))
+                        grp["angle"].append(list(range(start, start + len(op.params))))
             consts.setdefault(width, []).append(mats)
             uniform = tuples[0] if all(t == tuples[0] for t in tuples) else None
             ids = None
@@ -168,7 +194,9 @@ class CompiledBatch:
                 w,
                 torch.tensor(g["slot"], dtype=torch.long, device=dev),
                 torch.tensor(g["row"], dtype=torch.long, device=dev),
+                torch.tensor(g["step"], dtype=torch.long, device=dev),
                 torch.tensor(g["angle"], dtype=torch.long, device=dev),
+                torch.tensor(np.stack(g["embed"]), dtype=torch.long, device=dev),
             )
             for (name, w), g in groups.items()
         ]
@@ -215,22 +243,26 @@ class CompiledBatch:
         return (flat[self._angle_idx] * self._angle_coeff).sum(-1) + self._angle_offset
 
     def matrices(self, angles: torch.Tensor) -> dict[int, torch.Tensor]:
-        """Slot matrices per width, ``(slots, B, 2**w, 2**w)``, with the parametric gates filled in."""
-        mats = dict(self._const)
-        filled: dict[int, list[tuple[torch.Tensor, torch.Tensor, torch.Tensor]]] = {}
+        """Slot matrices per width, ``(slots, B, 2**w, 2**w)``: the product of each fused block's gates."""
+        steps = dict(self._const)  # (slots, B, L, K, K): the gates of each block, identity-padded
+        filled: dict[int, list[tuple[torch.Tensor, ...]]] = {}
         for grp in self._groups:
             spec = GATES[grp.spec_name]
-            u = spec.matrices(angles[grp.angle_pos], self.dtype)
-            pad = 2 ** (grp.width - spec.num_qubits)
-            if pad > 1:
-                eye = torch.eye(pad, dtype=self.dtype, device=self.device)
-                u = torch.einsum("ij,mab->miajb", eye, u).reshape(u.shape[0], 2**grp.width, 2**grp.width)
-            filled.setdefault(grp.width, []).append((grp.slot, grp.row, u))
+            u = spec.matrices(angles[grp.angle_pos], self.dtype)  # (m, A, A)
+            flat = torch.cat([u.reshape(u.shape[0], -1), u.new_zeros(u.shape[0], 1)], dim=1)
+            k = 2**grp.width
+            u = flat.gather(1, grp.embed).view(-1, k, k)  # embedded in the block's qubits
+            filled.setdefault(grp.width, []).append((grp.slot, grp.row, grp.step, u))
         for width, parts in filled.items():
-            slot = torch.cat([p[0] for p in parts])
-            row = torch.cat([p[1] for p in parts])
-            u = torch.cat([p[2] for p in parts])
-            mats[width] = mats[width].index_put((slot, row), u)
+            index = tuple(torch.cat([p[i] for p in parts]) for i in range(3))
+            steps[width] = steps[width].index_put(index, torch.cat([p[3] for p in parts]))
+        mats = {}
+        for width, st in steps.items():
+            gates = st.unbind(2)  # one backward node, not one per step
+            m = gates[0]
+            for g in gates[1:]:
+                m = g @ m  # later gates act after earlier ones
+            mats[width] = m
         return mats
 
     def run(
@@ -323,16 +355,71 @@ class _Evolve(torch.autograd.Function):
         return (None, None, grad if ctx.needs_input_grad[2] else None, *mat_grads)
 
 
-def _constant_matrix(op, width: int) -> np.ndarray:
-    """Matrix of a gate with constant angles, padded with identities to ``width`` qubits."""
+def _constant_matrix(op) -> np.ndarray:
+    """Matrix of a gate with constant angles."""
     spec = GATES[op.name]
     if spec.constant is not None:
-        mat = spec.constant
-    else:
-        angles = torch.tensor([[p.offset for p in op.params]], dtype=torch.float64)
-        mat = spec.matrices(angles, torch.complex128)[0].numpy()
-    pad = 2 ** (width - len(op.qubits))
-    return np.kron(np.eye(pad), mat) if pad > 1 else mat
+        return spec.constant
+    angles = torch.tensor([[p.offset for p in op.params]], dtype=torch.float64)
+    return spec.matrices(angles, torch.complex128)[0].numpy()
+
+
+MAX_BLOCK_GATES = 16
+FUSE_FROM_QUBITS = 6
+
+
+def fuse(ops, max_qubits: int | None) -> list[tuple[tuple[int, ...], list]]:
+    """Cut a gate list into blocks of consecutive gates acting within at most ``max_qubits`` qubits.
+
+    Each block becomes one matrix per run (the product of its gates), so the state is touched once per
+    block instead of once per gate. ``None`` keeps one gate per block.
+    """
+    if not max_qubits:
+        return [(tuple(op.qubits), [op]) for op in ops]
+    blocks: list[tuple[tuple[int, ...], list]] = []
+    cur: set[int] = set()
+    cur_ops: list = []
+    limit = max_qubits
+    for op in ops:
+        union = cur | set(op.qubits)
+        if cur_ops and len(union) <= limit and len(cur_ops) < MAX_BLOCK_GATES:
+            cur_ops.append(op)
+            cur = union
+            continue
+        if cur_ops:
+            blocks.append((_block_qubits(cur_ops, cur), cur_ops))
+        cur, cur_ops = set(op.qubits), [op]
+    if cur_ops:
+        blocks.append((_block_qubits(cur_ops, cur), cur_ops))
+    return blocks
+
+
+def _block_qubits(ops: list, qubits: set[int]) -> tuple[int, ...]:
+    return tuple(ops[0].qubits) if len(ops) == 1 else tuple(sorted(qubits))
+
+
+def embedding_index(arity: int, where: tuple[int, ...], width: int) -> np.ndarray:
+    """Index map that embeds a ``2**arity`` matrix acting on local positions ``where`` of a ``width``-qubit
+    block: ``E.flat[i] = U.flat[index[i]]``, with ``index = 4**arity`` pointing at an appended zero."""
+    k, a = 2**width, 2**arity
+    local = np.arange(k)
+    sub = np.zeros(k, dtype=np.int64)
+    for j, p in enumerate(where):
+        sub |= ((local >> p) & 1) << j
+    mask = 0
+    for p in where:
+        mask |= 1 << p
+    rest = local & ~mask
+    index = sub[:, None] * a + sub[None, :]
+    index[rest[:, None] != rest[None, :]] = a * a
+    return index.reshape(-1)
+
+
+def embed_matrix(u: np.ndarray, where: tuple[int, ...], width: int) -> np.ndarray:
+    """The ``2**width`` matrix of ``u`` acting on local positions ``where`` (identity elsewhere)."""
+    arity = len(where)
+    flat = np.concatenate([np.asarray(u, dtype=complex).reshape(-1), [0.0]])
+    return flat[embedding_index(arity, where, width)].reshape(2**width, 2**width)
 
 
 def compile_batch(
@@ -340,13 +427,21 @@ def compile_batch(
     *,
     dtype: torch.dtype = torch.complex128,
     device: str | torch.device = "cpu",
+    fuse: int | None | str = "auto",
 ) -> CompiledBatch:
-    """Compile one circuit or a batch (Qiskit circuits or GateLists, same qubit count) for qgen.sim."""
+    """Compile one circuit or a batch (Qiskit circuits or GateLists, same qubit count) for qgen.sim.
+
+    Args:
+        circuits: the circuits; structures may differ, qubit counts may not.
+        dtype: ``torch.complex128`` or ``torch.complex64``.
+        device: ``"cpu"``, ``"cuda"`` or ``"auto"``.
+        fuse: gate fusion (see :class:`CompiledBatch`): ``"auto"``, a qubit count, or ``None`` (off).
+    """
     if isinstance(circuits, (QuantumCircuit, GateList)):
         circuits = [circuits]
     if dtype not in (torch.complex128, torch.complex64):
         raise SimulationError(f"dtype must be torch.complex128 or torch.complex64, got {dtype}")
-    return CompiledBatch([as_gatelist(c) for c in circuits], dtype, resolve_device(device))
+    return CompiledBatch([as_gatelist(c) for c in circuits], dtype, resolve_device(device), fuse=fuse)
 
 
 def resolve_device(device: str | torch.device) -> torch.device:

@@ -131,3 +131,21 @@ def test_pauli_with_phase_in_group() -> None:
     qc.rx(0.4, 0)
     val = expectation_values(qc, op).item()
     assert abs(val - Statevector(qc).expectation_value(SparsePauliOp("Y")).real) < 1e-12
+
+
+@pytest.mark.parametrize("fuse", [None, 2, 3])
+def test_gradients_with_gate_fusion(fuse) -> None:
+    qc = param_circuit(6, 2, seed=3)
+    ham = hamiltonian(6, seed=4)
+    rng = np.random.default_rng(2)
+    values = rng.uniform(-np.pi, np.pi, size=qc.num_parameters)
+    params = torch.tensor(values[None, :], requires_grad=True)
+    expectation(compile_batch(qc, fuse=fuse).run(params), ham).sum().backward()
+    h = 1e-5
+    fd = np.array(
+        [
+            (energy_np(qc, values + h * e, ham) - energy_np(qc, values - h * e, ham)) / (2 * h)
+            for e in np.eye(len(values))
+        ]
+    )
+    assert np.abs(params.grad[0].numpy() - fd).max() < 1e-6

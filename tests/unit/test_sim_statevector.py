@@ -208,3 +208,25 @@ def test_cuda_matches_cpu() -> None:
     cpu = statevector(circuits).numpy()
     gpu = statevector(circuits, device="cuda").cpu().numpy()
     assert np.abs(cpu - gpu).max() < 1e-10
+
+
+@pytest.mark.parametrize("fuse", [None, 1, 2, 3])
+def test_gate_fusion_gives_the_same_states(fuse) -> None:
+    rng = np.random.default_rng(21)
+    for n in (2, 4, 7):
+        circuits = [random_circuit(n, 40, rng) for _ in range(3)]
+        psi = compile_batch(circuits, fuse=fuse).run().numpy()
+        for i, qc in enumerate(circuits):
+            assert np.abs(psi[i] - Statevector(qc).data).max() < 1e-10
+
+
+def test_fusion_merges_blocks() -> None:
+    from qgen.sim.compiled import fuse
+
+    gl = GateList(
+        3, [("h", [0]), ("cx", [0, 1]), ("rz", [1], [0.1]), ("cx", [0, 1]), ("h", [2]), ("cx", [1, 2])]
+    )
+    blocks = fuse(gl.ops, 2)
+    assert [q for q, _ in blocks] == [(0, 1), (2,), (1, 2)] or [q for q, _ in blocks] == [(0, 1), (1, 2)]
+    assert sum(len(ops) for _, ops in blocks) == len(gl.ops)
+    assert len(fuse(gl.ops, None)) == len(gl.ops)
