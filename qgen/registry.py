@@ -34,6 +34,9 @@ class Registry(Mapping[str, T], Generic[T]):
         except KeyError:
             raise UnknownNameError(self.kind, name, self._items) from None
 
+    def __contains__(self, name: object) -> bool:
+        return name in self._items
+
     def __iter__(self) -> Iterator[str]:
         return iter(self._items)
 

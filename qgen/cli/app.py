@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from qgen._version import __version__
-from qgen.cli import circuits
+from qgen.cli import circuits, tn
 
 app = typer.Typer(
     name="qgen",
@@ -31,9 +31,12 @@ def _main(
     """qgen command line."""
 
 
+# circuits
 app.command("validate")(circuits.validate_cmd)
 app.command("profile")(circuits.profile_cmd)
 app.command("simulate")(circuits.simulate_cmd)
+# tensor-network initialisation
+app.command("tn-init")(tn.tn_init_cmd)
 
 
 def main() -> None:

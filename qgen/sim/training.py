@@ -39,7 +39,8 @@ class TrainResult:
     """Outcome of :func:`train` for ``B`` circuits.
 
     Attributes:
-        params: best parameters of each circuit (a 1-D tensor of its own length).
+        params: best parameters of each circuit (a 1-D tensor of its own length); for a circuit that met
+            its stop rule, the parameters of the step where it did (of the best converged restart).
         loss: best loss per circuit ``(B,)``.
         steps: optimisation steps each circuit took ``(B,)``.
         converged: whether the stop rule (target / stop function) fired ``(B,)``.
@@ -174,7 +175,9 @@ def train(
         if not bool(live.any()):
             break
         opt.zero_grad(set_to_none=True)
-        psi = batch.run(param)
+        # after compaction the remaining circuits may have fewer parameters than the matrix is wide:
+        # the extra columns are padding of the dropped circuits
+        psi = batch.run(param[:, : batch.num_parameters])
         rows = owner[active].to(dev)
         values = loss(psi, rows)
         if values.shape != (len(active),):
@@ -199,6 +202,9 @@ def train(
                 done |= stop(psi.detach(), values.detach(), rows).cpu().bool()
             done &= live
             converged[active[done]] = True
+            # a circuit that meets its stop rule keeps the parameters of that step (which satisfy the rule)
+            best_loss[active[done]] = vals[done]
+            best_params[active[done]] = param.detach()[done.to(dev)].cpu().to(best_params.dtype)
             stale = live & ~done & (since_best[active] >= patience) if patience else torch.zeros_like(done)
             finished = done | stale
             running[active[finished]] = False
@@ -216,9 +222,11 @@ def train(
     if bar is not None:
         bar[0].stop()
 
-    # keep the best restart of each circuit
+    # keep the best restart of each circuit: the lowest loss among restarts that converged, if any did
     per = best_loss.view(num, restarts)
-    choice = torch.argmin(per, dim=1)
+    per_conv = converged.view(num, restarts)
+    masked = torch.where(per_conv, per, torch.full_like(per, math.inf))
+    choice = torch.where(per_conv.any(1), torch.argmin(masked, dim=1), torch.argmin(per, dim=1))
     pick = torch.arange(num) * restarts + choice
     params_out = [best_params[int(r)][: counts[i]].clone() for i, r in enumerate(pick.tolist())]
     return TrainResult(
