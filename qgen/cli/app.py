@@ -5,7 +5,8 @@ from __future__ import annotations
 import typer
 
 from qgen._version import __version__
-from qgen.cli import circuits, tn
+from qgen.cli import circuits, synth, tn
+from qgen.cli import compile as compile_cli
 
 app = typer.Typer(
     name="qgen",
@@ -35,6 +36,11 @@ def _main(
 app.command("validate")(circuits.validate_cmd)
 app.command("profile")(circuits.profile_cmd)
 app.command("simulate")(circuits.simulate_cmd)
+# compile, synthesise and run
+app.command("compile")(compile_cli.compile_cmd)
+app.command("targets")(compile_cli.targets_cmd)
+app.command("run")(compile_cli.run_cmd)
+app.command("synth")(synth.synth_cmd)
 # tensor-network initialisation
 app.command("tn-init")(tn.tn_init_cmd)
 

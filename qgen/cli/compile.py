@@ -1,0 +1,221 @@
+"""``qgen compile``, ``qgen targets``, ``qgen run``: compile OpenQASM for a device, run it on an emulator."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import typer
+from rich.table import Table
+
+from qgen.cli._common import console, fail, handle_errors, print_json
+from qgen.errors import QgenError
+
+
+def _target_options(text: str | None) -> dict | None:
+    if not text:
+        return None
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise QgenError(f"--target-options must be a JSON object: {exc.msg} at column {exc.colno}") from None
+    if not isinstance(value, dict):
+        raise QgenError('--target-options must be a JSON object, e.g. \'{"two_qubit_gate": "zzmax"}\'')
+    return value
+
+
+def _parse_params(items: list[str]) -> dict[str, float]:
+    out = {}
+    for item in items:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip():
+            raise QgenError(f"--param expects NAME=VALUE, got {item!r}")
+        try:
+            out[name.strip()] = float(value)
+        except ValueError:
+            raise QgenError(f"--param {name}: {value!r} is not a number") from None
+    return out
+
+
+def _metrics_table(res) -> Table:
+    table = Table(title=f"{res.target.name}: {res.pipeline}", show_header=True)
+    table.add_column("metric")
+    table.add_column("before", justify="right")
+    table.add_column("after", justify="right")
+    for name, before, after in res.metrics():
+        table.add_row(name, str(before), str(after))
+    gates = ", ".join(f"{k}: {v}" for k, v in sorted(res.after.gate_counts.items()))
+    table.add_row("gate counts", "", gates)
+    return table
+
+
+def _print_result(res) -> None:
+    console.print(_metrics_table(res))
+    if res.verdict is not None:
+        status = "equivalent" if res.verdict.equivalent else "NOT equivalent"
+        console.print(
+            f"verified: {status} ({res.verdict.metric}: "
+            f"{res.verdict.value:.2e} <= {res.verdict.tolerance:.2e})",
+            highlight=False,
+            markup=False,
+        )
+    else:
+        console.print("verified: skipped (more than 12 qubits, or --no-verify)", highlight=False)
+    if res.lowering:
+        low = res.lowering
+        console.print(
+            f"clifford+t: {low['synthesized']} rotations synthesised by {low['synthesizer']}, "
+            f"T-count {low['t_count']}, "
+            f"error bound {low['error_bound']:.2e} (sum of unitary distances)",
+            highlight=False,
+        )
+    console.print(
+        f"engine {res.engine}: {len(res.candidates)} candidate(s), {res.seconds:.2f}s; "
+        f"parameters kept: {len(res.parameters)}",
+        highlight=False,
+    )
+
+
+@handle_errors
+def compile_cmd(
+    file: Path = typer.Argument(..., help="OpenQASM 2/3 file.", show_default=False),
+    target: str = typer.Option("quantinuum-h2", "--target", "-t", help="Target name (see `qgen targets`)."),
+    engine: str = typer.Option("best", "--engine", "-e", help="qiskit, tket or best (portfolio)."),
+    level: int = typer.Option(2, "-O", "--optimization-level", help="Optimisation level 0-3."),
+    output: Path | None = typer.Option(None, "--output", "-o", help="Write the compiled circuit here."),
+    qasm_version: int = typer.Option(3, "--qasm-version", help="OpenQASM version of the output (2 or 3)."),
+    seed: int | None = typer.Option(None, "--seed", help="Seed of every stochastic step (default 0)."),
+    target_options: str | None = typer.Option(
+        None, "--target-options", help='Target factory options as JSON, e.g. \'{"two_qubit_gate": "zzmax"}\'.'
+    ),
+    no_verify: bool = typer.Option(False, "--no-verify", help="Skip the equivalence check."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
+) -> None:
+    """Compile a circuit for a target device; print the before/after metrics; verify it (<= 12 qubits)."""
+    from qgen.circuits import dump, dumps
+    from qgen.compiler import compile as qcompile
+
+    if qasm_version not in (2, 3):
+        raise fail(f"--qasm-version must be 2 or 3, got {qasm_version}")
+    if not file.is_file():
+        raise fail(f"{file}: no such file")
+    res = qcompile(
+        file,
+        target=target,
+        optimization_level=level,
+        engine=engine,
+        seed=seed,
+        verify=False if no_verify else None,
+        target_options=_target_options(target_options),
+    )
+    text = dumps(res.circuit, version=qasm_version)  # fails before any file is written
+    if output is not None:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        dump(res.circuit, output, version=qasm_version)
+    if as_json:
+        data = res.to_dict()
+        data["output"] = str(output) if output else None
+        if output is None:
+            data["qasm"] = text
+        print_json(data)
+        return
+    _print_result(res)
+    if output is not None:
+        console.print(f"wrote {output} (OpenQASM {qasm_version})", highlight=False, markup=False)
+
+
+@handle_errors
+def targets_cmd(as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
+    """List the compilation targets: gate set, qubit count, connectivity, default emulator."""
+    from qgen.compiler import TARGETS
+
+    rows = []
+    for name in TARGETS:
+        try:
+            rows.append(TARGETS[name]().summary())
+        except QgenError as exc:  # a target whose package is missing still shows up
+            rows.append(
+                {
+                    "name": name,
+                    "vendor": "?",
+                    "num_qubits": 0,
+                    "basis_gates": [],
+                    "connectivity": "",
+                    "backend": None,
+                    "description": f"unavailable: {exc}",
+                }
+            )
+    if as_json:
+        print_json(rows)
+        return
+    table = Table(title="qgen targets")
+    for col in ("name", "vendor", "qubits", "gates", "connectivity", "emulator"):
+        table.add_column(col, justify="right" if col == "qubits" else "left")
+    for r in rows:
+        table.add_row(
+            r["name"],
+            r["vendor"],
+            str(r["num_qubits"]),
+            " ".join(r["basis_gates"]),
+            r["connectivity"],
+            str(r["backend"]),
+        )
+    console.print(table)
+
+
+@handle_errors
+def run_cmd(
+    file: Path = typer.Argument(
+        ..., help="OpenQASM 2/3 file (compiled, or compiled first with --target).", show_default=False
+    ),
+    backend: str | None = typer.Option(
+        None, "--backend", "-b", help="Emulator (default: the target's, or qgen-exact)."
+    ),
+    target: str | None = typer.Option(None, "--target", "-t", help="Compile for this target first."),
+    engine: str = typer.Option("best", "--engine", "-e", help="Engine when compiling first."),
+    level: int = typer.Option(
+        2, "-O", "--optimization-level", help="Optimisation level when compiling first."
+    ),
+    shots: int = typer.Option(1000, "--shots", "-s", help="Number of shots."),
+    seed: int | None = typer.Option(None, "--seed", help="Seed of the emulator and of --random-params."),
+    param: list[str] = typer.Option([], "--param", "-p", help="Bind a free parameter: NAME=VALUE."),
+    random_params: bool = typer.Option(
+        False, "--random-params", help="Bind free parameters to random angles."
+    ),
+    top: int = typer.Option(8, "--top", help="How many of the most frequent bitstrings to show."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """Run a circuit on a local emulator (Quantinuum, IBM + Aer noise, exact qgen.sim); print the counts."""
+    from qgen.backends import run
+    from qgen.circuits import load
+    from qgen.compiler import compile as qcompile
+
+    if shots <= 0:
+        raise fail(f"--shots must be positive, got {shots}")
+    if not file.is_file():
+        raise fail(f"{file}: no such file")
+    values = _parse_params(param)
+    if target is not None:
+        job = qcompile(file, target=target, engine=engine, optimization_level=level, seed=seed)
+        names = job.parameters
+        if not as_json:
+            _print_result(job)
+    else:
+        job = load(file)
+        names = [p.name for p in job.parameters]
+    if random_params:
+        rng = np.random.default_rng(seed)
+        values = {name: values.get(name, float(rng.uniform(0, 2 * np.pi))) for name in names}
+    result = run(job, shots=shots, backend=backend, seed=seed, params=values or None)
+    if as_json:
+        data = result.to_dict()
+        data["params"] = values
+        print_json(data)
+        return
+    table = Table(title=f"{file} on {result.backend}: {shots} shots ({result.seconds:.2f}s)")
+    table.add_column("bitstring (clbit 0 rightmost)")
+    table.add_column("counts", justify="right")
+    for bits, k in result.most_common(top):
+        table.add_row(bits, str(k))
+    console.print(table)
