@@ -5,8 +5,10 @@ from __future__ import annotations
 import typer
 
 from qgen._version import __version__
-from qgen.cli import circuits, synth, tn
+from qgen.cli import circuits, dataset, evaluate, generate, llm, search, synth, tn, train
 from qgen.cli import compile as compile_cli
+from qgen.train import ketgpt as ketgpt_train
+from qgen.train import llm as llm_train
 
 app = typer.Typer(
     name="qgen",
@@ -43,6 +45,21 @@ app.command("run")(compile_cli.run_cmd)
 app.command("synth")(synth.synth_cmd)
 # tensor-network initialisation
 app.command("tn-init")(tn.tn_init_cmd)
+# datasets: build optimization|algorithms, info, merge, verify, problems; synthetic (KetGPT-generated)
+dataset.app.command("synthetic")(generate.synthetic_cmd)
+app.add_typer(dataset.app, name="dataset")
+# architecture search
+app.add_typer(search.app, name="search")
+# training entry points
+train.app.command("ketgpt")(ketgpt_train.ketgpt_cmd)
+train.app.command("synthesizer")(synth.synthesizer_cmd)
+train.app.command("llm")(llm_train.llm_cmd)
+app.add_typer(train.app, name="train")
+# generation and evaluation
+generate.app.command("llm")(llm.generate_llm_cmd)
+evaluate.app.command("llm")(llm.eval_llm_cmd)
+app.add_typer(generate.app, name="generate")
+app.add_typer(evaluate.app, name="eval")
 
 
 def main() -> None:

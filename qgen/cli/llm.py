@@ -1,0 +1,123 @@
+"""``qgen generate llm`` and ``qgen eval llm``: command functions the lead attaches to the groups.
+
+Register in ``qgen/cli/app.py`` (or the generate / eval groups) with
+``generate_app.command("llm")(llm.generate_llm_cmd)`` and ``eval_app.command("llm")(llm.eval_llm_cmd)``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+from pathlib import Path
+
+import typer
+from rich.table import Table
+
+from qgen.cli._common import console, handle_errors, print_json
+
+
+@handle_errors
+def generate_llm_cmd(
+    model: Path = typer.Option(..., "--model", help="Fine-tuned model folder (qgen train llm --out)."),
+    problem: str = typer.Option("maxcut", "--problem", help="maxcut or weighted_maxcut."),
+    graph: Path = typer.Option(..., "--graph", help="Graph file: node-link JSON or `u v [w]` lines."),
+    layers: int = typer.Option(1, "--layers", "-p", help="QAOA layers asked for."),
+    constrained: bool = typer.Option(True, "--constrained/--free", help="Grammar-constrained decoding."),
+    max_new_tokens: int = typer.Option(2048, "--max-new-tokens", help="Token budget."),
+    out: Path | None = typer.Option(None, "--out", "-o", help="Write the program to this .qasm file."),
+    seed: int = typer.Option(0, "--seed", help="Seed."),
+    device: str = typer.Option("auto", "--device", help="cpu, cuda or auto."),
+    as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
+) -> None:
+    """Write a QAOA circuit for a graph problem with a fine-tuned LLM, then simulate and score it."""
+    from qgen.generate.llm import GenerationSettings, generate_for_graph
+    from qgen.generate.llm_io import write_text
+
+    settings = GenerationSettings(
+        constrained=constrained, max_new_tokens=max_new_tokens, batch_size=1, seed=seed
+    )
+    with contextlib.redirect_stdout(sys.stderr):
+        res = generate_for_graph(model, problem, graph, layers, settings, device=device)
+    if out is not None:
+        write_text(out, res["program"])
+    if as_json:
+        print_json(res)
+        return
+    console.print(res["program"], markup=False, highlight=False)
+    if res["valid"]:
+        console.print(
+            f"energy <H> = {res['energy']:.4f} (ground {res['ground_energy']:.4f}); most probable "
+            f"{res['most_probable']} ({'a' if res['is_ground_state'] else 'not a'} ground state)"
+        )
+    else:
+        console.print("[red]the program does not parse:[/red] " + "; ".join(res["diagnostics"]))
+
+
+@handle_errors
+def eval_llm_cmd(
+    model: Path = typer.Option(..., "--model", help="Fine-tuned model folder."),
+    data: Path = typer.Option(..., "--data", help="Optimisation dataset folder."),
+    split: str = typer.Option("test", "--split", help="Held-out split."),
+    limit: int | None = typer.Option(None, "--limit", help="First N rows of the split."),
+    base: str | None = typer.Option(None, "--base", help="Base model for the few-shot baseline."),
+    few_shot: int = typer.Option(2, "--few-shot", help="Examples shown to the base model."),
+    unconstrained: bool = typer.Option(
+        True, "--unconstrained/--no-unconstrained", help="Also free decoding."
+    ),
+    random_draws: int = typer.Option(4, "--random-draws", help="Random parameter vectors per row."),
+    batch_size: int = typer.Option(8, "--batch-size", help="Prompts per generate call."),
+    out: Path | None = typer.Option(None, "--out", "-o", help="Report JSON (default MODEL/eval.json)."),
+    seed: int = typer.Option(0, "--seed", help="Seed."),
+    device: str = typer.Option("auto", "--device", help="cpu, cuda or auto."),
+    as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
+) -> None:
+    """Evaluate a fine-tuned LLM on the held-out split beside random parameters, the base model, the paper."""
+    from qgen.generate.llm_report import EvalConfig, evaluate_llm
+
+    cfg = EvalConfig(
+        model=str(model),
+        data=str(data),
+        split=split,
+        limit=limit,
+        unconstrained=unconstrained,
+        base=base,
+        few_shot=few_shot,
+        random_draws=random_draws,
+        batch_size=batch_size,
+        seed=seed,
+        progress=not as_json,
+        device=device,
+    )
+    with contextlib.redirect_stdout(sys.stderr):
+        report = evaluate_llm(cfg, out or model / "eval.json")
+    if as_json:
+        print_json(report)
+        return
+    console.print(report_table(report))
+
+
+def _fmt(v: object) -> str:
+    return "-" if v is None else (f"{v:.3f}" if isinstance(v, float) else str(v))
+
+
+def report_table(report: dict) -> Table:
+    """Rich table: one column per variant, random parameters and the paper's 3B model."""
+    table = Table(title=f"LLM circuit generator on {report['rows']} held-out rows")
+    names = list(report["variants"])
+    table.add_column("metric")
+    for name in [*names, "random params", "paper 3B"]:
+        table.add_column(name, justify="right")
+    metrics = [
+        ("parse rate", "parse_rate"),
+        ("most probable = ground state", "ground_rate"),
+        ("KL(gen||opt) < 0.1", "kl_rate"),
+        ("|E_gen - E_opt| <= 0.2", "de_rate"),
+        ("mean KL (nats)", "mean_kl"),
+        ("KL ratio vs random", "kl_ratio_vs_random"),
+    ]
+    rnd = report["random"]
+    for label, key in metrics:
+        cells = [_fmt(report["variants"][n].get(key)) for n in names]
+        rnd_val = 1.0 if key == "parse_rate" else (1.0 if key == "kl_ratio_vs_random" else rnd.get(key))
+        table.add_row(label, *cells, _fmt(rnd_val), _fmt(report["paper_3b"].get(key)))
+    return table

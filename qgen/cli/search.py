@@ -1,0 +1,153 @@
+"""``qgen search``: architecture search from the command line; ``qgen search tasks``; ``qgen search pool``.
+
+Register in ``qgen/cli/app.py`` with ``app.add_typer(search.app, name="search")``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.table import Table
+
+from qgen.cli._common import console, handle_errors, print_json
+from qgen.search.errors import SearchError
+
+app = typer.Typer(
+    help="Quantum architecture search in a learned latent space (arch2vec + REINFORCE / BO / random).",
+    invoke_without_command=True,
+    no_args_is_help=False,
+)
+
+
+@app.callback()
+@handle_errors
+def search_cmd(
+    ctx: typer.Context,
+    task: str | None = typer.Option(None, "--task", "-t", help="Task name (see `qgen search tasks`)."),
+    qubits: int = typer.Option(4, "--qubits", "-n", help="Circuit width."),
+    method: list[str] = typer.Option(
+        ["random", "reinforce", "bo"], "--method", "-m", help="Search method(s): random, reinforce, bo."
+    ),
+    budget: int = typer.Option(1000, "--budget", help="Evaluated circuits per run."),
+    seeds: int = typer.Option(20, "--seeds", help="Runs per method (seeds 0..N-1)."),
+    out: Path | None = typer.Option(None, "--out", "-o", help="Output folder."),
+    pool: Path | None = typer.Option(None, "--pool", help="Pool folder (default: built into qgen's cache)."),
+    model: Path | None = typer.Option(
+        None, "--model", help="arch2vec folder (default: trained on the pool)."
+    ),
+    pool_size: int = typer.Option(
+        20_000, "--pool-size", help="Size of the cached pool when --pool is not given."
+    ),
+    precompute: bool = typer.Option(False, "--precompute", help="Score the whole pool first (tabular)."),
+    target_seed: int | None = typer.Option(None, "--target-seed", help="state_prep: seed of the target."),
+    hamiltonian: Path | None = typer.Option(None, "--hamiltonian", help="hamiltonian: Pauli-sum file."),
+    target: Path | None = typer.Option(None, "--target", help="target_state: bound QASM circuit."),
+    classes: str | None = typer.Option(None, "--classes", help="digits: two classes, e.g. '3,5'."),
+    device: str = typer.Option("cpu", "--device", help="Simulation device: cpu, cuda or auto."),
+    as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
+) -> None:
+    """Search for circuits: writes best circuits (QASM 3 + values JSON), results.json, plot.png, a table."""
+    if ctx.invoked_subcommand is not None:
+        return
+    if task is None:
+        console.print(ctx.get_help())
+        raise typer.Exit(0)
+    if out is None:
+        raise SearchError("give an output folder: --out DIR")
+    from qgen.search.prepare import prepare_space
+    from qgen.search.run import search
+    from qgen.search.tasks import make_task
+
+    options = {"target_seed": target_seed, "hamiltonian": hamiltonian, "target": target, "classes": classes}
+    the_task = make_task(task, qubits, **options)
+    if budget < 1 or seeds < 1:
+        raise SearchError(f"--budget and --seeds must be >= 1, got {budget} and {seeds}")
+    the_pool, emb, info = prepare_space(
+        qubits, pool_dir=pool, model_dir=model, pool_size=pool_size, progress=True
+    )
+    result = search(
+        the_task, the_pool, emb, methods=method, budget=budget, seeds=seeds, out_dir=out,
+        precompute=precompute, device=device, progress=True, extra_config={"inputs": info},
+    )  # fmt: skip
+    if as_json:
+        print_json({"summary": result.summary, "best": result.best, "out": str(out)})
+        return
+    console.print(summary_table(result.summary, the_task))
+    for name, best in result.best.items():
+        check = "reproduced" if best.get("reproduced") else "NOT reproduced"
+        console.print(
+            f"best {name}: reward {best['reward']:.6f} -> {out / best['qasm']} ({check})", markup=False
+        )
+
+
+def summary_table(summary: dict, task) -> Table:
+    """Rich table per method: candidates above threshold, evaluations to both thresholds (median [IQR])."""
+    table = Table(title=f"{task.name}, {task.num_qubits} qubits: {task.metric}")
+    table.add_column("method")
+    table.add_column(f"# >= {task.threshold:g}", justify="right")
+    table.add_column(f"evals to {task.threshold:g}", justify="right")
+    table.add_column(f"evals to {task.strict_threshold:g}", justify="right")
+    table.add_column("best", justify="right")
+    for name, s in summary.items():
+        table.add_row(
+            name,
+            _fmt(s["above_threshold"]),
+            _fmt(s["evals_to_threshold"], censor=True),
+            _fmt(s["evals_to_strict"], censor=True),
+            f"{s['best_reward']['max']:.4f}",
+        )
+    table.caption = "median [IQR] over seeds; '>' = not reached in some seeds (counted as budget + 1)"
+    return table
+
+
+def _fmt(q: dict, censor: bool = False) -> str:
+    if q.get("median") is None:
+        return "-"
+    flag = (
+        ">" if censor and q.get("reached", 0) < q.get("seeds", 0) and q["median"] >= q["censored_at"] else ""
+    )
+    return f"{flag}{q['median']:g} [{q['q25']:g}, {q['q75']:g}]"
+
+
+@app.command("tasks")
+@handle_errors
+def tasks_cmd(as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
+    """List the search tasks."""
+    from qgen.search.tasks import TASKS
+
+    rows = [
+        {"name": t.name, "qubits": list(t.qubits) if t.qubits else "any", "options": list(t.options),
+         "summary": t.summary}
+        for t in TASKS.values()
+    ]  # fmt: skip
+    if as_json:
+        print_json(rows)
+        return
+    table = Table(title="qgen search tasks")
+    for col in ("name", "qubits", "options", "summary"):
+        table.add_column(col)
+    for r in rows:
+        qs = r["qubits"] if isinstance(r["qubits"], str) else ", ".join(map(str, r["qubits"]))
+        opts = ", ".join("--" + o.replace("_", "-") for o in r["options"])
+        table.add_row(r["name"], qs, opts, r["summary"])
+    console.print(table)
+
+
+@app.command("pool")
+@handle_errors
+def pool_cmd(
+    out: Path = typer.Option(..., "--out", "-o", help="Output folder (pool.npz + pool.json)."),
+    qubits: int = typer.Option(
+        4, "--qubits", "-n", help="Circuit width (4: 10 gates, 8: 20 gates, depth <= 5)."
+    ),
+    size: int = typer.Option(100_000, "--size", help="Unique circuits (paper: 100,000)."),
+    seed: int = typer.Option(0, "--seed", help="Sampler seed."),
+) -> None:
+    """Sample a pool of unique circuits of the paper's search space."""
+    from qgen.search.pool import build_pool, save_pool
+    from qgen.search.tasks.base import default_space
+
+    pool = build_pool(default_space(qubits), size, seed=seed, progress=True)
+    save_pool(pool, out)
+    console.print(f"{len(pool)} circuits -> {out}", markup=False)

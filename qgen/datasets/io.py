@@ -1,0 +1,88 @@
+"""Read build folders: ``load_dataset`` (Hugging Face ``DatasetDict``), rows as Arrow, and ``info``."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from qgen.datasets.builders import BUILDERS
+from qgen.datasets.errors import DatasetError
+from qgen.datasets.shards import SPLITS, read_build, shard_record
+
+
+def data_files(path: str | os.PathLike) -> dict[str, list[str]]:
+    """Parquet files per split (splits without files are left out)."""
+    root = Path(path) / "data"
+    out = {}
+    for split in SPLITS:
+        files = sorted(str(p) for p in (root / split).glob("shard-*.parquet"))
+        if files:
+            out[split] = files
+    return out
+
+
+def load_dataset(path: str | os.PathLike, split: str | None = None):
+    """A build folder as a Hugging Face ``DatasetDict`` (``train`` / ``test``), or one ``Dataset``.
+
+    Args:
+        path: a folder written by ``qgen dataset build`` or ``merge``.
+        split: ``"train"`` or ``"test"`` for one split.
+
+    Raises:
+        DatasetError: no build there, no rows yet, or an unknown split.
+
+    >>> # ds = load_dataset("data/opt"); ds["train"][0]["qasm3"]
+    """
+    import datasets as hf_datasets
+
+    read_build(path)
+    files = data_files(path)
+    if not files:
+        raise DatasetError(f"{path} has no finished shards yet: run or resume the build first")
+    if split is not None and split not in files:
+        raise DatasetError(f"{path} has no split {split!r}; it has {', '.join(files)}")
+    return hf_datasets.load_dataset("parquet", data_files=files, split=split)
+
+
+def read_table(path: str | os.PathLike, columns: list[str] | None = None) -> pa.Table:
+    """All rows of a build (every split) as one Arrow table, in shard order."""
+    meta = read_build(path)
+    schema = BUILDERS[meta["kind"]].schema
+    tables = []
+    for files in data_files(path).values():
+        tables += [pq.read_table(f, columns=columns) for f in files]
+    if not tables:
+        empty = schema if columns is None else pa.schema([schema.field(c) for c in columns])
+        return empty.empty_table()
+    return pa.concat_tables(tables)
+
+
+def info(path: str | os.PathLike) -> dict:
+    """Summary of a build folder: kind, config, shards finished / missing, rows per split, statistics."""
+    from qgen.datasets.card import statistics
+
+    meta = read_build(path)
+    num = int(meta["num_shards"])
+    records = {s: shard_record(Path(path), s) for s in range(num)}
+    done = [s for s, r in records.items() if r is not None]
+    splits: dict[str, int] = {}
+    for r in records.values():
+        for split, count in (r or {}).get("splits", {}).items():
+            splits[split] = splits.get(split, 0) + count
+    return {
+        "path": str(path),
+        "kind": meta["kind"],
+        "config": meta["config"],
+        "command": meta.get("command"),
+        "versions": meta.get("versions"),
+        "num_shards": num,
+        "shards_done": len(done),
+        "shards_missing": [s for s in range(num) if records[s] is None],
+        "complete": len(done) == num,
+        "rows": sum(splits.values()),
+        "splits": splits,
+        "statistics": statistics(path),
+    }

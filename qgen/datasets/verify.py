@@ -1,0 +1,117 @@
+"""Check stored rows against their circuits: QASM parses, re-simulation reproduces the stored numbers.
+
+Optimisation rows: ``qasm3`` is loaded with :func:`qgen.load` (full validation), simulated with qgen.sim in
+complex128, and its energy and the probabilities of the stored top bitstrings must match the row to
+``atol`` (1e-6); ``qasm3_symbolic`` must load too and, with the stored parameters, give the same state.
+Algorithm rows: ``qasm2`` and ``qasm3`` must load and have the stored qubit count.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+
+import numpy as np
+import torch
+from qiskit.quantum_info import SparsePauliOp
+
+from qgen.circuits import load
+from qgen.datasets.shards import read_build
+
+
+@dataclass
+class VerifyReport:
+    """Outcome of :func:`verify_dataset` (deviations are absolute)."""
+
+    checked: int = 0
+    max_energy_error: float = 0.0
+    max_probability_error: float = 0.0
+    failures: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """No row failed."""
+        return not self.failures
+
+    def to_dict(self) -> dict:
+        """JSON-ready summary."""
+        return {
+            "checked": self.checked,
+            "max_energy_error": self.max_energy_error,
+            "max_probability_error": self.max_probability_error,
+            "failures": self.failures,
+            "ok": self.ok,
+        }
+
+
+def verify_optimization_row(row: dict, atol: float = 1e-6) -> tuple[float, float, list[str]]:
+    """``(energy error, max probability error, problems)`` of one optimisation row."""
+    from qgen.sim import expectation_values, probabilities
+
+    problems = []
+    try:
+        circuit = load(row["qasm3"])
+    except Exception as exc:  # noqa: BLE001 - report any failure as a row problem
+        return np.inf, np.inf, [f"{row['id']}: qasm3 does not load: {exc}"]
+    ham = SparsePauliOp(row["hamiltonian_paulis"], np.asarray(row["hamiltonian_coeffs"], dtype=complex))
+    with torch.no_grad():
+        energy = float(expectation_values(circuit, ham))
+        probs = probabilities(circuit).numpy()
+    e_err = abs(energy - row["expectation_value"])
+    idx = [int(b, 2) for b in row["top_bitstrings"]]
+    p_err = float(np.max(np.abs(probs[idx] - np.asarray(row["top_probabilities"])))) if idx else 0.0
+    if e_err > atol:
+        problems.append(f"{row['id']}: energy {energy} != stored {row['expectation_value']}")
+    if p_err > atol:
+        problems.append(f"{row['id']}: probabilities differ by {p_err:.2e}")
+    try:
+        symbolic = load(row["qasm3_symbolic"])
+        names = [p.name for p in symbolic.parameters]
+        values = dict(zip(names, row["parameters"], strict=True))
+        with torch.no_grad():
+            sym_probs = probabilities(symbolic, [values[n] for n in names]).numpy()
+        if np.max(np.abs(sym_probs - probs)) > atol:
+            problems.append(f"{row['id']}: qasm3_symbolic with the stored parameters gives another state")
+    except Exception as exc:  # noqa: BLE001
+        problems.append(f"{row['id']}: qasm3_symbolic does not load or bind: {exc}")
+    return e_err, p_err, problems
+
+
+def verify_algorithm_row(row: dict) -> list[str]:
+    """Problems of one algorithm-corpus row (QASM 2 and 3 must load with the stored qubit count)."""
+    problems = []
+    for key in ("qasm2", "qasm3"):
+        try:
+            qc = load(row[key])
+            if qc.num_qubits != row["num_qubits"]:
+                problems.append(
+                    f"{row['id']}: {key} has {qc.num_qubits} qubits, the row says {row['num_qubits']}"
+                )
+        except Exception as exc:  # noqa: BLE001
+            problems.append(f"{row['id']}: {key} does not load: {str(exc).splitlines()[0]}")
+    return problems
+
+
+def verify_dataset(
+    path: str | os.PathLike, *, sample: int | None = None, seed: int = 0, atol: float = 1e-6
+) -> VerifyReport:
+    """Verify every row of a build folder, or a random ``sample`` of them (see the module docstring)."""
+    from qgen.datasets.io import read_table
+
+    kind = read_build(path)["kind"]
+    table = read_table(path)
+    order = np.arange(table.num_rows)
+    if sample is not None and sample < table.num_rows:
+        order = np.sort(np.random.default_rng(seed).choice(table.num_rows, size=sample, replace=False))
+    report = VerifyReport()
+    for i in order:
+        row = table.slice(int(i), 1).to_pylist()[0]
+        if kind == "optimization":
+            e_err, p_err, problems = verify_optimization_row(row, atol)
+            report.max_energy_error = max(report.max_energy_error, e_err)
+            report.max_probability_error = max(report.max_probability_error, p_err)
+        else:
+            problems = verify_algorithm_row(row)
+        report.failures += problems
+        report.checked += 1
+    return report

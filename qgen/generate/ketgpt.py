@@ -1,0 +1,300 @@
+"""The KetGPT model: GPT-2 configurations, loading a trained model, batched (constrained) sampling.
+
+Apak, Bandic, Sarkar, Feld, "KetGPT - Dataset Augmentation of Quantum Circuits using Transformers" (2024):
+a GPT-2 language model (3 layers, 4 heads, 768-dimensional embeddings, context 1,024) trained from scratch
+on MQT Bench circuits; sampling starts from the QASM header and a register of ``n`` qubits, ``n`` drawn from
+the training data, with top-k 5. Here a prompt is ``<s> n{k}`` in the word tokenizer of
+:mod:`qgen.generate.tokenizer`, and :class:`~qgen.generate.constrained.QasmGrammarProcessor` (before the
+top-k warper) makes every sample a valid program.
+
+>>> sorted(CONFIGS)
+['ketgpt', 'large', 'medium', 'small', 'tiny']
+>>> CONFIGS["ketgpt"]
+ModelConfig(n_layer=3, n_head=4, n_embd=768, n_positions=1024)
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from qgen.generate.canonical import CanonicalCircuit, from_words, words_to_qasm
+from qgen.generate.constrained import GrammarTables, QasmGrammarProcessor
+from qgen.generate.errors import GenerateError, ModelError, TokenizerError
+from qgen.generate.tokenizer import decode_words, load_tokenizer
+from qgen.registry import Registry
+from qgen.sim.compiled import resolve_device
+
+MODEL_JSON = "ketgpt.json"
+
+
+@dataclass(frozen=True)
+class ModelConfig:
+    """GPT-2 shape: layers, heads, embedding width, context length (tokens)."""
+
+    n_layer: int
+    n_head: int
+    n_embd: int
+    n_positions: int = 1024
+
+    def gpt2_config(self, tokenizer):
+        """The ``transformers.GPT2Config`` for this shape and the tokenizer's vocabulary."""
+        from transformers import GPT2Config
+
+        if self.n_embd % self.n_head:
+            raise GenerateError(f"n_embd {self.n_embd} is not divisible by n_head {self.n_head}")
+        return GPT2Config(
+            vocab_size=len(tokenizer),
+            n_positions=self.n_positions,
+            n_embd=self.n_embd,
+            n_layer=self.n_layer,
+            n_head=self.n_head,
+            bos_token_id=tokenizer.bos_token_id,
+            eos_token_id=tokenizer.eos_token_id,
+            pad_token_id=tokenizer.pad_token_id,
+        )
+
+
+CONFIGS: Registry[ModelConfig] = Registry("KetGPT model config")
+CONFIGS.register("ketgpt", ModelConfig(3, 4, 768))  # the paper's model
+CONFIGS.register("small", ModelConfig(3, 4, 256))  # same depth, 1/9 of the FLOPs: CPU training
+CONFIGS.register("medium", ModelConfig(6, 8, 512))
+CONFIGS.register("large", ModelConfig(12, 12, 768))  # GPT-2 small
+CONFIGS.register("tiny", ModelConfig(2, 2, 32, 256))  # tests
+
+
+@dataclass
+class Sample:
+    """One generated circuit.
+
+    Attributes:
+        words: generated words (size word first, no specials).
+        qasm: OpenQASM 2.0 text (for an ill-formed word sequence: the text written without checks).
+        num_qubits: requested register size.
+        num_tokens: generated tokens including ``</s>`` (0 when it never ended).
+        ended: the sequence ended with ``</s>`` within the length limit.
+        error: why the word sequence is not a valid program (``None``: it is).
+        circuit: the canonical circuit when the words form a valid program.
+    """
+
+    words: list[str]
+    qasm: str
+    num_qubits: int
+    num_tokens: int
+    ended: bool
+    error: str | None = None
+    circuit: CanonicalCircuit | None = field(default=None, repr=False)
+
+
+@dataclass
+class SampleResult:
+    """Samples and how long they took (``seconds``: model.generate calls only; ``decode_seconds``: text)."""
+
+    samples: list[Sample]
+    seconds: float
+    decode_seconds: float
+    settings: dict
+
+    @property
+    def seconds_per_circuit(self) -> float:
+        """Generation wall time per circuit (seconds)."""
+        return self.seconds / max(len(self.samples), 1)
+
+    @property
+    def valid_fraction(self) -> float:
+        """Share of samples whose words form a valid program."""
+        return sum(s.error is None for s in self.samples) / max(len(self.samples), 1)
+
+
+@contextlib.contextmanager
+def quiet_transformers():
+    """Silence transformers' info logs and progress bars for the duration (qgen shows its own progress)."""
+    from transformers.utils import logging as hf_logging
+
+    level = hf_logging.get_verbosity()
+    bars = hf_logging.is_progress_bar_enabled()
+    hf_logging.set_verbosity_error()
+    hf_logging.disable_progress_bar()
+    try:
+        yield
+    finally:
+        hf_logging.set_verbosity(level)
+        if bars:
+            hf_logging.enable_progress_bar()
+
+
+def load_model(model_dir: str | os.PathLike, device: str | torch.device = "auto"):
+    """Load a model folder written by ``qgen train ketgpt``: ``(model, tokenizer, meta)``.
+
+    Raises:
+        ModelError: the folder is missing, unfinished or not a KetGPT model.
+    """
+    from transformers import GPT2LMHeadModel
+
+    path = Path(model_dir)
+    if not (path / MODEL_JSON).is_file():
+        raise ModelError(
+            f"{path}: no {MODEL_JSON}; train a model with 'qgen train ketgpt --out {path}' first"
+        )
+    meta = json.loads((path / MODEL_JSON).read_text(encoding="utf-8"))
+    tokenizer = load_tokenizer(path)
+    try:
+        with quiet_transformers():
+            model = GPT2LMHeadModel.from_pretrained(str(path))
+    except (OSError, ValueError) as exc:
+        raise ModelError(f"{path}: cannot load the model weights: {exc}") from None
+    model.to(resolve_device(device)).eval()
+    return model, tokenizer, meta
+
+
+def _qubit_counts(meta: dict, n: int, qubits, rng: np.random.Generator, width: int) -> np.ndarray:
+    if qubits:
+        sizes = np.asarray(list(qubits), dtype=int)
+        if sizes.min() < 1 or sizes.max() > width:
+            raise GenerateError(
+                f"--qubits must lie in 1..{width} (the tokenizer's width), got {sizes.tolist()}"
+            )
+        return sizes[rng.integers(0, len(sizes), n)] if len(sizes) != n else sizes
+    dist = meta.get("train_qubits") or {}
+    if not dist:
+        raise ModelError("the model folder records no qubit distribution; pass qubits explicitly")
+    values = np.array([int(k) for k in dist], dtype=int)
+    p = np.array(list(dist.values()), dtype=float)
+    return rng.choice(values, size=n, p=p / p.sum())
+
+
+def to_sample(words: list[str], n: int, num_tokens: int, ended: bool) -> Sample:
+    """Check a generated word sequence and write its QASM text."""
+    try:
+        circuit = from_words(words)
+        if not ended:
+            raise TokenizerError("the sequence hit the length limit before </s>")
+        if circuit.num_gates == 0:
+            raise TokenizerError("no gates")
+        return Sample(words, circuit.qasm(), n, num_tokens, ended, None, circuit)
+    except TokenizerError as exc:
+        return Sample(words, words_to_qasm(words), n, num_tokens, ended, str(exc))
+
+
+def sample(
+    model_dir: str | os.PathLike | tuple,
+    n: int = 1000,
+    *,
+    qubits: list[int] | None = None,
+    constrained: bool = True,
+    batch_size: int = 100,
+    top_k: int = 5,
+    temperature: float = 1.0,
+    max_new_tokens: int | None = None,
+    seed: int = 0,
+    device: str | torch.device = "auto",
+    progress: bool = False,
+) -> SampleResult:
+    """Sample ``n`` circuits from a trained model, batched, with or without the grammar constraint.
+
+    Args:
+        model_dir: the model folder, or ``(model, tokenizer, meta)`` from :func:`load_model`.
+        n: number of circuits.
+        qubits: register sizes to draw from uniformly (default: the training distribution, as the paper).
+        constrained: mask invalid words (:class:`QasmGrammarProcessor`); ``False`` gives the raw model.
+        batch_size: sequences per ``generate`` call.
+        top_k: keep the k most likely words (after the constraint); 0 disables (the paper: 5).
+        temperature: softmax temperature.
+        max_new_tokens: length limit per circuit (default: the model's context minus the prompt).
+        seed: seed of the qubit counts and of the sampler (same seed and device, same circuits).
+        device: ``"auto"`` (CUDA when present), ``"cpu"`` or ``"cuda"``.
+        progress: show a Rich progress bar.
+
+    Returns:
+        :class:`SampleResult` with every sample (valid or not) in order.
+
+    Raises:
+        ModelError: the model folder is unusable.
+        GenerateError: bad settings.
+    """
+    from rich.progress import Progress
+    from transformers import GenerationConfig, LogitsProcessorList, TemperatureLogitsWarper, TopKLogitsWarper
+
+    if n < 1 or batch_size < 1:
+        raise GenerateError(f"n and batch_size must be positive, got {n} and {batch_size}")
+    if temperature <= 0:
+        raise GenerateError(f"temperature must be positive, got {temperature}")
+    model, tokenizer, meta = model_dir if isinstance(model_dir, tuple) else load_model(model_dir, device)
+    dev = next(model.parameters()).device
+    rng = np.random.default_rng(seed)
+    tables = GrammarTables.from_tokenizer(tokenizer)
+    sizes = _qubit_counts(meta, n, qubits, rng, tables.max_qubits)
+    context = model.config.n_positions
+    limit = min(max_new_tokens or context, context - 2)
+    vocab = tokenizer.get_vocab()
+    torch.manual_seed(seed)
+    gen_config = GenerationConfig(
+        do_sample=True,
+        top_k=0,
+        top_p=1.0,
+        temperature=1.0,
+        max_new_tokens=limit,
+        pad_token_id=tokenizer.pad_token_id,
+        eos_token_id=tokenizer.eos_token_id,
+        bos_token_id=tokenizer.bos_token_id,
+    )
+    samples: list[Sample] = []
+    gen_seconds = decode_seconds = 0.0
+    from qgen.cli._common import console
+
+    with Progress(console=console, disable=not progress, transient=True) as bar:
+        task = bar.add_task("sampling", total=n)
+        for start in range(0, n, batch_size):
+            chunk = sizes[start : start + batch_size]
+            prompt = torch.tensor([[tokenizer.bos_token_id, vocab[f"n{k}"]] for k in chunk], device=dev)
+            procs = LogitsProcessorList()
+            if constrained:
+                procs.append(QasmGrammarProcessor(tables, max_length=prompt.shape[1] + limit))
+            if temperature != 1.0:
+                procs.append(TemperatureLogitsWarper(temperature))
+            if top_k:
+                procs.append(TopKLogitsWarper(top_k=top_k))
+            if dev.type == "cuda":
+                torch.cuda.synchronize(dev)
+            t0 = time.perf_counter()
+            with torch.no_grad(), quiet_transformers():
+                out = model.generate(
+                    input_ids=prompt,
+                    attention_mask=torch.ones_like(prompt),
+                    generation_config=gen_config,
+                    logits_processor=procs,
+                )
+            if dev.type == "cuda":
+                torch.cuda.synchronize(dev)
+            t1 = time.perf_counter()
+            gen_seconds += t1 - t0
+            for row, k in zip(out[:, prompt.shape[1] :].cpu().tolist(), chunk, strict=True):
+                ended = tokenizer.eos_token_id in row
+                used = row.index(tokenizer.eos_token_id) + 1 if ended else 0
+                samples.append(to_sample([f"n{k}", *decode_words(tokenizer, row)], int(k), used, ended))
+            decode_seconds += time.perf_counter() - t1
+            bar.advance(task, len(chunk))
+    settings = {
+        "n": n,
+        "qubits": qubits,
+        "constrained": constrained,
+        "batch_size": batch_size,
+        "top_k": top_k,
+        "temperature": temperature,
+        "max_new_tokens": limit,
+        "seed": seed,
+        "device": str(dev),
+    }
+    return SampleResult(samples, gen_seconds, decode_seconds, settings)
+
+
+def config_dict(config: ModelConfig) -> dict:
+    """JSON-ready model shape."""
+    return asdict(config)

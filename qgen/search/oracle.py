@@ -1,0 +1,139 @@
+"""Rewards of pool circuits for one task: scored on demand in batches, cached per circuit, resumable.
+
+The search methods ask for rewards of pool indices; unscored ones are trained together in one
+:func:`qgen.sim.train` batch (:meth:`Task.score`). Because a circuit's initial parameters depend only on the
+task's ``init_seed`` and its structure, a cached reward is the reward the circuit would get in any batch:
+scoring the whole pool once per task (:meth:`RewardTable.fill`) turns the search benchmark into a tabular
+one (the NAS-Bench-101 protocol) where the methods' seeds change only the search.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+
+from qgen.search.errors import SearchError
+from qgen.search.pool import Pool, atomic_savez, atomic_write_text
+from qgen.search.tasks.base import Task
+
+MAX_PARAMS_PER_GATE = 3
+
+
+class RewardTable:
+    """Cached rewards (and trained parameters) of every circuit of a pool for one task.
+
+    Args:
+        pool: the circuits.
+        task: the task that scores them.
+        cache: optional NPZ path; loaded if present (when it was made for this task and pool), saved after
+            every scoring batch, so an interrupted fill resumes.
+        batch_size: most circuits trained in one :func:`qgen.sim.train` call.
+        device: simulation device of the scoring.
+    """
+
+    def __init__(
+        self,
+        pool: Pool,
+        task: Task,
+        cache: str | Path | None = None,
+        batch_size: int = 4096,
+        device: str = "cpu",
+    ) -> None:
+        self.pool, self.task, self.batch_size, self.device = pool, task, int(batch_size), device
+        n = len(pool)
+        width = MAX_PARAMS_PER_GATE * pool.space.num_gates
+        self.reward = np.full(n, np.nan)
+        self.loss = np.full(n, np.nan)
+        self.params = np.zeros((n, width))
+        self.num_params = np.zeros(n, dtype=np.int64)
+        self.cache = Path(cache) if cache is not None else None
+        self.calls = 0
+        self._tag = json.dumps(
+            {"task": task.describe(), "pool": _fingerprint(pool)}, sort_keys=True, default=str
+        )
+        if self.cache is not None and self.cache.is_file():
+            self._load()
+
+    @property
+    def scored(self) -> int:
+        """How many circuits have a reward."""
+        return int(np.isfinite(self.reward).sum())
+
+    def __call__(self, indices: np.ndarray | list[int]) -> np.ndarray:
+        """Rewards of pool circuits ``indices`` (scoring the missing ones in batches)."""
+        idx = np.asarray(indices, dtype=np.int64)
+        if idx.size and (idx.min() < 0 or idx.max() >= len(self.pool)):
+            raise SearchError(f"pool index out of range 0..{len(self.pool) - 1}")
+        missing = np.unique(idx[~np.isfinite(self.reward[idx])])
+        for b in range(0, len(missing), self.batch_size):
+            self._score(missing[b : b + self.batch_size])
+        return self.reward[idx].copy()
+
+    def _score(self, idx: np.ndarray, progress: bool = False) -> None:
+        circuits = self.pool.gatelists(idx)
+        scores = self.task.score(circuits, device=self.device, progress=progress)
+        self.reward[idx] = scores.reward
+        self.loss[idx] = scores.loss
+        for i, p in zip(idx.tolist(), scores.params, strict=True):
+            self.params[i, : len(p)] = p
+            self.num_params[i] = len(p)
+        self.calls += 1
+        if self.cache is not None:
+            self.save()
+
+    def fill(self, progress: bool = False) -> RewardTable:
+        """Score every circuit of the pool that has no reward yet (resumes from the cache)."""
+        missing = np.flatnonzero(~np.isfinite(self.reward))
+        bar = None
+        if progress and len(missing):
+            from rich.progress import Progress
+
+            bar = Progress(transient=True)
+            bar.start()
+            tid = bar.add_task(f"scoring {self.task.name}", total=len(self.pool), completed=self.scored)
+        try:
+            for b in range(0, len(missing), self.batch_size):
+                self._score(missing[b : b + self.batch_size])
+                if bar is not None:
+                    bar.update(tid, completed=self.scored)
+        finally:
+            if bar is not None:
+                bar.stop()
+        return self
+
+    def trained_params(self, index: int) -> np.ndarray:
+        """Trained parameters of a scored circuit."""
+        if not np.isfinite(self.reward[index]):
+            raise SearchError(f"pool circuit {index} has not been scored")
+        return self.params[index, : self.num_params[index]].copy()
+
+    def save(self) -> None:
+        """Write the cache (atomically)."""
+        assert self.cache is not None
+        self.cache.parent.mkdir(parents=True, exist_ok=True)
+        atomic_savez(
+            self.cache, reward=self.reward, loss=self.loss, params=self.params, num_params=self.num_params,
+            tag=np.array(self._tag),
+        )  # fmt: skip
+        atomic_write_text(self.cache.with_suffix(".json"), self._tag)
+
+    def _load(self) -> None:
+        with np.load(self.cache) as data:
+            if str(data["tag"]) != self._tag or data["reward"].shape != self.reward.shape:
+                raise SearchError(
+                    f"{self.cache}: the reward cache was made for another task or pool; delete it or use "
+                    "another output folder"
+                )
+            self.reward, self.loss = data["reward"].copy(), data["loss"].copy()
+            self.params, self.num_params = data["params"].copy(), data["num_params"].copy()
+
+
+def _fingerprint(pool: Pool) -> str:
+    import hashlib
+
+    h = hashlib.sha1()
+    h.update(pool.gates.tobytes())
+    h.update(pool.qubits.tobytes())
+    return h.hexdigest()[:16]

@@ -1,0 +1,80 @@
+"""Get a pool and its arch2vec embeddings for a search: from given folders, or built once into qgen's cache.
+
+Without folders, the pool (``build_pool`` of the task width's default space) and the arch2vec model trained
+on it are kept under ``$QGEN_CACHE/search/`` (default ``~/.cache/qgen/search/``), keyed by their settings,
+so later searches reuse them; an interrupted arch2vec training resumes from its checkpoint.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+
+from qgen.search.errors import PoolError
+from qgen.search.pool import POOL_FILE, Pool, build_pool, load_pool, save_pool
+from qgen.search.tasks.base import default_space
+
+
+def cache_root() -> Path:
+    """qgen's cache folder: ``$QGEN_CACHE`` or ``~/.cache/qgen``."""
+    return Path(os.environ.get("QGEN_CACHE", Path.home() / ".cache" / "qgen"))
+
+
+def prepare_space(
+    num_qubits: int,
+    *,
+    pool_dir: str | Path | None = None,
+    model_dir: str | Path | None = None,
+    pool_size: int = 20_000,
+    seed: int = 0,
+    epochs: int = 16,
+    latent: int | None = None,
+    progress: bool = False,
+) -> tuple[Pool, np.ndarray, dict]:
+    """A pool and the arch2vec embedding of every circuit in it.
+
+    Args:
+        num_qubits: circuit width (the pool must have it).
+        pool_dir: a pool folder (:func:`qgen.search.save_pool`); default: build one into the cache.
+        model_dir: an arch2vec folder (``qgen train arch2vec``) trained on that pool; default: train one
+            into ``<pool folder>/arch2vec`` (resumable).
+        pool_size, seed: the cached pool's size and sampler seed.
+        epochs, latent: arch2vec settings when it has to be trained.
+        progress: show progress bars.
+
+    Returns:
+        ``(pool, embeddings (N, d), info)`` where info names the folders used.
+
+    Raises:
+        PoolError: the pool's width is not ``num_qubits``, or the model was trained on another pool.
+    """
+    from qgen.train.arch2vec import EMBEDDINGS, embed_pool, load_arch2vec, load_embeddings, train_arch2vec
+
+    if pool_dir is None:
+        space = default_space(num_qubits)
+        pool_path = (
+            cache_root()
+            / "search"
+            / f"pool-{num_qubits}q-{space.num_gates}g-d{space.max_depth}-{pool_size}-s{seed}"
+        )
+        if not (pool_path / POOL_FILE).is_file():
+            save_pool(build_pool(space, pool_size, seed=seed, progress=progress), pool_path)
+    else:
+        pool_path = Path(pool_dir)
+    pool = load_pool(pool_path)
+    if pool.space.num_qubits != num_qubits:
+        raise PoolError(
+            f"{pool_path}: the pool has {pool.space.num_qubits} qubits; the task needs {num_qubits}"
+        )
+    model_path = Path(model_dir) if model_dir is not None else pool_path / "arch2vec"
+    if model_dir is None and not (model_path / EMBEDDINGS).is_file():
+        train_arch2vec(pool, model_path, epochs=epochs, latent=latent, seed=seed, progress=progress)
+    emb = load_embeddings(model_path)
+    if emb.shape[0] != len(pool):
+        model, _ = load_arch2vec(model_path)
+        if model.config.num_qubits != num_qubits:
+            raise PoolError(f"{model_path}: arch2vec was trained on {model.config.num_qubits}-qubit circuits")
+        emb = embed_pool(model, pool)
+    return pool, emb, {"pool": str(pool_path), "arch2vec": str(model_path)}

@@ -1,0 +1,229 @@
+"""``qgen search``: run search methods over seeds on an embedded pool, export the best circuits, report.
+
+>>> import tempfile
+>>> from qgen.search import SearchSpace, build_pool, make_task
+>>> pool = build_pool(SearchSpace(2, 3, None, gate_pool=("ry", "cx")), 30, seed=0)
+>>> emb = np.random.default_rng(0).normal(size=(30, 4))
+>>> res = search(make_task("state_prep", 2), pool, emb, methods=["random"], budget=10, seeds=2,
+...              out_dir=tempfile.mkdtemp())
+>>> res.summary["random"]["best_reward"]["max"] <= 1.0
+True
+"""
+
+from __future__ import annotations
+
+import json
+import platform
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from qgen._version import __version__
+from qgen.search.errors import SearchError
+from qgen.search.methods import METHODS, Trace
+from qgen.search.oracle import RewardTable
+from qgen.search.pool import Pool, atomic_savez, atomic_write_text, space_to_dict
+from qgen.search.report import plot_traces, summarise
+from qgen.search.tasks.base import Task
+
+
+@dataclass
+class SearchResult:
+    """Outcome of :func:`search`.
+
+    Attributes:
+        traces: per method, one :class:`Trace` per seed.
+        summary: per method, medians / IQRs of the metrics (see :func:`qgen.search.report.summarise`).
+        best: per method, the best circuit found (pool index, reward, files, reproduction check).
+        out_dir: where ``results.json``, ``plot.png`` and the best circuits were written.
+    """
+
+    traces: dict[str, list[Trace]]
+    summary: dict[str, dict]
+    best: dict[str, dict]
+    out_dir: Path | None
+    table: RewardTable
+    config: dict = field(default_factory=dict)
+
+
+def search(
+    task: Task,
+    pool: Pool,
+    embeddings: np.ndarray,
+    *,
+    methods: Sequence[str] = ("random", "reinforce", "bo"),
+    budget: int = 1000,
+    seeds: int | Sequence[int] = 20,
+    out_dir: str | Path | None = None,
+    table: RewardTable | None = None,
+    precompute: bool = False,
+    method_kwargs: dict[str, dict] | None = None,
+    device: str = "cpu",
+    progress: bool = False,
+    extra_config: dict | None = None,
+) -> SearchResult:
+    """Search ``pool`` for circuits that do well on ``task`` with each method and seed.
+
+    Args:
+        task: a task from :func:`qgen.search.make_task`.
+        pool: the candidate circuits (:func:`qgen.search.build_pool`).
+        embeddings: ``(len(pool), d)`` arch2vec embeddings (:func:`qgen.train.arch2vec.embed_pool`).
+        methods: names in :data:`qgen.search.methods.METHODS` (random, reinforce, bo).
+        budget: evaluations per run (paper: 1,000).
+        seeds: number of seeds (0, 1, ...) or explicit seeds.
+        out_dir: folder for ``results.json``, ``plot.png``, ``traces.npz``, ``best_<method>.qasm`` / ``.json``
+            and the reward cache ``rewards.npz`` (a rerun resumes from it); ``None`` writes nothing.
+        table: reward cache to use (default: a new :class:`RewardTable`, cached in ``out_dir``).
+        precompute: score the whole pool first (tabular benchmark) instead of on demand.
+        method_kwargs: per method, constructor arguments (e.g. ``{"bo": {"top_k": 5}}``).
+        device: simulation device for scoring.
+        progress: show Rich progress bars.
+        extra_config: more entries for the ``config`` block of ``results.json``.
+
+    Returns:
+        A :class:`SearchResult`.
+
+    Raises:
+        SearchError: embeddings that do not match the pool, no methods or seeds.
+        UnknownNameError: an unknown method name.
+    """
+    emb = np.asarray(embeddings)
+    if emb.ndim != 2 or emb.shape[0] != len(pool):
+        raise SearchError(f"embeddings of shape {emb.shape} do not match a pool of {len(pool)} circuits")
+    if pool.space.num_qubits != task.num_qubits:
+        raise SearchError(
+            f"the pool has {pool.space.num_qubits} qubits; task {task.name!r} has {task.num_qubits}"
+        )
+    seed_list = list(range(seeds)) if isinstance(seeds, int) else [int(s) for s in seeds]
+    if not seed_list or not methods:
+        raise SearchError("give at least one method and one seed")
+    classes = {m: METHODS[m] for m in methods}  # unknown names fail before any work
+    out = Path(out_dir) if out_dir is not None else None
+    if out is not None:
+        out.mkdir(parents=True, exist_ok=True)
+    if table is None:
+        table = RewardTable(pool, task, cache=None if out is None else out / "rewards.npz", device=device)
+    if precompute:
+        table.fill(progress=progress)
+    kwargs = method_kwargs or {}
+    traces: dict[str, list[Trace]] = {}
+    bar = _progress(progress, len(classes) * len(seed_list))
+    t0 = time.perf_counter()
+    for name, cls in classes.items():
+        opts = dict(kwargs.get(name, {}))
+        if name == "reinforce":
+            opts.setdefault("threshold", task.threshold)
+        traces[name] = []
+        for seed in seed_list:
+            traces[name].append(cls(**opts).run(emb, table, budget, seed))
+            if bar is not None:
+                bar[0].update(bar[1], advance=1, description=f"{task.name}: {name} seed {seed}")
+    if bar is not None:
+        bar[0].stop()
+    summary = {
+        name: summarise(runs, task.threshold, task.strict_threshold, budget) for name, runs in traces.items()
+    }
+    config = {
+        "task": task.describe(),
+        "methods": {name: kwargs.get(name, {}) for name in classes},
+        "budget": budget,
+        "seeds": seed_list,
+        "pool": {"size": len(pool), "seed": pool.seed, "space": space_to_dict(pool.space)},
+        "embedding_dim": int(emb.shape[1]),
+        "precomputed": bool(precompute),
+        "versions": {"qgen": __version__, "torch": torch.__version__, "python": platform.python_version()},
+        **(extra_config or {}),
+    }
+    best = {name: _best(runs, table) for name, runs in traces.items()}
+    if out is not None:
+        for name, info in best.items():
+            info.update(export_best(task, pool, table, info["index"], out, f"best_{name}"))
+        result = {
+            "config": config,
+            "summary": summary,
+            "best": best,
+            "scored_circuits": table.scored,
+            "seconds": time.perf_counter() - t0,
+        }
+        atomic_write_text(out / "config.json", json.dumps(config, indent=2, default=str))
+        atomic_write_text(out / "results.json", json.dumps(result, indent=2, default=_json))
+        atomic_savez(
+            out / "traces.npz",
+            **{f"{m}_indices": np.stack([t.indices for t in r]) for m, r in traces.items()},
+            **{f"{m}_rewards": np.stack([t.rewards for t in r]) for m, r in traces.items()},
+        )
+        plot_traces(
+            traces, out / "plot.png", f"{task.name} ({task.num_qubits} qubits): {task.metric}"[:110],
+            {"threshold": task.threshold, "strict": task.strict_threshold},
+        )  # fmt: skip
+    return SearchResult(traces, summary, best, out, table, config)
+
+
+def _best(runs: list[Trace], table: RewardTable) -> dict:
+    flat_r = np.concatenate([t.rewards for t in runs])
+    flat_i = np.concatenate([t.indices for t in runs])
+    k = int(np.argmax(flat_r))
+    return {"index": int(flat_i[k]), "reward": float(flat_r[k])}
+
+
+def export_best(task: Task, pool: Pool, table: RewardTable, index: int, out: Path, stem: str) -> dict:
+    """Write a pool circuit as QASM 3 (symbolic parameters) and its trained values as JSON; check both.
+
+    The check reloads the QASM with :func:`qgen.load`, binds the saved values and recomputes the reward with
+    the task's independent evaluator (Qiskit ``Statevector`` or :class:`qgen.sim.CircuitModule`).
+
+    Returns:
+        File names, the reloaded reward, and ``reproduced`` (``|reloaded - reward| <= 1e-6``).
+    """
+    from qgen.circuits import dumps, load
+
+    circuit = task.export(pool.gatelist(index))
+    values = table.trained_params(index)
+    names = [p.name for p in pool.gatelist(index).to_qiskit().parameters]
+    named = dict(zip(names, values.tolist(), strict=True))
+    qasm_path, json_path = out / f"{stem}.qasm", out / f"{stem}.json"
+    atomic_write_text(qasm_path, dumps(circuit, version=3))
+    reward = float(table.reward[index])
+    reloaded = load(qasm_path)
+    again = task.evaluate(reloaded, named)
+    inputs = [p.name for p in circuit.parameters if p.name not in named]
+    meta = {
+        "task": task.name,
+        "metric": task.metric,
+        "reward": reward,
+        "pool_index": index,
+        "values": named,
+        "inputs": inputs,
+        "reloaded_reward": again,
+    }
+    atomic_write_text(json_path, json.dumps(meta, indent=2))
+    return {
+        "qasm": qasm_path.name,
+        "values": json_path.name,
+        "reloaded_reward": again,
+        "reproduced": bool(abs(again - reward) <= 1e-6),
+    }
+
+
+def _json(obj):
+    if isinstance(obj, (np.integer,)):
+        return int(obj)
+    if isinstance(obj, (np.floating,)):
+        return float(obj)
+    if isinstance(obj, np.ndarray):
+        return obj.tolist()
+    return str(obj)
+
+
+def _progress(enabled: bool, total: int):
+    if not enabled:
+        return None
+    from rich.progress import Progress
+
+    prog = Progress(transient=True)
+    prog.start()
+    return prog, prog.add_task("searching", total=total)

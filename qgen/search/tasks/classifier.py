@@ -1,0 +1,165 @@
+"""The QML classifier task: scikit-learn digits, PCA to n features, angle encoding + the candidate ansatz.
+
+Model: ``RY(x_q)`` on every qubit q (features scaled to [0, pi]), then the candidate circuit; the class-1
+probability is the probability of measuring qubit 0 in |1>, ``p1 = (1 - <Z_0>) / 2``. Loss: binary
+cross-entropy on the training split; reward: accuracy on the held-out split (predict 1 when p1 > 1/2).
+
+Batched training with :func:`qgen.sim.train`: every candidate runs once on 2n qubits from the maximally
+entangled state of n system and n ancilla qubits (n Hadamards and n CNOTs prepended), so its final state holds
+its whole unitary ``U = sqrt(2^n) psi.reshape(anc, sys).T``; the loss applies U to the encoded training
+states of every sample at once. One simulation per candidate per step, whatever the number of samples.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+from qiskit.circuit import Parameter, QuantumCircuit
+from qiskit.quantum_info import SparsePauliOp
+
+from qgen.search.errors import TaskError
+from qgen.search.tasks.base import Task, register_task
+from qgen.sim.api import statevector
+from qgen.sim.gatelist import GateList, Op
+from qgen.sim.module import CircuitModule
+from qgen.sim.training import LossFn
+
+
+def encoded_states(x: np.ndarray) -> np.ndarray:
+    """Product states ``(2^n, N)`` of ``RY(x_q)|0>`` on every qubit q (Qiskit bit order), for ``x`` (N, n)."""
+    count, n = x.shape
+    c, s = np.cos(x / 2), np.sin(x / 2)
+    states = np.ones((count, 2**n))
+    idx = np.arange(2**n)
+    for q in range(n):
+        bit = (idx >> q) & 1
+        states *= np.where(bit[None, :] == 1, s[:, q : q + 1], c[:, q : q + 1])
+    return states.T
+
+
+def digits_split(num_features: int, classes: tuple[int, int], test_fraction: float, seed: int) -> dict:
+    """Digits of two classes, PCA to ``num_features``, scaled to [0, pi] by the training split's range."""
+    from sklearn.datasets import load_digits
+    from sklearn.decomposition import PCA
+    from sklearn.model_selection import train_test_split
+
+    data = load_digits()
+    keep = np.isin(data.target, classes)
+    x, y = data.data[keep], (data.target[keep] == classes[1]).astype(np.float64)
+    x_tr, x_te, y_tr, y_te = train_test_split(x, y, test_size=test_fraction, random_state=seed, stratify=y)
+    pca = PCA(n_components=num_features, random_state=seed).fit(x_tr)
+    z_tr, z_te = pca.transform(x_tr), pca.transform(x_te)
+    lo, hi = z_tr.min(0), z_tr.max(0)
+    scale = np.pi / np.where(hi > lo, hi - lo, 1.0)
+    return {
+        "x_train": np.clip((z_tr - lo) * scale, 0, np.pi),
+        "y_train": y_tr,
+        "x_test": np.clip((z_te - lo) * scale, 0, np.pi),
+        "y_test": y_te,
+    }
+
+
+def _outer(states: np.ndarray) -> np.ndarray:
+    """Flattened outer products ``(d^2, N)`` of real states ``(d, N)``: column j is ``vec(phi_j phi_j^T)``."""
+    d, count = states.shape
+    return np.einsum("an,bn->abn", states, states).reshape(d * d, count)
+
+
+@dataclass
+class DigitsTask(Task):
+    """Binary digits classifier; reward = held-out accuracy."""
+
+    data: dict | None = None
+
+    def __post_init__(self) -> None:
+        d = 2**self.num_qubits
+        self._outer_train = torch.as_tensor(_outer(encoded_states(self.data["x_train"])))
+        self._outer_test = torch.as_tensor(_outer(encoded_states(self.data["x_test"])))
+        self._y_train = torch.as_tensor(self.data["y_train"])
+        self._odd = torch.as_tensor((np.arange(d) & 1).astype(bool))
+
+    def prepare(self, circuits: Sequence[GateList]) -> list[GateList]:
+        """Each candidate on 2n qubits after system-ancilla Bell pairs (its state then holds its unitary)."""
+        n = self.num_qubits
+        prep = [Op("h", (n + q,)) for q in range(n)] + [Op("cx", (n + q, q)) for q in range(n)]
+        return [GateList(2 * n, prep + list(c.ops), parameters=c.parameters) for c in circuits]
+
+    def _unitaries(self, psi: torch.Tensor) -> torch.Tensor:
+        d = 2**self.num_qubits
+        return (psi.reshape(-1, d, d) * d**0.5).transpose(1, 2)  # (B, sys, anc) = U
+
+    def _p1(self, unitaries: torch.Tensor, outer: torch.Tensor) -> torch.Tensor:
+        """``p1(x) = phi(x)^T Re(U^dag P1 U) phi(x)`` for all samples: one GEMM ``(B, d^2) @ (d^2, N)``."""
+        u_odd = unitaries[:, self._odd.to(unitaries.device), :]  # rows of U that end with qubit 0 in |1>
+        m = (u_odd.conj().transpose(1, 2) @ u_odd).real  # (B, d, d), U^dag P1 U (real part: phi is real)
+        return m.reshape(m.shape[0], -1) @ outer.to(device=m.device, dtype=m.dtype)  # (B, N)
+
+    def loss(self) -> LossFn:
+        """Binary cross-entropy of ``p1`` on the training split."""
+
+        def loss(psi: torch.Tensor, rows: torch.Tensor) -> torch.Tensor:
+            p1 = self._p1(self._unitaries(psi), self._outer_train).clamp(1e-9, 1 - 1e-9)
+            y = self._y_train.to(device=p1.device, dtype=p1.dtype)
+            return -(y * torch.log(p1) + (1 - y) * torch.log1p(-p1)).mean(-1)
+
+        return loss
+
+    def reward_from_loss(self, loss: np.ndarray) -> np.ndarray:  # pragma: no cover - rewards() is used
+        """Unused: the reward is the held-out accuracy."""
+        raise TaskError("the digits task rewards held-out accuracy, computed from trained parameters")
+
+    def rewards(self, circuits: Sequence[GateList], loss: np.ndarray, params: list[np.ndarray]) -> np.ndarray:
+        """Held-out accuracy of each trained candidate."""
+        prepared = self.prepare(circuits)
+        width = max(len(p) for p in params)
+        mat = torch.zeros(len(params), width, dtype=torch.float64)
+        for i, p in enumerate(params):
+            mat[i, : len(p)] = torch.as_tensor(p)
+        psi = statevector(prepared, mat)
+        p1 = self._p1(self._unitaries(psi), self._outer_test).numpy()
+        return ((p1 > 0.5) == (self.data["y_test"] > 0.5)).mean(1)
+
+    def export(self, circuit: GateList) -> QuantumCircuit:
+        """Encoding ``RY(x_q)`` on every qubit, then the ansatz (inputs ``x0, x1, ...``)."""
+        n = self.num_qubits
+        qc = QuantumCircuit(n)
+        for q in range(n):
+            qc.ry(Parameter(f"x{q}"), q)
+        return qc.compose(circuit.to_qiskit())
+
+    def evaluate(self, circuit: QuantumCircuit, values: dict[str, float]) -> float:
+        """Held-out accuracy of the exported model, through :class:`qgen.sim.CircuitModule`."""
+        inputs = [f"x{q}" for q in range(self.num_qubits)]
+        layer = CircuitModule(circuit, inputs=inputs, dtype=torch.complex128, weights=[
+            values[name] for name in sorted(p.name for p in circuit.parameters) if name not in inputs
+        ], observables=[SparsePauliOp.from_sparse_list([("Z", [0], 1.0)], self.num_qubits)])  # fmt: skip
+        with torch.no_grad():
+            z0 = layer(torch.as_tensor(self.data["x_test"]))[:, 0].numpy()
+        p1 = (1 - z0) / 2
+        return float(((p1 > 0.5) == (self.data["y_test"] > 0.5)).mean())
+
+
+@register_task(
+    "digits",
+    "QML classifier: sklearn digits (two classes), PCA to n features, RY encoding; reward = test accuracy",
+    qubits=None,
+    options=("classes",),
+)
+def digits(num_qubits: int, classes: tuple[int, int] | str = (3, 5)) -> Task:
+    """Digits 3 vs 5 by default; thresholds 0.9 and 0.95 (held-out accuracy)."""
+    if isinstance(classes, str):
+        try:
+            classes = tuple(int(c) for c in classes.split(","))
+        except ValueError:
+            raise TaskError(f"--classes expects two digits like '3,5', got {classes!r}") from None
+    if len(classes) != 2 or len(set(classes)) != 2 or not all(0 <= c <= 9 for c in classes):
+        raise TaskError(f"the digits task needs two different classes in 0..9, got {classes}")
+    if num_qubits > 6:
+        raise TaskError("the digits task simulates 2n qubits per candidate; use at most 6 qubits")
+    data = digits_split(num_qubits, tuple(classes), test_fraction=0.3, seed=0)
+    metric = f"held-out accuracy, digits {classes[0]} vs {classes[1]}, PCA to {num_qubits} features"
+    info = {"classes": list(classes), "train_size": len(data["y_train"]), "test_size": len(data["y_test"])}
+    return DigitsTask("digits", num_qubits, 0.9, 0.95, metric, data=data, info=info)
