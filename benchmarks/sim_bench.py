@@ -176,7 +176,10 @@ def main() -> None:
     parser.add_argument("--subset", type=int, default=None, help="override the PennyLane subset size")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--out", type=Path, default=None, help="write the results as JSON")
+    parser.add_argument("--threads", type=int, default=None, help="torch threads (default: torch's)")
     args = parser.parse_args()
+    if args.threads:
+        torch.set_num_threads(args.threads)
     device = resolve_device(args.device)
     machine = {
         "cpu": platform.processor() or platform.machine(),

@@ -96,7 +96,8 @@ def test_bad_method_and_pool(prepared, tmp_path) -> None:
 
 def test_search_builds_pool_and_model_in_cache(tmp_path, monkeypatch) -> None:
     monkeypatch.setenv("QGEN_CACHE", str(tmp_path / "cache"))
-    args = ["--task", "state_prep", "--pool-size", "60", "--budget", "10", "--seeds", "1", "--method", "random"]
+    args = ["--task", "state_prep", "--pool-size", "60", "--budget", "10", "--seeds", "1"]
+    args += ["--method", "random"]
     res = runner.invoke(search_app, [*args, "--out", str(tmp_path / "o"), "--json"])
     assert res.exit_code == 0, res.output
     cached = tmp_path / "cache" / "search" / "pool-4q-10g-d5-60-s0"
