@@ -45,3 +45,17 @@ def handle_errors(fn: F) -> F:
 def print_json(data: object) -> None:
     """Write JSON to stdout (plain, no Rich markup)."""
     sys.stdout.write(json.dumps(data, indent=2, default=str) + "\n")
+
+
+def parse_params(items: list[str]) -> dict[str, float]:
+    """``--param NAME=VALUE`` options -> ``{name: value}``; malformed items raise QgenError."""
+    out = {}
+    for item in items:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip():
+            raise QgenError(f"--param expects NAME=VALUE, got {item!r}")
+        try:
+            out[name.strip()] = float(value)
+        except ValueError:
+            raise QgenError(f"--param {name}: {value!r} is not a number") from None
+    return out

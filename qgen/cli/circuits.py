@@ -8,8 +8,7 @@ import typer
 from rich.table import Table
 
 from qgen.circuits import load, profile, read_source, validate
-from qgen.cli._common import console, err_console, fail, handle_errors, print_json
-from qgen.errors import QgenError
+from qgen.cli._common import console, err_console, fail, handle_errors, parse_params, print_json
 
 
 @handle_errors
@@ -68,19 +67,6 @@ def profile_cmd(
     console.print(table)
 
 
-def _parse_params(items: list[str]) -> dict[str, float]:
-    out = {}
-    for item in items:
-        name, sep, value = item.partition("=")
-        if not sep or not name.strip():
-            raise QgenError(f"--param expects NAME=VALUE, got {item!r}")
-        try:
-            out[name.strip()] = float(value)
-        except ValueError:
-            raise QgenError(f"--param {name}: {value!r} is not a number") from None
-    return out
-
-
 @handle_errors
 def simulate_cmd(
     file: Path = typer.Argument(..., help="OpenQASM 2/3 file.", show_default=False),
@@ -96,7 +82,7 @@ def simulate_cmd(
     if shots is not None and shots <= 0:
         raise fail(f"--shots must be positive, got {shots}")
     circuit = load(file)
-    values = _parse_params(param)
+    values = parse_params(param)
     missing = [p.name for p in circuit.parameters if p.name not in values]
     if missing:
         raise fail(f"{file}: free parameter(s) {missing} need values: add --param NAME=VALUE for each")

@@ -9,7 +9,7 @@ import numpy as np
 import typer
 from rich.table import Table
 
-from qgen.cli._common import console, fail, handle_errors, print_json
+from qgen.cli._common import console, fail, handle_errors, parse_params, print_json
 from qgen.errors import QgenError
 
 
@@ -23,19 +23,6 @@ def _target_options(text: str | None) -> dict | None:
     if not isinstance(value, dict):
         raise QgenError('--target-options must be a JSON object, e.g. \'{"two_qubit_gate": "zzmax"}\'')
     return value
-
-
-def _parse_params(items: list[str]) -> dict[str, float]:
-    out = {}
-    for item in items:
-        name, sep, value = item.partition("=")
-        if not sep or not name.strip():
-            raise QgenError(f"--param expects NAME=VALUE, got {item!r}")
-        try:
-            out[name.strip()] = float(value)
-        except ValueError:
-            raise QgenError(f"--param {name}: {value!r} is not a number") from None
-    return out
 
 
 def _metrics_table(res) -> Table:
@@ -195,7 +182,7 @@ def run_cmd(
         raise fail(f"--shots must be positive, got {shots}")
     if not file.is_file():
         raise fail(f"{file}: no such file")
-    values = _parse_params(param)
+    values = parse_params(param)
     if target is not None:
         job = qcompile(file, target=target, engine=engine, optimization_level=level, seed=seed)
         names = job.parameters
