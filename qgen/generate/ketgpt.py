@@ -151,23 +151,50 @@ def load_model(model_dir: str | os.PathLike, device: str | torch.device = "auto"
     except (OSError, ValueError) as exc:
         raise ModelError(f"{path}: cannot load the model weights: {exc}") from None
     model.to(resolve_device(device)).eval()
+    circuits = path / "train_circuits.txt"
+    if circuits.is_file() and "train_shapes" not in meta:
+        lines = [line.split() for line in circuits.read_text(encoding="utf-8").splitlines() if line.strip()]
+        meta["train_shapes"] = [[int(w[0][1:]), len(w)] for w in lines]
     return model, tokenizer, meta
 
 
-def _qubit_counts(meta: dict, n: int, qubits, rng: np.random.Generator, width: int) -> np.ndarray:
+LENGTHS = ("data", "model")
+
+
+def _train_shapes(meta: dict) -> np.ndarray:
+    """``(N, 2)`` register size and word count of each training circuit (empty if unknown)."""
+    return np.asarray(meta.get("train_shapes") or np.zeros((0, 2)), dtype=int).reshape(-1, 2)
+
+
+def plan_samples(
+    meta: dict, n: int, qubits, lengths: str, rng: np.random.Generator, width: int, limit: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Register size and length budget (total tokens, ``<s>`` to ``</s>``) of each sample.
+
+    As KetGPT, sizes and lengths come from the training data: a random training circuit gives both (with
+    ``qubits`` given: a random training circuit of the nearest size gives the length). ``lengths="model"``
+    gives every sample the full limit and lets the model decide where to stop.
+    """
+    shapes = _train_shapes(meta)
     if qubits:
         sizes = np.asarray(list(qubits), dtype=int)
         if sizes.min() < 1 or sizes.max() > width:
             raise GenerateError(
                 f"--qubits must lie in 1..{width} (the tokenizer's width), got {sizes.tolist()}"
             )
-        return sizes[rng.integers(0, len(sizes), n)] if len(sizes) != n else sizes
-    dist = meta.get("train_qubits") or {}
-    if not dist:
-        raise ModelError("the model folder records no qubit distribution; pass qubits explicitly")
-    values = np.array([int(k) for k in dist], dtype=int)
-    p = np.array(list(dist.values()), dtype=float)
-    return rng.choice(values, size=n, p=p / p.sum())
+        sizes = sizes[rng.integers(0, len(sizes), n)] if len(sizes) != n else sizes
+    elif len(shapes):
+        sizes = shapes[rng.integers(0, len(shapes), n), 0]
+    else:
+        raise ModelError("the model folder records no training circuits; pass qubits explicitly")
+    if lengths not in LENGTHS:
+        raise GenerateError(f"lengths must be one of {', '.join(LENGTHS)}, got {lengths!r}")
+    budgets = np.full(n, limit + 2, dtype=int)
+    if lengths == "data" and len(shapes):
+        for i, k in enumerate(sizes):
+            near = shapes[np.abs(shapes[:, 0] - k) == np.abs(shapes[:, 0] - k).min(), 1]
+            budgets[i] = min(int(near[rng.integers(0, len(near))]) + 2, limit + 2)
+    return sizes, budgets
 
 
 def to_sample(words: list[str], n: int, num_tokens: int, ended: bool) -> Sample:
@@ -193,6 +220,7 @@ def sample(
     top_k: int = 5,
     temperature: float = 1.0,
     max_new_tokens: int | None = None,
+    lengths: str = "data",
     seed: int = 0,
     device: str | torch.device = "auto",
     progress: bool = False,
@@ -202,12 +230,15 @@ def sample(
     Args:
         model_dir: the model folder, or ``(model, tokenizer, meta)`` from :func:`load_model`.
         n: number of circuits.
-        qubits: register sizes to draw from uniformly (default: the training distribution, as the paper).
+        qubits: register sizes to draw from uniformly (default: those of the training circuits, as KetGPT).
         constrained: mask invalid words (:class:`QasmGrammarProcessor`); ``False`` gives the raw model.
         batch_size: sequences per ``generate`` call.
         top_k: keep the k most likely words (after the constraint); 0 disables (the paper: 5).
         temperature: softmax temperature.
         max_new_tokens: length limit per circuit (default: the model's context minus the prompt).
+        lengths: ``"data"``: each sample's length budget is a training circuit's length, as KetGPT drew
+            lengths from the data (the model may stop earlier; samples are batched by budget, so batches
+            do not wait for one long sequence); ``"model"``: the model decides, up to the limit.
         seed: seed of the qubit counts and of the sampler (same seed and device, same circuits).
         device: ``"auto"`` (CUDA when present), ``"cpu"`` or ``"cuda"``.
         progress: show a Rich progress bar.
@@ -230,9 +261,10 @@ def sample(
     dev = next(model.parameters()).device
     rng = np.random.default_rng(seed)
     tables = GrammarTables.from_tokenizer(tokenizer)
-    sizes = _qubit_counts(meta, n, qubits, rng, tables.max_qubits)
     context = model.config.n_positions
     limit = min(max_new_tokens or context, context - 2)
+    sizes, budgets = plan_samples(meta, n, qubits, lengths, rng, tables.max_qubits, limit)
+    order = np.argsort(budgets, kind="stable")  # batch similar lengths together
     vocab = tokenizer.get_vocab()
     torch.manual_seed(seed)
     gen_config = GenerationConfig(
@@ -245,18 +277,20 @@ def sample(
         eos_token_id=tokenizer.eos_token_id,
         bos_token_id=tokenizer.bos_token_id,
     )
-    samples: list[Sample] = []
+    samples: list[Sample | None] = [None] * n
     gen_seconds = decode_seconds = 0.0
     from qgen.cli._common import console
 
     with Progress(console=console, disable=not progress, transient=True) as bar:
         task = bar.add_task("sampling", total=n)
         for start in range(0, n, batch_size):
-            chunk = sizes[start : start + batch_size]
+            index = order[start : start + batch_size]
+            chunk, budget = sizes[index], budgets[index]
             prompt = torch.tensor([[tokenizer.bos_token_id, vocab[f"n{k}"]] for k in chunk], device=dev)
+            gen_config.max_new_tokens = int(budget.max()) - prompt.shape[1]
             procs = LogitsProcessorList()
             if constrained:
-                procs.append(QasmGrammarProcessor(tables, max_length=prompt.shape[1] + limit))
+                procs.append(QasmGrammarProcessor(tables, max_length=torch.as_tensor(budget, device=dev)))
             if temperature != 1.0:
                 procs.append(TemperatureLogitsWarper(temperature))
             if top_k:
@@ -275,10 +309,10 @@ def sample(
                 torch.cuda.synchronize(dev)
             t1 = time.perf_counter()
             gen_seconds += t1 - t0
-            for row, k in zip(out[:, prompt.shape[1] :].cpu().tolist(), chunk, strict=True):
+            for i, row, k in zip(index, out[:, prompt.shape[1] :].cpu().tolist(), chunk, strict=True):
                 ended = tokenizer.eos_token_id in row
                 used = row.index(tokenizer.eos_token_id) + 1 if ended else 0
-                samples.append(to_sample([f"n{k}", *decode_words(tokenizer, row)], int(k), used, ended))
+                samples[i] = to_sample([f"n{k}", *decode_words(tokenizer, row)], int(k), used, ended)
             decode_seconds += time.perf_counter() - t1
             bar.advance(task, len(chunk))
     settings = {
@@ -289,10 +323,11 @@ def sample(
         "top_k": top_k,
         "temperature": temperature,
         "max_new_tokens": limit,
+        "lengths": lengths,
         "seed": seed,
         "device": str(dev),
     }
-    return SampleResult(samples, gen_seconds, decode_seconds, settings)
+    return SampleResult(list(samples), gen_seconds, decode_seconds, settings)
 
 
 def config_dict(config: ModelConfig) -> dict:

@@ -13,11 +13,12 @@ distribution used for sampling) and ``train_circuits.txt`` (the training circuit
 the novelty check). ``ketgpt.json`` is written last: a folder without it is unfinished.
 
 >>> import tempfile
->>> from qgen.generate.corpus import mqt_corpus
->>> rows = mqt_corpus(["ghz", "qft"], sizes=range(2, 5))
->>> res = train_ketgpt(rows, tempfile.mkdtemp(), config="tiny", epochs=1, progress=False)
->>> res["train_circuits"], res["data"]["heldout_circuits"]
-(5, 1)
+>>> ghz = 'OPENQASM 2.0; include "qelib1.inc"; qreg q[{0}]; h q[0];{1}'
+>>> ladders = {n: "".join(f"cx q[{k}],q[{k + 1}];" for k in range(n - 1)) for n in range(2, 6)}
+>>> rows = [{"qasm2": ghz.format(n, cx)} for n, cx in ladders.items()]
+>>> summary = train_ketgpt(rows, tempfile.mkdtemp(), config="tiny", max_steps=2, progress=False)
+>>> summary["train_circuits"], summary["steps"]
+(4, 2)
 """
 
 from __future__ import annotations
