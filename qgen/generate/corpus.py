@@ -91,7 +91,8 @@ def _read_rows(source: object) -> tuple[list[dict], str]:
             import datasets
 
             return list(datasets.load_from_disk(str(path))), str(path)
-        files = sorted(path.rglob("*.parquet")) if path.is_dir() else [path]
+        root = path / "data" if (path / "data").is_dir() else path  # HF layout: shards under data/
+        files = sorted(root.rglob("*.parquet")) if path.is_dir() else [path]
         if path.is_dir() and not files:
             files = sorted(path.rglob("*.jsonl"))
         if not files:

@@ -109,6 +109,7 @@ def generate_dataset(
     top_k: int = 5,
     temperature: float = 1.0,
     max_new_tokens: int | None = None,
+    lengths: str = "data",
     seed: int = 0,
     device: str = "auto",
     progress: bool = False,
@@ -130,6 +131,7 @@ def generate_dataset(
         top_k=top_k,
         temperature=temperature,
         max_new_tokens=max_new_tokens,
+        lengths=lengths,
         seed=seed,
         device=device,
         progress=progress,
@@ -229,6 +231,7 @@ def build_synthetic_dataset(
     batch_size: int = 100,
     top_k: int = 5,
     temperature: float = 1.0,
+    lengths: str = "data",
     classifier: str = "logreg",
     seed: int = 0,
     device: str = "auto",
@@ -245,7 +248,7 @@ def build_synthetic_dataset(
         qubits: register sizes (default: the training distribution).
         only_real: keep only circuits the realism classifier judges real.
         only_novel: keep only circuits that are not copies of training circuits.
-        batch_size, top_k, temperature, seed, device, progress: sampling settings (see ``sample``).
+        batch_size, top_k, temperature, lengths, seed, device, progress: sampling settings (see ``sample``).
         classifier: realism classifier kind.
 
     Returns:
@@ -266,6 +269,7 @@ def build_synthetic_dataset(
         batch_size=batch_size,
         top_k=top_k,
         temperature=temperature,
+        lengths=lengths,
         seed=seed,
         device=device,
         progress=progress,

@@ -78,6 +78,8 @@ def test_sampling_is_valid_and_reproducible(model) -> None:
     assert a.valid_fraction == 1.0
     for s in a.samples:
         assert s.ended and s.error is None and load(s.qasm).num_qubits == s.num_qubits
+    free = sample(loaded, 12, batch_size=12, seed=3, device="cpu", lengths="model", max_new_tokens=40)
+    assert free.valid_fraction == 1.0 and max(s.num_tokens for s in free.samples) <= 40
     raw = sample(loaded, 24, batch_size=12, seed=3, device="cpu", constrained=False, max_new_tokens=60)
     assert 0.0 <= raw.valid_fraction <= 1.0  # reported, not guaranteed
 
