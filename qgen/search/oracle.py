@@ -130,6 +130,26 @@ class RewardTable:
             self.params, self.num_params = data["params"].copy(), data["num_params"].copy()
 
 
+def strict_level(rewards: np.ndarray, min_evals: float = 200.0) -> float | None:
+    """The lowest reward level that random search needs >= ``min_evals`` evaluations on average to reach.
+
+    Levels are the pool's rewards floored to 1e-6; random search without replacement over ``N`` circuits,
+    ``k`` of them at or above a level, needs ``(N + 1) / (k + 1)`` evaluations on average. ``None`` when even
+    the best level is that common (e.g. a MaxCut optimum reached by a third of the space).
+
+    >>> strict_level(np.r_[np.zeros(997), 0.5, 0.9, 0.9], min_evals=300)  # 1001 / 4 = 250 at 0.5
+    0.9
+    >>> strict_level(np.r_[np.zeros(10), np.ones(10)]) is None
+    True
+    """
+    raw = np.asarray(rewards, dtype=np.float64)
+    levels = np.floor(raw * 1e6) / 1e6
+    values, counts = np.unique(levels, return_counts=True)
+    above = np.cumsum(counts[::-1])[::-1]  # circuits at or above each level
+    ok = np.flatnonzero((len(levels) + 1) / (above + 1) >= min_evals)
+    return float(raw[levels == values[ok[0]]].min()) if len(ok) else None  # the level's lowest raw reward
+
+
 def _fingerprint(pool: Pool) -> str:
     import hashlib
 

@@ -69,7 +69,9 @@ def prior_validity(model: Arch2Vec, pool: Pool, samples: int, seed: int = 0) -> 
 
     validity = share of draws that decode to a circuit of the space (types, occupancy, depth limit, and an
     adjacency equal to the one the gates imply); uniqueness = distinct circuits / valid ones; novelty =
-    share of the distinct valid circuits that are not in the pool.
+    share of the distinct valid circuits that are not in the pool. ``validity_gates`` is the looser share
+    whose node types and occupancies alone form a circuit of the space (the adjacency then follows from the
+    gate order).
     """
     if samples <= 0:
         return {"samples": 0}
@@ -80,11 +82,13 @@ def prior_validity(model: Arch2Vec, pool: Pool, samples: int, seed: int = 0) -> 
         t, o, a = decode_logits(*model.decode(z))
     circuits = decode(pool.space, t.numpy(), o.numpy(), a.numpy())
     valid = [c for c in circuits if c is not None]
+    loose = sum(c is not None for c in decode(pool.space, t.numpy(), o.numpy()))
     keys = set(pool_from_gatelists(pool.space, valid).row_keys()) if valid else set()
     pool_keys = set(pool.row_keys()) if keys else set()
     return {
         "samples": samples,
         "validity": len(valid) / samples,
+        "validity_gates": loose / samples,
         "uniqueness": (len(keys) / len(valid)) if valid else 0.0,
         "novelty": (len(keys - pool_keys) / len(keys)) if keys else 0.0,
     }
