@@ -11,7 +11,8 @@ tensor operations per step on the CPU or the GPU. Masked words get ``-inf``:
 - after a gate, exactly its number of angle words, then its number of qubit words, each ``< n`` and not yet
   used by this gate (so no repeated qubit);
 - between statements: a gate that fits in ``n`` qubits and whose statement still fits in the length budget
-  (so the sequence can still end), or ``</s>`` once ``min_gates`` gates were written;
+  (so the sequence can still end), or ``</s>`` once ``min_gates`` gates were written and the sequence has
+  reached its ``min_length`` (or no gate fits any more);
 - after ``</s>``: ``</s>`` (padding; generation stops there).
 
 Apply it before any top-k / top-p warper (``sample`` in :mod:`qgen.generate.ketgpt` builds that order).
@@ -79,6 +80,8 @@ class QasmGrammarProcessor(LogitsProcessor):
         max_length: total length (prompt + generated, in tokens) each sequence must end within; a tensor
             ``(B,)`` gives each sequence its own budget.
         min_gates: ``</s>`` is allowed only after this many gates (when the budget allows them).
+        min_length: total length before which ``</s>`` is masked (unless no gate fits); an int or a ``(B,)``
+            tensor (KetGPT-style lengths drawn from the data: the program ends close to its budget).
         sizes: register sizes allowed for the size word when the prompt does not give it (default: all).
     """
 
@@ -88,10 +91,12 @@ class QasmGrammarProcessor(LogitsProcessor):
         max_length: int | torch.Tensor,
         min_gates: int = 1,
         sizes: list[int] | None = None,
+        min_length: int | torch.Tensor = 0,
     ) -> None:
         self.tables = tables
         self.max_length = max_length
         self.min_gates = min_gates
+        self.min_length = min_length
         allowed = torch.zeros(tables.max_qubits + 1, dtype=torch.bool)
         allowed[sizes if sizes else slice(1, None)] = True
         self._size_allowed = allowed
@@ -127,6 +132,10 @@ class QasmGrammarProcessor(LogitsProcessor):
         if not isinstance(budget, torch.Tensor):
             budget = torch.full((batch,), int(budget), dtype=torch.long)
         self.budget = budget.to(dev)
+        floor = self.min_length
+        if not isinstance(floor, torch.Tensor):
+            floor = torch.full((batch,), int(floor), dtype=torch.long)
+        self.floor = floor.to(dev)
         for t in range(input_ids.shape[1]):
             self._advance(input_ids[:, t])
 
@@ -155,7 +164,8 @@ class QasmGrammarProcessor(LogitsProcessor):
         in_qubits = ((self.params_left <= 0) & (self.qubits_left > 0))[:, None] & ~need_size
         boundary = ~(need_size | in_params | in_qubits | self.done[:, None])
         gate_ok = (self._gate_width <= n) & (self._statement < left)
-        eos_ok = self._is_eos & ((self.gates[:, None] >= self.min_gates) | ~gate_ok.any(dim=1, keepdim=True))
+        long_enough = (self.gates[:, None] >= self.min_gates) & (self.floor[:, None] <= length)
+        eos_ok = self._is_eos & (long_enough | ~gate_ok.any(dim=1, keepdim=True))
         qubit_ok = (self._qubit_index < n) & ~self.used[:, self._qubit_column]
         return (
             (need_size & self._is_size & (left >= 2))

@@ -159,6 +159,7 @@ def load_model(model_dir: str | os.PathLike, device: str | torch.device = "auto"
 
 
 LENGTHS = ("data", "model")
+END_SLACK = 8  # with lengths from the data, </s> is allowed in the last END_SLACK tokens of the budget
 
 
 def _train_shapes(meta: dict) -> np.ndarray:
@@ -236,9 +237,10 @@ def sample(
         top_k: keep the k most likely words (after the constraint); 0 disables (the paper: 5).
         temperature: softmax temperature.
         max_new_tokens: length limit per circuit (default: the model's context minus the prompt).
-        lengths: ``"data"``: each sample's length budget is a training circuit's length, as KetGPT drew
-            lengths from the data (the model may stop earlier; samples are batched by budget, so batches
-            do not wait for one long sequence); ``"model"``: the model decides, up to the limit.
+        lengths: ``"data"``: each sample's length is a training circuit's length, as KetGPT drew lengths
+            from the data (constrained: ``</s>`` only within the last ``END_SLACK`` tokens of it;
+            unconstrained: the model may stop earlier; samples are batched by length, so batches do not
+            wait for one long sequence); ``"model"``: the model decides, up to the limit.
         seed: seed of the qubit counts and of the sampler (same seed and device, same circuits).
         device: ``"auto"`` (CUDA when present), ``"cpu"`` or ``"cuda"``.
         progress: show a Rich progress bar.
@@ -290,7 +292,14 @@ def sample(
             gen_config.max_new_tokens = int(budget.max()) - prompt.shape[1]
             procs = LogitsProcessorList()
             if constrained:
-                procs.append(QasmGrammarProcessor(tables, max_length=torch.as_tensor(budget, device=dev)))
+                floor = budget - END_SLACK if lengths == "data" else np.zeros_like(budget)
+                procs.append(
+                    QasmGrammarProcessor(
+                        tables,
+                        max_length=torch.as_tensor(budget, device=dev),
+                        min_length=torch.as_tensor(floor, device=dev),
+                    )
+                )
             if temperature != 1.0:
                 procs.append(TemperatureLogitsWarper(temperature))
             if top_k:

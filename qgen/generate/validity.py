@@ -66,10 +66,14 @@ def _simulate_aer(circuit) -> str | None:
         from qiskit_aer import AerSimulator
     except ImportError:
         return "not simulated: wider than max_sim_qubits and qiskit-aer is not installed"
+    from qiskit import transpile
+
     qc = circuit.copy()
     qc.measure_all()
     try:
-        result = AerSimulator(method="matrix_product_state").run(qc, shots=1).result()
+        sim = AerSimulator(method="matrix_product_state")
+        # the MPS method lacks some standard gates (cry, ...): lower to its own gate set first
+        result = sim.run(transpile(qc, sim, optimization_level=0), shots=1).result()
     except Exception as exc:  # noqa: BLE001 - Aer raises its own error types
         return f"Aer failed: {exc}"
     return None if result.success else f"Aer failed: {result.status}"

@@ -90,3 +90,31 @@ def test_mask_details(tok) -> None:
     allowed = short(ids, torch.zeros(1, len(tok)))[0].isfinite()
     names = {tok.convert_ids_to_tokens(i) for i in allowed.nonzero()[:, 0].tolist()}
     assert "h" in names and "</s>" in names and "cx" not in names and "rz" not in names
+
+
+def test_min_length_holds_the_end_back_until_the_floor(tok) -> None:
+    vocab = tok.get_vocab()
+    sizes = [2, 3, 5] * 8
+    prompt = torch.tensor([[tok.bos_token_id, vocab[f"n{k}"]] for k in sizes])
+    budget, floor = 40, 32
+    tables = GrammarTables.from_tokenizer(tok)
+    proc = QasmGrammarProcessor(tables, max_length=budget, min_length=torch.full((len(sizes),), floor))
+    out = _roll_out(tok, prompt, proc, budget - 2, seed=7)
+    for row, k in zip(out.tolist(), sizes, strict=True):
+        end = row.index(tok.eos_token_id)  # 0-based position of </s>
+        assert floor <= end < budget
+        assert load(from_words([f"n{k}", *decode_words(tok, row[2:])]).qasm()).num_qubits == k
+    # at the start </s> is masked even with gates written, and allowed again once no gate fits
+    ids = torch.tensor([[tok.bos_token_id, vocab["n2"], vocab["h"], vocab["q0"]]])
+    held = QasmGrammarProcessor(tables, max_length=5, min_length=100)
+    names = {
+        tok.convert_ids_to_tokens(i)
+        for i in held(ids, torch.zeros(1, len(tok)))[0].isfinite().nonzero()[:, 0].tolist()
+    }
+    assert names == {"</s>"}  # one position left: no gate fits, so the end comes before the floor
+    early = QasmGrammarProcessor(tables, max_length=50, min_length=20)
+    names = {
+        tok.convert_ids_to_tokens(i)
+        for i in early(ids, torch.zeros(1, len(tok)))[0].isfinite().nonzero()[:, 0].tolist()
+    }
+    assert "</s>" not in names and "cx" in names

@@ -45,7 +45,7 @@ def real():
 
 def test_check_programs_parse_and_simulate() -> None:
     good = HEAD + "qreg q[3];\nh q[0];\ncx q[0],q[1];\nccx q[0],q[1],q[2];\n"
-    wide = HEAD + "qreg q[23];\nh q[0];\ncx q[0],q[22];\n"
+    wide = HEAD + "qreg q[23];\nh q[0];\ncx q[0],q[22];\ncry(0.3) q[1],q[20];\n"  # cry: not an MPS gate
     checks = check_programs(
         [good, HEAD + "qreg q[2];\nh q[2];\n", HEAD + "qreg q[2];\ncx q[0],q[0];\n", wide], max_sim_qubits=20
     )
