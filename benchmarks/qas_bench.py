@@ -79,7 +79,12 @@ def run_task(
     t_score = time.perf_counter() - t0
     rewards = table.reward
     level = strict_level(rewards)
-    task.strict_threshold = level if level is not None else float(rewards.max())
+    if level is None:  # no rare level: the best level (lowest raw reward floored to it), reached at once
+        top = np.floor(rewards * 1e6) / 1e6
+        level_or_best = float(rewards[top == top.max()].min())
+    else:
+        level_or_best = level
+    task.strict_threshold = level_or_best
     t1 = time.perf_counter()
     res = search(
         task, pool, emb, methods=methods, budget=budget, seeds=seeds, out_dir=out / name, table=table,
