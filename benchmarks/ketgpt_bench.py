@@ -107,6 +107,7 @@ def main() -> None:
     parser.add_argument("--model", help="model folder (default: train one into benchmarks/results)")
     parser.add_argument("--corpus", help="real/random corpus folder (default: build one)")
     parser.add_argument("-n", type=int, default=1000, help="circuits per mode (acceptance: 1,000)")
+    parser.add_argument("--n-raw", type=int, default=None, help="unconstrained circuits (default: -n)")
     parser.add_argument("--anchor", type=int, default=20, help="circuits sampled one at a time (paper's way)")
     parser.add_argument("--batch-size", type=int, default=100)
     parser.add_argument("--device", default="auto")
@@ -127,7 +128,7 @@ def main() -> None:
 
     timings = {}
     con, timings["constrained"] = _timed_sample(loaded, args.n, True, args, args.batch_size)
-    raw, timings["unconstrained"] = _timed_sample(loaded, args.n, False, args, args.batch_size)
+    raw, timings["unconstrained"] = _timed_sample(loaded, args.n_raw or args.n, False, args, args.batch_size)
     _, timings["anchor_one_at_a_time"] = _timed_sample(loaded, args.anchor, False, args, 1)
     if args.cpu_too and device != "cpu":
         cpu = load_model(model_dir, "cpu")
