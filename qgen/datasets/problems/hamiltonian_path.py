@@ -11,16 +11,11 @@ from qgen.datasets.problems.base import (
     Instance,
     Problem,
     add_monomial,
-    add_squared_linear,
     edge_list,
     hubo_to_ising,
 )
+from qgen.datasets.problems.permutation import add_permutation_penalty, decode_order, order_var
 from qgen.datasets.problems.registry import register_problem
-
-
-def _var(v: int, t: int, n: int) -> int:
-    """Qubit of "node v (1..n-1) is visited at step t (1..n-1)"."""
-    return (v - 1) * (n - 1) + (t - 1)
 
 
 @register_problem
@@ -49,15 +44,12 @@ class HamiltonianPathProblem(Problem):
         const = 0.0
         for v in range(1, n):
             if not graph.has_edge(0, v):
-                add_monomial(terms, (_var(v, 1, n),), 1.0)
+                add_monomial(terms, (order_var(v, 1, n),), 1.0)
         for t in range(1, n - 1):
             for u, v in itertools.permutations(range(1, n), 2):
                 if not graph.has_edge(u, v):
-                    add_monomial(terms, (_var(u, t, n), _var(v, t + 1, n)), 1.0)
-        for v in range(1, n):
-            const += add_squared_linear(terms, {_var(v, t, n): 1.0 for t in range(1, n)}, -1.0, penalty)
-        for t in range(1, n):
-            const += add_squared_linear(terms, {_var(v, t, n): 1.0 for v in range(1, n)}, -1.0, penalty)
+                    add_monomial(terms, (order_var(u, t, n), order_var(v, t + 1, n)), 1.0)
+        const += add_permutation_penalty(terms, n, penalty)
         q = (n - 1) ** 2
         ham = hubo_to_ising(q, terms, const)
         text = f"the graph with {n} nodes and edges {edge_list(graph)}, starting at node 0"
@@ -66,8 +58,7 @@ class HamiltonianPathProblem(Problem):
     def evaluate(self, instance: Instance, x: np.ndarray) -> tuple[bool, float]:
         """Feasible when x is a permutation matrix; objective = steps between non-adjacent nodes."""
         n = instance.data["nodes"]
-        m = x.reshape(n - 1, n - 1)
-        if not (np.all(m.sum(0) == 1) and np.all(m.sum(1) == 1)):
+        order = decode_order(x, n)
+        if order is None:
             return False, float("nan")
-        order = [0] + [int(np.flatnonzero(m[:, t])[0]) + 1 for t in range(n - 1)]
         return True, float(sum(not instance.graph.has_edge(a, b) for a, b in itertools.pairwise(order)))

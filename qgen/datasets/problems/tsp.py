@@ -11,16 +11,11 @@ from qgen.datasets.problems.base import (
     Instance,
     Problem,
     add_monomial,
-    add_squared_linear,
     edge_list,
     hubo_to_ising,
 )
+from qgen.datasets.problems.permutation import add_permutation_penalty, decode_order, order_var
 from qgen.datasets.problems.registry import register_problem
-
-
-def _var(v: int, t: int, cities: int) -> int:
-    """Qubit of "city v (1..c-1) is visited at step t (1..c-1)"."""
-    return (v - 1) * (cities - 1) + (t - 1)
 
 
 @register_problem
@@ -51,15 +46,12 @@ class TspProblem(Problem):
         terms: dict[tuple[int, ...], float] = {}
         const = 0.0
         for v in range(1, c):
-            add_monomial(terms, (_var(v, 1, c),), dist[0, v])
-            add_monomial(terms, (_var(v, c - 1, c),), dist[v, 0])
+            add_monomial(terms, (order_var(v, 1, c),), dist[0, v])
+            add_monomial(terms, (order_var(v, c - 1, c),), dist[v, 0])
         for t in range(1, c - 1):
             for u, v in itertools.permutations(range(1, c), 2):
-                add_monomial(terms, (_var(u, t, c), _var(v, t + 1, c)), dist[u, v])
-        for v in range(1, c):
-            const += add_squared_linear(terms, {_var(v, t, c): 1.0 for t in range(1, c)}, -1.0, penalty)
-        for t in range(1, c):
-            const += add_squared_linear(terms, {_var(v, t, c): 1.0 for v in range(1, c)}, -1.0, penalty)
+                add_monomial(terms, (order_var(u, t, c), order_var(v, t + 1, c)), dist[u, v])
+        const += add_permutation_penalty(terms, c, penalty)
         n = (c - 1) ** 2
         ham = hubo_to_ising(n, terms, const)
         text = f"{c} cities with distances {edge_list(graph, 'weight')}, starting at city 0"
@@ -68,9 +60,9 @@ class TspProblem(Problem):
     def evaluate(self, instance: Instance, x: np.ndarray) -> tuple[bool, float]:
         """Feasible when x is a permutation matrix; objective = tour length."""
         c = instance.data["cities"]
-        m = x.reshape(c - 1, c - 1)  # rows: cities 1..c-1, columns: steps 1..c-1
-        if not (np.all(m.sum(0) == 1) and np.all(m.sum(1) == 1)):
+        order = decode_order(x, c)
+        if order is None:
             return False, float("nan")
-        order = [0] + [int(np.flatnonzero(m[:, t])[0]) + 1 for t in range(c - 1)] + [0]
+        order = [*order, 0]
         g = instance.graph
         return True, float(sum(g.edges[a, b]["weight"] for a, b in itertools.pairwise(order)))
