@@ -88,7 +88,15 @@ def _prepare(args) -> tuple[Path, Path]:
 
 def _timed_sample(loaded, n: int, constrained: bool, args, batch_size: int) -> tuple[object, dict]:
     res = sample(
-        loaded, n, constrained=constrained, batch_size=batch_size, top_k=5, seed=args.seed, device=args.device
+        loaded,
+        n,
+        constrained=constrained,
+        batch_size=batch_size,
+        top_k=5,
+        temperature=args.temperature,
+        cancel_free=not args.allow_cancel,
+        seed=args.seed,
+        device=args.device,
     )
     tokens = sum(s.num_tokens or len(s.words) for s in res.samples)
     return res, {
@@ -108,6 +116,10 @@ def main() -> None:
     parser.add_argument("--corpus", help="real/random corpus folder (default: build one)")
     parser.add_argument("-n", type=int, default=1000, help="circuits per mode (acceptance: 1,000)")
     parser.add_argument("--n-raw", type=int, default=None, help="unconstrained circuits (default: -n)")
+    parser.add_argument("--temperature", type=float, default=1.0, help="sampling temperature (default 1)")
+    parser.add_argument(
+        "--allow-cancel", action="store_true", help="constrained mode without the no-undo rule (ablation)"
+    )
     parser.add_argument("--anchor", type=int, default=20, help="circuits sampled one at a time (paper's way)")
     parser.add_argument("--batch-size", type=int, default=100)
     parser.add_argument("--device", default="auto")

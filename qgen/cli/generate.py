@@ -40,6 +40,11 @@ def ketgpt_cmd(
         "--lengths",
         help="data: length budgets of training circuits (KetGPT); model: the model decides.",
     ),
+    cancel_free: bool = typer.Option(
+        True,
+        "--cancel-free/--allow-cancel",
+        help="Forbid a statement that undoes the previous one on the same qubits (h q[0]; h q[0];).",
+    ),
     seed: int = typer.Option(0, "--seed", help="Seed."),
     device: str = typer.Option("auto", "--device", help="auto, cpu or cuda."),
     as_json: bool = typer.Option(False, "--json", help="Print the metadata as JSON."),
@@ -61,6 +66,7 @@ def ketgpt_cmd(
         seed=seed,
         device=device,
         progress=not as_json,
+        cancel_free=cancel_free,
     )
     if as_json:
         print_json(meta)
@@ -89,6 +95,11 @@ def synthetic_cmd(
     temperature: float = typer.Option(1.0, "--temperature", help="Sampling temperature."),
     lengths: str = typer.Option("data", "--lengths", help="data (KetGPT) or model: who sets the lengths."),
     classifier: str = typer.Option("logreg", "--classifier", help="Realism classifier: logreg or gbdt."),
+    cancel_free: bool = typer.Option(
+        True,
+        "--cancel-free/--allow-cancel",
+        help="Forbid a statement that undoes the previous one on the same qubits (h q[0]; h q[0];).",
+    ),
     seed: int = typer.Option(0, "--seed", help="Seed."),
     device: str = typer.Option("auto", "--device", help="auto, cpu or cuda."),
     as_json: bool = typer.Option(False, "--json", help="Print the verification report as JSON."),
@@ -112,6 +123,7 @@ def synthetic_cmd(
         seed=seed,
         device=device,
         progress=not as_json,
+        cancel_free=cancel_free,
     )
     if as_json:
         print_json(ev.report)

@@ -13,7 +13,13 @@ tensor operations per step on the CPU or the GPU. Masked words get ``-inf``:
 - between statements: a gate that fits in ``n`` qubits and whose statement still fits in the length budget
   (so the sequence can still end), or ``</s>`` once ``min_gates`` gates were written and the sequence has
   reached its ``min_length`` (or no gate fits any more);
-- after ``</s>``: ``</s>`` (padding; generation stops there).
+- after ``</s>``: ``</s>`` (padding; generation stops there);
+- optionally (``cancel_free``, on in :func:`qgen.generate.ketgpt.sample`): no statement that undoes the
+  previous statement on the same qubits (``h q[0]; h q[0];``, ``s`` then ``sdg``, ``cx a,b; cx a,b;``, ``cz``
+  and ``swap`` in either order) when no other gate touched those qubits in between. Such a pair is the
+  identity; MQT Bench circuits almost never contain one, while an unconstrained sampler falls into loops of
+  them (``h q[4]; h q[4]; ...``). The rule masks the last qubit word of such a statement unless every qubit
+  word would be masked (then it lets the pair through rather than dead-ending the program).
 
 Apply it before any top-k / top-p warper (``sample`` in :mod:`qgen.generate.ketgpt` builds that order).
 """
@@ -30,6 +36,14 @@ from qgen.generate.gateset import GATES
 
 _OTHER, _SIZE, _GATE, _ANGLE, _QUBIT, _EOS = range(6)
 
+#: The inverse of every parameter-free gate of the set (self-inverse gates map to themselves).
+INVERSES = {
+    **{g: g for g in ("x", "y", "z", "h", "cx", "cy", "cz", "ch", "swap", "ccx", "cswap")},
+    **{"s": "sdg", "sdg": "s", "t": "tdg", "tdg": "t", "sx": "sxdg", "sxdg": "sx"},
+}
+#: Gates whose (two) qubits can be exchanged.
+SYMMETRIC = frozenset({"cz", "swap"})
+
 
 @dataclass
 class GrammarTables:
@@ -40,6 +54,8 @@ class GrammarTables:
     num_params: torch.Tensor  # (V,) angles of a gate word, else 0
     num_qubits: torch.Tensor  # (V,) qubits of a gate word, else 0
     qubit: torch.Tensor  # (V,) index of a qubit word, else 0 (use with kind == qubit)
+    inverse: torch.Tensor  # (V,) word id of a parameter-free gate's inverse gate, else -2
+    symmetric: torch.Tensor  # (V,) gate whose qubits can be swapped (cz, swap)
     max_qubits: int
     eos_id: int
 
@@ -50,7 +66,12 @@ class GrammarTables:
         size = len(tokenizer)
         kind = torch.zeros(size, dtype=torch.long)
         nsize, npar, nq, qidx = (torch.zeros(size, dtype=torch.long) for _ in range(4))
+        inverse = torch.full((size,), -2, dtype=torch.long)
+        symmetric = torch.zeros(size, dtype=torch.bool)
         for word, i in vocab.items():
+            if word in INVERSES and INVERSES[word] in vocab:
+                inverse[i] = vocab[INVERSES[word]]
+            symmetric[i] = word in SYMMETRIC
             if word == tokenizer.eos_token:
                 kind[i] = _EOS
             elif word in GATES:
@@ -64,7 +85,7 @@ class GrammarTables:
         width = int(nsize.max())
         if width < 1 or not bool((kind == _GATE).any()) or not bool((kind == _ANGLE).any()):
             raise ModelError("the tokenizer's vocabulary has no size, gate or angle words")
-        return cls(kind, nsize, npar, nq, qidx, width, int(tokenizer.eos_token_id))
+        return cls(kind, nsize, npar, nq, qidx, inverse, symmetric, width, int(tokenizer.eos_token_id))
 
     def to(self, device: torch.device) -> GrammarTables:
         """The same tables on ``device``."""
@@ -83,6 +104,7 @@ class QasmGrammarProcessor(LogitsProcessor):
         min_length: total length before which ``</s>`` is masked (unless no gate fits); an int or a ``(B,)``
             tensor (KetGPT-style lengths drawn from the data: the program ends close to its budget).
         sizes: register sizes allowed for the size word when the prompt does not give it (default: all).
+        cancel_free: mask a statement that undoes the previous one on the same qubits (module docstring).
     """
 
     def __init__(
@@ -92,8 +114,10 @@ class QasmGrammarProcessor(LogitsProcessor):
         min_gates: int = 1,
         sizes: list[int] | None = None,
         min_length: int | torch.Tensor = 0,
+        cancel_free: bool = False,
     ) -> None:
         self.tables = tables
+        self.cancel_free = cancel_free
         self.max_length = max_length
         self.min_gates = min_gates
         self.min_length = min_length
@@ -118,6 +142,9 @@ class QasmGrammarProcessor(LogitsProcessor):
         self._qubit_index = torch.where(t.kind == _QUBIT, t.qubit, big)[None, :]
         self._qubit_column = t.qubit.clamp(max=t.max_qubits - 1)
         self._columns = torch.arange(t.max_qubits, device=dev)[None, :]
+        # one-qubit gates with an inverse: blocked between statements when every qubit's last statement is
+        # their inverse (no placement would be left)
+        self._gates_1q = torch.nonzero((t.kind == _GATE) & (t.num_qubits == 1) & (t.inverse >= 0))[:, 0]
         self._device = dev
 
     def _reset(self, input_ids: torch.Tensor) -> None:
@@ -128,6 +155,11 @@ class QasmGrammarProcessor(LogitsProcessor):
         self.n, self.params_left, self.qubits_left, self.gates = (zeros.clone() for _ in range(4))
         self.used = torch.zeros(batch, self.tables.max_qubits, dtype=torch.bool, device=dev)
         self.done = torch.zeros(batch, dtype=torch.bool, device=dev)
+        # last statement on every qubit: its gate word, its index and this qubit's place in it
+        self.last_gate = torch.full((batch, self.tables.max_qubits), -1, dtype=torch.long, device=dev)
+        self.last_stmt, self.last_role = (torch.zeros_like(self.last_gate) for _ in range(2))
+        self.cur_gate, self.role, self.sid = (zeros.clone() for _ in range(3))
+        self.undoing = torch.zeros(batch, dtype=torch.bool, device=dev)  # qubits so far repeat an inverse
         budget = self.max_length
         if not isinstance(budget, torch.Tensor):
             budget = torch.full((batch,), int(budget), dtype=torch.long)
@@ -153,6 +185,30 @@ class QasmGrammarProcessor(LogitsProcessor):
         self.used = (self.used & ~is_gate[:, None]) | hit
         self.gates += is_gate.long()
         self.done |= kind == _EOS
+        if self.cancel_free:
+            self._track(token, is_gate, is_qubit, hit)
+
+    def _track(self, token, is_gate, is_qubit, hit) -> None:
+        """Keep the last statement of every qubit, and whether the current one so far undoes it."""
+        t = self.tables
+        self.cur_gate = torch.where(is_gate, token, self.cur_gate)
+        self.role = torch.where(is_gate, 0, self.role)
+        self.undoing = torch.where(is_gate, t.inverse[token] >= 0, self.undoing)
+        col = t.qubit[token].clamp(max=t.max_qubits - 1)[:, None]
+        prev_gate = self.last_gate.gather(1, col)[:, 0]
+        prev_stmt = self.last_stmt.gather(1, col)[:, 0]
+        prev_role = self.last_role.gather(1, col)[:, 0]
+        same = (prev_gate == t.inverse[self.cur_gate]) & (
+            t.symmetric[self.cur_gate] | (prev_role == self.role)
+        )
+        first = self.role == 0
+        same &= first | (prev_stmt == self.sid)
+        self.undoing = torch.where(is_qubit, self.undoing & same, self.undoing)
+        self.sid = torch.where(is_qubit & first, prev_stmt, self.sid)
+        self.last_gate = torch.where(hit, self.cur_gate[:, None], self.last_gate)
+        self.last_stmt = torch.where(hit, self.gates[:, None], self.last_stmt)
+        self.last_role = torch.where(hit, self.role[:, None], self.last_role)
+        self.role = self.role + is_qubit.long()
 
     # ------------------------------------------------------------------ mask
     def allowed(self, length: int) -> torch.Tensor:
@@ -164,9 +220,13 @@ class QasmGrammarProcessor(LogitsProcessor):
         in_qubits = ((self.params_left <= 0) & (self.qubits_left > 0))[:, None] & ~need_size
         boundary = ~(need_size | in_params | in_qubits | self.done[:, None])
         gate_ok = (self._gate_width <= n) & (self._statement < left)
+        if self.cancel_free:
+            gate_ok = gate_ok & ~self._blocked_gates()
         long_enough = (self.gates[:, None] >= self.min_gates) & (self.floor[:, None] <= length)
         eos_ok = self._is_eos & (long_enough | ~gate_ok.any(dim=1, keepdim=True))
         qubit_ok = (self._qubit_index < n) & ~self.used[:, self._qubit_column]
+        if self.cancel_free:
+            qubit_ok = qubit_ok & ~self._undo_mask(qubit_ok)
         return (
             (need_size & self._is_size & (left >= 2))
             | (in_params & self._is_angle)
@@ -174,6 +234,32 @@ class QasmGrammarProcessor(LogitsProcessor):
             | (boundary & (gate_ok | eos_ok))
             | (self.done[:, None] & self._is_eos)
         )
+
+    def _blocked_gates(self) -> torch.Tensor:
+        """``(B, V)``: one-qubit gate words every placement of which would undo the previous statement."""
+        t, g = self.tables, self._gates_1q
+        inv = t.inverse[g][None, None, :]  # (1, 1, G)
+        live = self._columns[:, :, None] < self.n[:, None, None]  # (B, W, 1) qubits of the register
+        undone = (self.last_gate[:, :, None] == inv) | ~live  # (B, W, G)
+        blocked = torch.zeros(len(self.n), len(t.kind), dtype=torch.bool, device=self.n.device)
+        blocked[:, g] = undone.all(dim=1) & (self.n > 0)[:, None]
+        return blocked
+
+    def _undo_mask(self, qubit_ok: torch.Tensor) -> torch.Tensor:
+        """``(B, V)``: qubit words that would complete a statement undoing the previous one."""
+        t = self.tables
+        cols = self._qubit_column
+        inv = t.inverse[self.cur_gate][:, None]
+        role = self.role[:, None]
+        match = (self.last_gate[:, cols] == inv) & (
+            t.symmetric[self.cur_gate][:, None] | (self.last_role[:, cols] == role)
+        )
+        match &= (role == 0) | (self.last_stmt[:, cols] == self.sid[:, None])
+        last = (self.qubits_left == 1) & (self.params_left <= 0) & self.undoing  # the statement's last qubit
+        undo = match & last[:, None]
+        undo &= self._qubit_index < t.max_qubits  # qubit words only
+        stuck = ~(qubit_ok & ~undo).any(dim=1, keepdim=True)  # every qubit masked: let the pair through
+        return undo & ~stuck
 
     def __call__(self, input_ids: torch.LongTensor, scores: torch.Tensor) -> torch.Tensor:
         """Advance the state with the last token and mask the scores of disallowed words."""

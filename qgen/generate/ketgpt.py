@@ -225,6 +225,7 @@ def sample(
     seed: int = 0,
     device: str | torch.device = "auto",
     progress: bool = False,
+    cancel_free: bool = True,
 ) -> SampleResult:
     """Sample ``n`` circuits from a trained model, batched, with or without the grammar constraint.
 
@@ -244,6 +245,9 @@ def sample(
         seed: seed of the qubit counts and of the sampler (same seed and device, same circuits).
         device: ``"auto"`` (CUDA when present), ``"cpu"`` or ``"cuda"``.
         progress: show a Rich progress bar.
+        cancel_free: (constrained) no statement may undo the previous one on the same qubits (``h q[0];
+            h q[0];``; see :mod:`qgen.generate.constrained`): such pairs are the identity, real circuits
+            almost never hold one, and a sampler left alone falls into loops of them.
 
     Returns:
         :class:`SampleResult` with every sample (valid or not) in order.
@@ -301,6 +305,7 @@ def sample(
                         tables,
                         max_length=torch.as_tensor(budget, device=dev),
                         min_length=torch.as_tensor(floor, device=dev),
+                        cancel_free=cancel_free,
                     )
                 )
             if temperature != 1.0:
@@ -331,6 +336,7 @@ def sample(
         "n": n,
         "qubits": qubits,
         "constrained": constrained,
+        "cancel_free": bool(constrained and cancel_free),
         "batch_size": batch_size,
         "top_k": top_k,
         "temperature": temperature,

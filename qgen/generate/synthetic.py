@@ -113,6 +113,7 @@ def generate_dataset(
     seed: int = 0,
     device: str = "auto",
     progress: bool = False,
+    cancel_free: bool = True,
 ) -> tuple[SampleResult, dict]:
     """Sample ``n`` circuits and write them all (valid or not) as a dataset in ``out``.
 
@@ -135,6 +136,7 @@ def generate_dataset(
         seed=seed,
         device=device,
         progress=progress,
+        cancel_free=cancel_free,
     )
     meta = _meta(model_dir, result, loaded[2])
     rows = _rows(result, seed)
@@ -236,6 +238,7 @@ def build_synthetic_dataset(
     seed: int = 0,
     device: str = "auto",
     progress: bool = False,
+    cancel_free: bool = True,
 ) -> tuple[Evaluation, Path]:
     """Sample ``n`` constrained circuits, verify them, and write the verified ones as a HF dataset.
 
@@ -248,7 +251,8 @@ def build_synthetic_dataset(
         qubits: register sizes (default: the training distribution).
         only_real: keep only circuits the realism classifier judges real.
         only_novel: keep only circuits that are not copies of training circuits.
-        batch_size, top_k, temperature, lengths, seed, device, progress: sampling settings (see ``sample``).
+        batch_size, top_k, temperature, lengths, seed, device, progress, cancel_free: sampling settings
+            (see ``sample``).
         classifier: realism classifier kind.
 
     Returns:
@@ -273,6 +277,7 @@ def build_synthetic_dataset(
         seed=seed,
         device=device,
         progress=progress,
+        cancel_free=cancel_free,
     )
     meta = _meta(model_dir, result, loaded[2])
     out = Path(out)

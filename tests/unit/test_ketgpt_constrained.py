@@ -118,3 +118,80 @@ def test_min_length_holds_the_end_back_until_the_floor(tok) -> None:
         for i in early(ids, torch.zeros(1, len(tok)))[0].isfinite().nonzero()[:, 0].tolist()
     }
     assert "</s>" not in names and "cx" in names
+
+
+def _undo_pairs(circuit) -> int:
+    """Statements that undo the previous statement on the same qubits (nothing in between on them)."""
+    from qgen.generate.constrained import INVERSES, SYMMETRIC
+
+    last: dict[int, int] = {}
+    count = 0
+    for i, st in enumerate(circuit.statements):
+        before = {last.get(q) for q in st.qubits}
+        if len(before) == 1 and (j := before.pop()) is not None:
+            prev = circuit.statements[j]
+            same_qubits = (
+                set(prev.qubits) == set(st.qubits) if st.gate in SYMMETRIC else prev.qubits == st.qubits
+            )
+            if INVERSES.get(st.gate) == prev.gate and same_qubits and not st.angles:
+                count += 1
+        for q in st.qubits:
+            last[q] = i
+    return count
+
+
+def test_cancel_free_masks_statements_that_undo_the_previous_one(tok) -> None:
+    vocab = tok.get_vocab()
+    tables = GrammarTables.from_tokenizer(tok)
+    sizes = [1, 2, 3, 4, 8] * 16
+    prompt = torch.tensor([[tok.bos_token_id, vocab[f"n{k}"]] for k in sizes])
+    # logits that love h, cx, cz, s/sdg and the lowest qubits: without the rule, undo pairs are everywhere
+    bias = torch.zeros(len(tok))
+    for word, b in [("h", 4.0), ("cx", 3.0), ("cz", 3.0), ("s", 2.0), ("sdg", 2.0), ("q0", 3.0), ("q1", 3.0)]:
+        bias[vocab[word]] = b
+
+    def roll(cancel_free: bool) -> list:
+        proc = QasmGrammarProcessor(tables, max_length=80, min_length=70, cancel_free=cancel_free)
+        gen = torch.Generator().manual_seed(3)
+        ids, done = prompt, torch.zeros(len(prompt), dtype=torch.bool)
+        for _ in range(78):
+            scores = proc(ids, torch.randn(len(ids), len(tok), generator=gen) + bias)
+            assert torch.isfinite(scores).any(dim=1).all()
+            nxt = torch.multinomial(scores.softmax(-1), 1, generator=gen)[:, 0]
+            nxt = torch.where(done, torch.full_like(nxt, tok.pad_token_id), nxt)
+            done |= nxt == tok.eos_token_id
+            ids = torch.cat([ids, nxt[:, None]], dim=1)
+        return [
+            from_words([f"n{k}", *decode_words(tok, r[2:])]) for r, k in zip(ids.tolist(), sizes, strict=True)
+        ]
+
+    plain = sum(_undo_pairs(c) for c in roll(False))
+    free = roll(True)
+    assert plain > 50
+    # none at all from 3 qubits up; on 1-2 qubits a 2-qubit gate can be forced into a pair (cz q0,q1 then
+    # cz on 2 qubits), which the rule lets through rather than dead-ending
+    assert sum(_undo_pairs(c) for c, k in zip(free, sizes, strict=True) if k >= 3) == 0
+    assert sum(_undo_pairs(c) for c in free) < plain / 10
+    assert all(load(c.qasm()).num_qubits == k for c, k in zip(free, sizes, strict=True))
+
+
+def test_cancel_free_lets_a_pair_through_rather_than_dead_ending(tok) -> None:
+    vocab = tok.get_vocab()
+    proc = QasmGrammarProcessor(GrammarTables.from_tokenizer(tok), max_length=20, cancel_free=True)
+    ids = torch.tensor([[tok.bos_token_id, vocab["n1"], vocab["h"], vocab["q0"], vocab["h"]]])
+    scores = proc(ids, torch.zeros(1, len(tok)))
+    assert torch.isfinite(scores[0, vocab["q0"]])  # the only qubit of a 1-qubit register stays allowed
+    ids = torch.tensor([[tok.bos_token_id, vocab["n2"], vocab["h"], vocab["q0"], vocab["h"]]])
+    scores = proc(ids, torch.zeros(1, len(tok)))
+    assert not torch.isfinite(scores[0, vocab["q0"]]) and torch.isfinite(scores[0, vocab["q1"]])
+    # cx a,b after cx a,b is masked; after cx b,a it is not; cz b,a after cz a,b is masked (symmetric)
+    for gate, first, second, masked in [("cx", (0, 1), (0, 1), True), ("cx", (1, 0), (0, 1), False),
+                                        ("cz", (1, 0), (0, 1), True)]:  # fmt: skip
+        words = ["n3", gate, f"q{first[0]}", f"q{first[1]}", gate, f"q{second[0]}"]
+        ids = torch.tensor([[tok.bos_token_id, *(vocab[w] for w in words)]])
+        scores = proc(ids, torch.zeros(1, len(tok)))
+        assert torch.isfinite(scores[0, vocab[f"q{second[1]}"]]) != masked
+    # an intervening gate on one of the qubits breaks the pair
+    words = ["n3", "cx", "q0", "q1", "t", "q1", "cx", "q0"]
+    scores = proc(torch.tensor([[tok.bos_token_id, *(vocab[w] for w in words)]]), torch.zeros(1, len(tok)))
+    assert torch.isfinite(scores[0, vocab["q1"]])
