@@ -20,7 +20,22 @@ app = typer.Typer(
     no_args_is_help=True,
 )
 
-KINDS = ("optimization", "algorithms")
+KINDS = ("optimization", "algorithms", "architectures")
+
+# options only some kinds take, and those kinds (the others reject them)
+_KIND_OPTIONS = {
+    "--max-qubits": ("optimization", "algorithms"),
+    "--min-qubits": ("optimization", "algorithms"),
+    "--problems": ("optimization",),
+    "--methods": ("optimization",),
+    "--ansatze": ("optimization",),
+    "--steps": ("optimization",),
+    "--families": ("algorithms",),
+    "--qubits": ("architectures",),
+    "--gates": ("architectures",),
+    "--depth": ("architectures",),
+}
+DEFAULT_MAX_QUBITS = 10
 
 
 def _split_list(value: str | None) -> tuple[str, ...]:
@@ -41,39 +56,126 @@ def _methods(value: str | None) -> tuple[tuple[str, float], ...] | None:
     return tuple(out)
 
 
+def _check_options(kind: str, given: dict[str, object]) -> None:
+    """Fail on options of other kinds (``given``: option -> value, None when not given)."""
+    wrong = [o for o, v in given.items() if v is not None and kind not in _KIND_OPTIONS[o]]
+    if wrong:
+        which = ", ".join(f"{o} ({' / '.join(_KIND_OPTIONS[o])})" for o in wrong)
+        raise fail(f"`build {kind}` does not take {which}; those options belong to the kinds in brackets")
+
+
+def _max_qubits(o: dict) -> int:
+    return DEFAULT_MAX_QUBITS if o["max_qubits"] is None else o["max_qubits"]
+
+
+def _optimization_config(o: dict):
+    """The OptimizationConfig of the command-line options."""
+    from dataclasses import replace
+
+    from qgen.datasets import OptimizationConfig, TrainSettings
+
+    cfg = OptimizationConfig(max_qubits=_max_qubits(o), seed=o["seed"])
+    if o["size"] is not None:
+        cfg = replace(cfg, size=o["size"])
+    if o["min_qubits"] is not None:
+        cfg = replace(cfg, min_qubits=o["min_qubits"])
+    cfg = replace(cfg, problems=_split_list(o["problems"]), ansatze=_split_list(o["ansatze"]))
+    if (m := _methods(o["methods"])) is not None:
+        cfg = replace(cfg, methods=m)
+    if o["shard_size"] is not None:
+        cfg = replace(cfg, shard_size=o["shard_size"])
+    if o["steps"] is not None:
+        cfg = replace(cfg, train=replace(TrainSettings(), steps=o["steps"]))
+    return cfg
+
+
+def _algorithm_config(o: dict):
+    """The AlgorithmConfig of the command-line options."""
+    from dataclasses import replace
+
+    from qgen.datasets import AlgorithmConfig
+
+    cfg = AlgorithmConfig(max_qubits=_max_qubits(o), seed=o["seed"], families=_split_list(o["families"]))
+    for key in ("size", "min_qubits", "shard_size"):
+        if o[key] is not None:
+            cfg = replace(cfg, **{key: o[key]})
+    return cfg
+
+
+def _architecture_config(o: dict):
+    """The ArchitectureConfig of the command-line options."""
+    from dataclasses import replace
+
+    from qgen.datasets import ArchitectureConfig
+
+    cfg = ArchitectureConfig(seed=o["seed"], num_gates=o["gates"], depth=o["depth"])
+    for key in ("qubits", "size", "shard_size"):
+        if o[key] is not None:
+            cfg = replace(cfg, **{key: o[key]})
+    return cfg
+
+
+def _range_parts(cfg) -> list[str]:
+    return ["--max-qubits", str(cfg.max_qubits), "--min-qubits", str(cfg.min_qubits)]
+
+
+def _optimization_parts(cfg) -> list[str]:
+    parts = [*_range_parts(cfg), "--size", str(cfg.size)]
+    return parts + (["--problems", ",".join(cfg.problems)] if cfg.problems else [])
+
+
+def _algorithm_parts(cfg) -> list[str]:
+    return _range_parts(cfg) + (["--size", str(cfg.size)] if cfg.size else [])
+
+
+def _architecture_parts(cfg) -> list[str]:
+    parts = ["--qubits", str(cfg.qubits), "--size", str(cfg.size)]
+    parts += ["--gates", str(cfg.num_gates)] if cfg.num_gates is not None else []
+    return parts + (["--depth", str(cfg.depth)] if cfg.depth is not None else [])
+
+
+# per kind: its config from the command-line options, and the options that describe a config
+_CONFIGS = {
+    "optimization": (_optimization_config, _optimization_parts),
+    "algorithms": (_algorithm_config, _algorithm_parts),
+    "architectures": (_architecture_config, _architecture_parts),
+}
+
+
 def _command_line(kind: str, out: Path, cfg) -> str:
     """The command as typed (when run from a shell), else an equivalent one built from the settings."""
     argv = sys.argv
     if "dataset" in argv and "build" in argv:
         return "qgen dataset build " + " ".join(shlex.quote(a) for a in argv[argv.index("build") + 1 :])
-    parts = ["qgen", "dataset", "build", kind, "--out", str(out), "--max-qubits", str(cfg.max_qubits)]
-    parts += [
-        "--min-qubits",
-        str(cfg.min_qubits),
-        "--seed",
-        str(cfg.seed),
-        "--shard-size",
-        str(cfg.shard_size),
-    ]
-    if kind == "optimization":
-        parts += ["--size", str(cfg.size)]
-        if cfg.problems:
-            parts += ["--problems", ",".join(cfg.problems)]
-    elif cfg.size:
-        parts += ["--size", str(cfg.size)]
+    parts = ["qgen", "dataset", "build", kind, "--out", str(out), *_CONFIGS[kind][1](cfg)]
+    parts += ["--seed", str(cfg.seed), "--shard-size", str(cfg.shard_size)]
     return " ".join(shlex.quote(p) for p in parts)
 
 
 @app.command("build")
 @handle_errors
 def build_cmd(
-    kind: str = typer.Argument(..., help="optimization or algorithms.", show_default=False),
+    kind: str = typer.Argument(..., help="optimization, algorithms or architectures.", show_default=False),
     out: Path = typer.Option(..., "--out", "-o", help="Build folder (resumed if it holds this build)."),
     size: int | None = typer.Option(
-        None, "--size", "-n", help="Rows (optimization) / tasks cap (algorithms)."
+        None,
+        "--size",
+        "-n",
+        help="Rows (optimization) / tasks cap (algorithms) / circuits in the pool (architectures, 100000).",
     ),
-    max_qubits: int = typer.Option(10, "--max-qubits", help="Largest instance / circuit."),
+    max_qubits: int | None = typer.Option(
+        None, "--max-qubits", help=f"Largest instance / circuit (default {DEFAULT_MAX_QUBITS})."
+    ),
     min_qubits: int | None = typer.Option(None, "--min-qubits", help="Smallest instance / circuit."),
+    qubits: int | None = typer.Option(
+        None, "--qubits", help="Circuit width (architectures; default 4, the paper: 4 or 8)."
+    ),
+    gates: int | None = typer.Option(
+        None, "--gates", help="Gates per circuit (architectures; default: the paper's, 10 / 20)."
+    ),
+    depth: int | None = typer.Option(
+        None, "--depth", help="Depth limit (architectures; default: the paper's, 5)."
+    ),
     problems: str | None = typer.Option(None, "--problems", help="Comma-separated problem families (all)."),
     methods: str | None = typer.Option(
         None, "--methods", help="e.g. qaoa,vqe or qaoa=0.4,vqe=0.45,adapt=0.15."
@@ -89,50 +191,49 @@ def build_cmd(
     overwrite: bool = typer.Option(False, "--overwrite", help="Discard an existing build in --out."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
 ) -> None:
-    """Build (or resume) a dataset: optimised circuits with exact solutions, or the MQT Bench corpus."""
-    from dataclasses import replace
-
-    from qgen.datasets import (
-        AlgorithmConfig,
-        OptimizationConfig,
-        TrainSettings,
-        run_build,
-    )
-    from qgen.datasets import (
-        push_to_hub as push,
-    )
+    """Build (or resume) a dataset: optimised circuits, the MQT Bench corpus, or an architecture pool."""
+    from qgen.datasets import push_to_hub as push
+    from qgen.datasets import run_build
     from qgen.datasets.hub import hub_token
 
     if kind not in KINDS:
         raise fail(f"unknown dataset kind {kind!r}; use one of: {', '.join(KINDS)}")
+    _check_options(
+        kind,
+        {
+            "--max-qubits": max_qubits,
+            "--min-qubits": min_qubits,
+            "--problems": problems,
+            "--methods": methods,
+            "--ansatze": ansatze,
+            "--steps": steps,
+            "--families": families,
+            "--qubits": qubits,
+            "--gates": gates,
+            "--depth": depth,
+        },
+    )
     if push_to_hub and not hub_token():
         raise fail(
             "--push-to-hub needs a Hugging Face token: run `huggingface-cli login` or set HF_TOKEN "
             "(or build without --push-to-hub)"
         )
-    if kind == "optimization":
-        cfg = OptimizationConfig(max_qubits=max_qubits, seed=seed)
-        if size is not None:
-            cfg = replace(cfg, size=size)
-        if min_qubits is not None:
-            cfg = replace(cfg, min_qubits=min_qubits)
-        cfg = replace(cfg, problems=_split_list(problems), ansatze=_split_list(ansatze))
-        if (m := _methods(methods)) is not None:
-            cfg = replace(cfg, methods=m)
-        if shard_size is not None:
-            cfg = replace(cfg, shard_size=shard_size)
-        if steps is not None:
-            cfg = replace(cfg, train=replace(TrainSettings(), steps=steps))
-    else:
-        if problems or methods or ansatze or steps is not None:
-            raise fail("--problems, --methods, --ansatze and --steps belong to `build optimization`")
-        cfg = AlgorithmConfig(max_qubits=max_qubits, seed=seed, families=_split_list(families))
-        if size is not None:
-            cfg = replace(cfg, size=size)
-        if min_qubits is not None:
-            cfg = replace(cfg, min_qubits=min_qubits)
-        if shard_size is not None:
-            cfg = replace(cfg, shard_size=shard_size)
+    options = {
+        "size": size,
+        "max_qubits": max_qubits,
+        "min_qubits": min_qubits,
+        "qubits": qubits,
+        "gates": gates,
+        "depth": depth,
+        "problems": problems,
+        "methods": methods,
+        "ansatze": ansatze,
+        "families": families,
+        "seed": seed,
+        "shard_size": shard_size,
+        "steps": steps,
+    }
+    cfg = _CONFIGS[kind][0](options)
     command = _command_line(kind, out, cfg)
     report = run_build(
         kind,

@@ -23,7 +23,9 @@ def _train_group() -> None:
 @app.command("arch2vec")
 @handle_errors
 def arch2vec_cmd(
-    pool: Path = typer.Option(..., "--pool", help="Pool folder (`qgen search pool` / save_pool)."),
+    pool: Path = typer.Option(
+        ..., "--pool", help="Pool folder (`qgen search pool`, or `qgen dataset build architectures`)."
+    ),
     out: Path = typer.Option(
         ..., "--out", "-o", help="Output folder: checkpoint, arch2vec.json, embeddings."
     ),

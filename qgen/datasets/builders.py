@@ -1,4 +1,4 @@
-"""The dataset kinds a build can make (a registry): optimisation circuits and the algorithm corpus.
+"""The dataset kinds a build can make (a registry): optimisation circuits, the algorithm corpus, pools.
 
 A builder knows its config type, how many shards a config has, how to make the rows of one shard and the
 Arrow schema of the rows. :mod:`qgen.datasets.shards` runs any builder with resume, ``--shard i/N``,
@@ -33,11 +33,13 @@ BUILDERS: Registry[Builder] = Registry("dataset kind")
 
 
 def _register() -> None:
-    from qgen.datasets import algorithms, optimization
+    from qgen.datasets import algorithms, architectures, optimization
     from qgen.datasets.optimization_plan import OptimizationConfig
     from qgen.datasets.schemas import (
         ALGORITHM_FIELDS,
         ALGORITHM_SCHEMA,
+        ARCHITECTURE_FIELDS,
+        ARCHITECTURE_SCHEMA,
         OPTIMIZATION_FIELDS,
         OPTIMIZATION_SCHEMA,
     )
@@ -64,6 +66,19 @@ def _register() -> None:
             ALGORITHM_FIELDS,
             algorithms.run_shard,
             ("family", "level"),
+        ),
+    )
+    BUILDERS.register(
+        "architectures",
+        Builder(
+            "architectures",
+            "unique circuits of a quantum architecture search space (the QAS / arch2vec pool), with "
+            "symbolic OpenQASM 3",
+            architectures.ArchitectureConfig,
+            ARCHITECTURE_SCHEMA,
+            ARCHITECTURE_FIELDS,
+            architectures.run_shard,
+            ("num_two_qubit",),
         ),
     )
 

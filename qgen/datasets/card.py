@@ -14,16 +14,54 @@ from qgen.datasets.shards import read_build, shard_record, write_atomic
 _TITLES = {
     "optimization": "qgen optimisation circuits (QAOA / VQE / ADAPT-VQE with exact solutions)",
     "algorithms": "qgen algorithm corpus (MQT Bench circuits with random counterparts)",
+    "architectures": "qgen architecture pool (unique circuits of a quantum architecture search space)",
+}
+_LICENSES = {"optimization": "apache-2.0", "algorithms": "mit", "architectures": "apache-2.0"}
+_TAGS = {
+    "optimization": ["qaoa", "vqe", "combinatorial-optimization"],
+    "algorithms": ["mqt-bench"],
+    "architectures": ["quantum-architecture-search", "arch2vec"],
 }
 
 
-def statistics(path: str | os.PathLike) -> list[dict]:
-    """Statistics rows per group (optimisation: problem x ansatz; algorithms: family x level) and a total."""
-    from qgen.datasets.io import read_table
+def _optimization_stats(g) -> dict:
+    return {
+        "rows": len(g),
+        "qubits": f"{g.num_qubits.min()}-{g.num_qubits.max()}",
+        "success_rate": round(float(g.success.mean()), 3),
+        "beats_random_rate": round(float(g.beats_random.mean()), 3),
+        "mean_approximation_ratio": round(float(g.approximation_ratio.mean()), 3),
+        "mean_ground_state_probability": round(float(g.ground_state_probability.mean()), 3),
+        "converged_rate": round(float(g.converged.mean()), 3),
+    }
 
-    kind = read_build(path)["kind"]
-    if kind == "optimization":
-        cols = [
+
+def _algorithm_stats(g) -> dict:
+    real = g[g.label == "real"]
+    return {
+        "real": len(real),
+        "random": int((g.label == "random").sum()),
+        "qubits": f"{g.num_qubits.min()}-{g.num_qubits.max()}",
+        "mean_gates": round(float(real.num_gates.mean()), 1) if len(real) else 0.0,
+        "mean_lines": round(float(real.num_lines.mean()), 1) if len(real) else 0.0,
+    }
+
+
+def _architecture_stats(g) -> dict:
+    return {
+        "rows": len(g),
+        "qubits": f"{g.num_qubits.min()}-{g.num_qubits.max()}",
+        "mean_gates": round(float(g.num_gates.mean()), 2),
+        "mean_depth": round(float(g.depth.mean()), 2),
+        "mean_two_qubit": round(float(g.num_two_qubit.mean()), 2),
+        "mean_parameters": round(float(g.num_parameters.mean()), 2),
+    }
+
+
+# per kind: the columns the statistics read, and the statistics of one group of rows
+_STATS = {
+    "optimization": (
+        [
             "problem",
             "ansatz",
             "num_qubits",
@@ -32,9 +70,23 @@ def statistics(path: str | os.PathLike) -> list[dict]:
             "approximation_ratio",
             "ground_state_probability",
             "converged",
-        ]
-    else:
-        cols = ["family", "level", "label", "num_qubits", "num_gates", "num_lines"]
+        ],
+        _optimization_stats,
+    ),
+    "algorithms": (["family", "level", "label", "num_qubits", "num_gates", "num_lines"], _algorithm_stats),
+    "architectures": (
+        ["num_qubits", "num_gates", "depth", "num_two_qubit", "num_parameters"],
+        _architecture_stats,
+    ),
+}
+
+
+def statistics(path: str | os.PathLike) -> list[dict]:
+    """Statistics rows per group (the kind's ``stats_keys``, e.g. problem x ansatz) and a total."""
+    from qgen.datasets.io import read_table
+
+    kind = read_build(path)["kind"]
+    cols, group_stats = _STATS[kind]
     df = read_table(path, columns=cols).to_pandas()
     if df.empty:
         return []
@@ -44,25 +96,7 @@ def statistics(path: str | os.PathLike) -> list[dict]:
     groups.append((("all",) * len(keys), df))
     for key, g in groups:
         row = dict(zip(keys, key, strict=True))
-        if kind == "optimization":
-            row.update(
-                rows=len(g),
-                qubits=f"{g.num_qubits.min()}-{g.num_qubits.max()}",
-                success_rate=round(float(g.success.mean()), 3),
-                beats_random_rate=round(float(g.beats_random.mean()), 3),
-                mean_approximation_ratio=round(float(g.approximation_ratio.mean()), 3),
-                mean_ground_state_probability=round(float(g.ground_state_probability.mean()), 3),
-                converged_rate=round(float(g.converged.mean()), 3),
-            )
-        else:
-            real = g[g.label == "real"]
-            row.update(
-                real=len(real),
-                random=int((g.label == "random").sum()),
-                qubits=f"{g.num_qubits.min()}-{g.num_qubits.max()}",
-                mean_gates=round(float(real.num_gates.mean()), 1) if len(real) else 0.0,
-                mean_lines=round(float(real.num_lines.mean()), 1) if len(real) else 0.0,
-            )
+        row.update(group_stats(g))
         out.append(row)
     return out
 
@@ -102,10 +136,9 @@ def write_card(path: str | os.PathLike, verify_sample: int = 8) -> str:
             splits[split] = splits.get(split, 0) + count
     files = data_files(path)
     front = {
-        "license": "apache-2.0" if kind == "optimization" else "mit",
+        "license": _LICENSES[kind],
         "pretty_name": _TITLES[kind],
-        "tags": ["quantum-computing", "openqasm", "qiskit", "qgen"]
-        + (["qaoa", "vqe", "combinatorial-optimization"] if kind == "optimization" else ["mqt-bench"]),
+        "tags": ["quantum-computing", "openqasm", "qiskit", "qgen"] + _TAGS[kind],
         "task_categories": ["text-generation"],
         "size_categories": [_size_category(rows)],
         "configs": [
@@ -120,25 +153,17 @@ def write_card(path: str | os.PathLike, verify_sample: int = 8) -> str:
     if complete and rows and verify_sample:
         rep = verify_dataset(path, sample=verify_sample)
         status = "all passed" if rep.ok else f"{len(rep.failures)} problems: {rep.failures[:3]}"
+        verification = (
+            f"Checked when this card was written on a random sample of {rep.checked} rows: {status}"
+        )
         if kind == "optimization":
-            verification = (
-                f"Checked when this card was written on a random sample of {rep.checked} rows: {status}; "
-                f"largest energy deviation {rep.max_energy_error:.1e}, largest probability deviation "
-                f"{rep.max_probability_error:.1e}."
+            verification += (
+                f"; largest energy deviation {rep.max_energy_error:.1e}, largest probability deviation "
+                f"{rep.max_probability_error:.1e}"
             )
-        else:
-            verification = (
-                f"Checked when this card was written on a random sample of {rep.checked} rows: {status}."
-            )
+        verification += "."
     fields = "\n".join(f"| `{name}` | {dtype} | {desc} |" for name, dtype, desc in builder.fields)
-    guarantee = (
-        "For every row, `qasm3` parses with `qgen.load` and simulating it (qgen.sim, complex128) reproduces "
-        "`expectation_value` and `top_probabilities` to 1e-6; `qasm3_symbolic` with `parameters` gives the "
-        "same state. `qgen dataset verify DIR` checks every row (`--sample N` for a random sample)."
-        if kind == "optimization"
-        else "For every row, `qasm2` and `qasm3` parse with `qgen.load` (checked with Qiskit's importers "
-        "during the build; `qgen dataset verify DIR` re-checks with full validation)."
-    )
+    guarantee = _GUARANTEES[kind]
     config = json.dumps(meta["config"], indent=1, sort_keys=True)
     text = "---\n" + yaml.safe_dump(front, sort_keys=False) + "---\n\n"
     text += f"# {_TITLES[kind]}\n\n"
@@ -149,12 +174,7 @@ def write_card(path: str | os.PathLike, verify_sample: int = 8) -> str:
     text += "- load: `qgen.datasets.load_dataset(DIR)` or `datasets.load_dataset(DIR)` (Parquet)\n\n"
     text += "## Structure\n\n| field | type | description |\n|---|---|---|\n" + fields + "\n\n"
     text += "## Statistics\n\n" + _markdown_table(statistics(path)) + "\n"
-    if kind == "optimization":
-        text += (
-            "success = the most probable bitstring is a ground state; approximation ratio = "
-            "(E_max - E) / (E_max - E_0) with exact E_0 and E_max; beats random = E below the mean energy of "
-            "the same circuit with random parameters.\n\n"
-        )
+    text += _STATS_NOTES.get(kind, "")
     text += "## Verification\n\n" + guarantee + "\n\n" + verification + "\n\n"
     text += "## How it was made\n\n"
     text += f"Command: `{meta.get('command') or '(library call)'}`\n\n"
@@ -166,6 +186,36 @@ def write_card(path: str | os.PathLike, verify_sample: int = 8) -> str:
     write_atomic(path / "README.md", text)
     return text
 
+
+_STATS_NOTES = {
+    "optimization": (
+        "success = the most probable bitstring is a ground state; approximation ratio = "
+        "(E_max - E) / (E_max - E_0) with exact E_0 and E_max; beats random = E below the mean energy of "
+        "the same circuit with random parameters.\n\n"
+    ),
+    "architectures": (
+        "Groups are circuits with the same number of two-qubit gates; `all` is the whole pool.\n\n"
+    ),
+}
+
+_GUARANTEES = {
+    "optimization": (
+        "For every row, `qasm3` parses with `qgen.load` and simulating it (qgen.sim, complex128) reproduces "
+        "`expectation_value` and `top_probabilities` to 1e-6; `qasm3_symbolic` with `parameters` gives the "
+        "same state. `qgen dataset verify DIR` checks every row (`--sample N` for a random sample)."
+    ),
+    "algorithms": (
+        "For every row, `qasm2` and `qasm3` parse with `qgen.load` (checked with Qiskit's importers "
+        "during the build; `qgen dataset verify DIR` re-checks with full validation)."
+    ),
+    "architectures": (
+        "Every row is a distinct structure (`structure_key` is unique): the rows are "
+        "`qgen.search.build_pool(space, size, seed)` in its order, and `qgen.search.load_pool(DIR)` "
+        "(`--pool DIR` of `qgen search` and `qgen train arch2vec`) reads the folder back as that pool. "
+        "`qgen dataset verify DIR` loads each `qasm3` with `qgen.load` (full validation) and checks its "
+        "gates, qubits, depth and free parameters against the row."
+    ),
+}
 
 _LIMITATIONS = {
     "optimization": (
@@ -186,5 +236,12 @@ _LIMITATIONS = {
         "notes).\n"
         "- Random counterparts reuse the real circuit's gates (a hard negative for a realism classifier), "
         "not a uniform gate set."
+    ),
+    "architectures": (
+        "- Circuits are sampled uniformly from the space (the QAS paper's sampler: CNOT target "
+        "(control + 1) mod n, depth limit by rejection), not drawn from applications; rotation angles are "
+        "free parameters, not trained values.\n"
+        "- Uniqueness is by structure (gate names and qubits in order); circuits that are equal as unitaries "
+        "(e.g. commuting gates swapped) count as different."
     ),
 }

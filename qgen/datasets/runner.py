@@ -106,7 +106,7 @@ def run_build(
     """Build (or resume) a dataset of ``kind`` into ``out``.
 
     Args:
-        kind: a name in :data:`BUILDERS` (``optimization``, ``algorithms``).
+        kind: a name in :data:`BUILDERS` (``optimization``, ``algorithms``, ``architectures``).
         out: the build folder.
         config: the kind's config (``OptimizationConfig`` / ``AlgorithmConfig``).
         workers: processes (0: one per CPU core, at most one per pending shard; 1: this process).
@@ -202,7 +202,7 @@ class _Tracker:
                 TimeRemainingColumn,
             )
 
-            unit = "rows" if kind == "optimization" else "tasks"
+            unit = "tasks" if kind == "algorithms" else "rows"
             self.bar = Progress(
                 TextColumn(f"building {kind} ({unit})"),
                 BarColumn(),

@@ -92,6 +92,25 @@ ALGORITHM_FIELDS: tuple[tuple[str, pa.DataType, str], ...] = (
     ("seed", _I, "the build seed"),
 )
 
+ARCHITECTURE_FIELDS: tuple[tuple[str, pa.DataType, str], ...] = (
+    ("id", _S, "unique row id: arch{qubits}-{index:06d}"),
+    ("index", _I, "position in the pool (`build_pool(space, size, seed)` order; `load_pool` keeps it)"),
+    ("split", _S, "train or test (seeded by the build seed)"),
+    ("num_qubits", _I, "circuit width"),
+    ("num_gates", _I, "gates (every circuit of a pool has the space's gate count)"),
+    ("depth", _I, "circuit depth (at most the space's depth limit)"),
+    ("num_two_qubit", _I, "two-qubit gates (cx, cz, swap)"),
+    ("num_parameters", _I, "free angles: each rotation angle is its own parameter (p00, p01, ...)"),
+    ("gates", pa.list_(_S), "gate names in circuit order (qgen.sim / Qiskit names)"),
+    ("qubits", pa.list_(pa.list_(_I)), "qubits of each gate (cx: control, target)"),
+    (
+        "structure_key",
+        _S,
+        "SHA-1 hex of the structure (width, gate names and qubits; angles ignored): unique per row",
+    ),
+    ("qasm3", _S, "OpenQASM 3.0 with symbolic parameters (`input float[64] p00;` ...)"),
+)
+
 
 def arrow_schema(fields: tuple[tuple[str, pa.DataType, str], ...]) -> pa.Schema:
     """The Arrow schema of a field table."""
@@ -100,3 +119,4 @@ def arrow_schema(fields: tuple[tuple[str, pa.DataType, str], ...]) -> pa.Schema:
 
 OPTIMIZATION_SCHEMA = arrow_schema(OPTIMIZATION_FIELDS)
 ALGORITHM_SCHEMA = arrow_schema(ALGORITHM_FIELDS)
+ARCHITECTURE_SCHEMA = arrow_schema(ARCHITECTURE_FIELDS)

@@ -3,7 +3,8 @@
 Optimisation rows: ``qasm3`` is loaded with :func:`qgen.load` (full validation), simulated with qgen.sim in
 complex128, and its energy and the probabilities of the stored top bitstrings must match the row to
 ``atol`` (1e-6); ``qasm3_symbolic`` must load too and, with the stored parameters, give the same state.
-Algorithm rows: ``qasm2`` and ``qasm3`` must load and have the stored qubit count.
+Algorithm rows: ``qasm2`` and ``qasm3`` must load and have the stored qubit count. Architecture rows:
+``qasm3`` must load (full validation) and have the row's gates, qubits, depth and free parameters.
 """
 
 from __future__ import annotations
@@ -92,6 +93,42 @@ def verify_algorithm_row(row: dict) -> list[str]:
     return problems
 
 
+def verify_architecture_row(row: dict) -> list[str]:
+    """Problems of one architecture-pool row (``qasm3`` must load and match the structure columns)."""
+    try:
+        qc = load(row["qasm3"])
+    except Exception as exc:  # noqa: BLE001 - report any failure as a row problem
+        return [f"{row['id']}: qasm3 does not load: {str(exc).splitlines()[0]}"]
+    found = {
+        "num_qubits": qc.num_qubits,
+        "gates": [inst.operation.name for inst in qc.data],
+        "qubits": [[qc.find_bit(q).index for q in inst.qubits] for inst in qc.data],
+        "num_gates": len(qc.data),
+        "depth": qc.depth(),
+        "num_parameters": len(qc.parameters),
+    }
+    return [
+        f"{row['id']}: qasm3 has {key} {value}, the row says {row[key]}"
+        for key, value in found.items()
+        if value != row[key]
+    ]
+
+
+def _check_optimization(row: dict, atol: float, report: VerifyReport) -> list[str]:
+    e_err, p_err, problems = verify_optimization_row(row, atol)
+    report.max_energy_error = max(report.max_energy_error, e_err)
+    report.max_probability_error = max(report.max_probability_error, p_err)
+    return problems
+
+
+# per kind: the problems of one row (deviations go into the report)
+_ROW_CHECKS = {
+    "optimization": _check_optimization,
+    "algorithms": lambda row, atol, report: verify_algorithm_row(row),
+    "architectures": lambda row, atol, report: verify_architecture_row(row),
+}
+
+
 def verify_dataset(
     path: str | os.PathLike, *, sample: int | None = None, seed: int = 0, atol: float = 1e-6
 ) -> VerifyReport:
@@ -99,6 +136,7 @@ def verify_dataset(
     from qgen.datasets.io import read_table
 
     kind = read_build(path)["kind"]
+    check = _ROW_CHECKS[kind]
     table = read_table(path)
     order = np.arange(table.num_rows)
     if sample is not None and sample < table.num_rows:
@@ -106,12 +144,6 @@ def verify_dataset(
     report = VerifyReport()
     for i in order:
         row = table.slice(int(i), 1).to_pylist()[0]
-        if kind == "optimization":
-            e_err, p_err, problems = verify_optimization_row(row, atol)
-            report.max_energy_error = max(report.max_energy_error, e_err)
-            report.max_probability_error = max(report.max_probability_error, p_err)
-        else:
-            problems = verify_algorithm_row(row)
-        report.failures += problems
+        report.failures += check(row, atol, report)
         report.checked += 1
     return report

@@ -1,8 +1,9 @@
 """Pools of unique circuits of a search space: a vectorised sampler, and save / load as NPZ + JSON.
 
 A pool stores circuits as two small integer arrays (gate index into the space's gate pool, and qubits),
-so 100,000 circuits of 10 gates take a few MB and load in milliseconds. The datasets issue can wrap
-:func:`build_pool` / :func:`save_pool` to publish pools as datasets (``qgen dataset build architectures``).
+so 100,000 circuits of 10 gates take a few MB and load in milliseconds. ``qgen dataset build architectures``
+publishes the same pools as Hugging Face datasets (:mod:`qgen.datasets.architectures`); :func:`load_pool`
+reads either folder.
 
 >>> pool = build_pool(SearchSpace(4, 10, 5), 50, seed=0)
 >>> len(pool), pool.gatelist(0).num_qubits
@@ -255,16 +256,24 @@ def save_pool(pool: Pool, out_dir: str | Path) -> Path:
 
 
 def load_pool(path: str | Path) -> Pool:
-    """Read a pool written by :func:`save_pool` (a folder, or its ``pool.npz``).
+    """Read a pool: a :func:`save_pool` folder (or its ``pool.npz``) or an architecture dataset folder.
+
+    A dataset folder gives the same pool as ``build_pool(space, size, seed)`` of its build settings (same
+    order, arrays and dtypes, so arch2vec fingerprints agree with the ``pool.npz`` form).
 
     Raises:
-        PoolError: the folder has no pool, or its files disagree.
+        PoolError: the folder has neither, its files disagree, or the dataset is incomplete or another kind.
     """
     p = Path(path)
     folder = p.parent if p.suffix == ".npz" else p
     npz, meta_path = folder / POOL_FILE, folder / POOL_META
     if not npz.is_file() or not meta_path.is_file():
-        raise PoolError(f"{folder}: no pool found (expected {POOL_FILE} and {POOL_META}); build one first")
+        if (folder / "build.json").is_file():
+            return _load_dataset_pool(folder)
+        raise PoolError(
+            f"{folder}: no pool found (expected {POOL_FILE} and {POOL_META} from `qgen search pool`, or a "
+            "dataset folder from `qgen dataset build architectures`); build one first"
+        )
     meta = json.loads(meta_path.read_text())
     space = space_from_dict(meta["space"])
     with np.load(npz) as data:
@@ -272,6 +281,17 @@ def load_pool(path: str | Path) -> Pool:
     if gates.shape != (meta["size"], space.num_gates) or qubits.shape != (meta["size"], space.num_gates, 2):
         raise PoolError(f"{folder}: arrays of shape {gates.shape} / {qubits.shape} do not match {POOL_META}")
     return Pool(space, gates, qubits, meta.get("seed"))
+
+
+def _load_dataset_pool(folder: Path) -> Pool:
+    """The pool of an architecture dataset folder (dataset errors become :class:`PoolError`)."""
+    from qgen.datasets.architectures import read_pool
+    from qgen.datasets.errors import DatasetError
+
+    try:
+        return read_pool(folder)
+    except DatasetError as exc:
+        raise PoolError(str(exc)) from None
 
 
 def atomic_savez(path: Path, **arrays: np.ndarray) -> None:

@@ -37,7 +37,9 @@ def prepare_space(
 
     Args:
         num_qubits: circuit width (the pool must have it).
-        pool_dir: a pool folder (:func:`qgen.search.save_pool`); default: build one into the cache.
+        pool_dir: a pool folder (:func:`qgen.search.save_pool`, or a dataset folder of
+            ``qgen dataset build architectures``; :func:`qgen.search.load_pool` reads both); default: build
+            one into the cache.
         model_dir: an arch2vec folder (``qgen train arch2vec``) trained on that pool; default: train one
             into ``<pool folder>/arch2vec`` (resumable).
         pool_size, seed: the cached pool's size and sampler seed.

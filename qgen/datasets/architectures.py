@@ -1,0 +1,239 @@
+"""The architecture pool: unique circuits of a QAS search space (Sun et al., 2024) as a dataset.
+
+The whole pool is sampled once per process with :func:`qgen.search.pool.build_pool` (same space, size and
+seed, same pool; uniqueness by structure holds across all shards) and each shard takes its slice of rows, so
+``qgen dataset build architectures`` and ``qgen search pool`` give the same circuits in the same order, and
+:func:`qgen.search.pool.load_pool` reads the dataset folder back as that :class:`~qgen.search.pool.Pool`.
+Rows carry the structure (gate names and qubits), its hash, simple counts and OpenQASM 3 with symbolic
+``input float[64] p00;`` ... parameters, the form ``qgen search`` exports its best circuits in.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import time
+from dataclasses import asdict, dataclass, fields, replace
+
+import numpy as np
+
+from qgen.datasets.errors import DatasetError
+from qgen.errors import QgenError
+from qgen.search.pool import Pool, build_pool
+from qgen.search.space import SearchSpace
+
+MAX_QUBITS = 64
+
+
+@dataclass(frozen=True)
+class ArchitectureConfig:
+    """What an architecture-pool build contains (saved as ``build.json``).
+
+    Attributes:
+        qubits: circuit width (paper: 4 or 8).
+        size: unique circuits in the pool (paper: 100,000).
+        num_gates: gates per circuit (None: the paper's, 10 for 4 qubits and 20 for 8,
+            :func:`qgen.search.tasks.base.default_space`).
+        depth: depth limit (None: the default space's, 5).
+        gate_pool: gate names (empty: the paper's {X, Y, Z, H, RX, RY, RZ, CNOT, CZ, U3, SWAP}).
+        seed: sampler seed (and seed of the split).
+        shard_size: circuits per shard.
+        test_fraction: share of circuits in the ``test`` split (0: all ``train``).
+    """
+
+    qubits: int = 4
+    size: int = 100_000
+    num_gates: int | None = None
+    depth: int | None = None
+    gate_pool: tuple[str, ...] = ()
+    seed: int = 0
+    shard_size: int = 10_000
+    test_fraction: float = 0.1
+
+    def resolved(self) -> ArchitectureConfig:
+        """Validated copy with the gate count, depth limit and gate pool filled in.
+
+        Raises:
+            DatasetError: bad width, size, shard size, test fraction, or a space that cannot exist.
+        """
+        from qgen.search.tasks.base import default_space
+
+        if not 2 <= self.qubits <= MAX_QUBITS:
+            raise DatasetError(f"qubits must be in 2..{MAX_QUBITS}, got {self.qubits}")
+        if self.size < 1:
+            raise DatasetError(f"pool size must be at least 1, got {self.size}")
+        if self.shard_size < 1 or not 0 <= self.test_fraction < 1:
+            raise DatasetError(
+                f"shard size must be >= 1 (got {self.shard_size}) and test fraction in [0, 1) "
+                f"(got {self.test_fraction})"
+            )
+        for name, value in (("num_gates", self.num_gates), ("depth", self.depth)):
+            if value is not None and value < 1:
+                raise DatasetError(f"{name} must be at least 1, got {value}")
+        default = default_space(self.qubits)
+        cfg = replace(
+            self,
+            num_gates=default.num_gates if self.num_gates is None else int(self.num_gates),
+            depth=default.max_depth if self.depth is None else int(self.depth),
+            gate_pool=tuple(self.gate_pool) or tuple(default.gate_pool),
+        )
+        cfg.space()  # the space must exist (gates fit in the depth, known gate names)
+        return cfg
+
+    def space(self) -> SearchSpace:
+        """The search space of a resolved config.
+
+        Raises:
+            DatasetError: the space cannot exist (e.g. more gates than fit in the depth limit).
+        """
+        try:
+            return SearchSpace(self.qubits, self.num_gates, self.depth, tuple(self.gate_pool))
+        except QgenError as exc:
+            raise DatasetError(f"no search space with these settings: {exc}") from None
+
+    @property
+    def num_shards(self) -> int:
+        """Number of shards of the build."""
+        return max(1, -(-self.size // self.shard_size))
+
+    def shard_length(self, shard: int) -> int:
+        """Circuits of shard ``shard`` (the unit of the progress bar)."""
+        return max(0, min(self.shard_size, self.size - shard * self.shard_size))
+
+    def to_dict(self) -> dict:
+        """JSON-ready dict."""
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> ArchitectureConfig:
+        """Inverse of :meth:`to_dict`."""
+        known = {f.name for f in fields(cls)}
+        data = {k: v for k, v in data.items() if k in known}
+        if "gate_pool" in data:
+            data["gate_pool"] = tuple(data["gate_pool"])
+        return cls(**data)
+
+
+@functools.lru_cache(maxsize=2)
+def _cached_pool(space: SearchSpace, size: int, seed: int) -> tuple[Pool, float]:
+    start = time.perf_counter()
+    pool = build_pool(space, size, seed=seed)
+    return pool, time.perf_counter() - start
+
+
+def sample_pool(config: ArchitectureConfig) -> Pool:
+    """The whole pool of a config (``build_pool(space, size, seed)``), sampled once per process.
+
+    Raises:
+        DatasetError: bad settings, or the space has fewer distinct circuits than ``size``.
+    """
+    cfg = config.resolved()
+    try:
+        return _cached_pool(cfg.space(), cfg.size, cfg.seed)[0]
+    except QgenError as exc:
+        raise DatasetError(str(exc)) from None
+
+
+def splits(config: ArchitectureConfig) -> np.ndarray:
+    """``(size,)`` booleans, True for circuits in the ``test`` split (seeded by the build seed)."""
+    cfg = config.resolved()
+    rng = np.random.default_rng(np.random.SeedSequence([cfg.seed, 0x5B117]))
+    return rng.random(cfg.size) < cfg.test_fraction
+
+
+def row_id(qubits: int, index: int, size: int) -> str:
+    """Row id ``arch{qubits}-{index}`` (index zero-padded to at least 6 digits)."""
+    return f"arch{qubits}-{index:0{max(6, len(str(size - 1)))}d}"
+
+
+def pool_row(pool: Pool, index: int, split: str) -> dict:
+    """The dataset row of circuit ``index`` of ``pool`` (QASM 3 with symbolic parameters)."""
+    from qgen.circuits import dumps
+    from qgen.search.encoding import circuit_depth
+    from qgen.search.space import structure_key
+    from qgen.sim.gates import GATES
+
+    space = pool.space
+    gatelist = pool.gatelist(index)
+    names = [op.name for op in gatelist.ops]
+    return {
+        "id": row_id(space.num_qubits, index, len(pool)),
+        "index": index,
+        "split": split,
+        "num_qubits": space.num_qubits,
+        "num_gates": len(names),
+        "depth": circuit_depth(space, pool.gates[index], pool.qubits[index]),
+        "num_two_qubit": sum(GATES[n].num_qubits == 2 for n in names),
+        "num_parameters": gatelist.num_parameters,
+        "gates": names,
+        "qubits": [list(op.qubits) for op in gatelist.ops],
+        "structure_key": structure_key(gatelist),
+        "qasm3": dumps(gatelist.to_qiskit(), version=3),
+    }
+
+
+def run_shard(config: ArchitectureConfig, shard: int) -> tuple[list[dict], dict]:
+    """Rows of shard ``shard`` (its slice of the whole pool) and notes (seconds spent sampling the pool)."""
+    cfg = config.resolved()
+    pool = sample_pool(cfg)
+    seconds = _cached_pool(cfg.space(), cfg.size, cfg.seed)[1]  # once per process, then cached
+    test = splits(cfg)
+    lo, hi = shard * cfg.shard_size, min(cfg.size, (shard + 1) * cfg.shard_size)
+    rows = [pool_row(pool, i, "test" if test[i] else "train") for i in range(lo, hi)]
+    return rows, {"pool_sampling_seconds": round(seconds, 3)}
+
+
+def read_pool(path: str | os.PathLike) -> Pool:
+    """The :class:`~qgen.search.pool.Pool` of a complete architecture build folder (same order and arrays).
+
+    Raises:
+        DatasetError: no build there, another kind, an incomplete build, or rows that disagree with it.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from qgen.datasets.io import read_table
+    from qgen.datasets.shards import read_build
+    from qgen.sim.gates import GATES
+
+    meta = read_build(path)
+    if meta.get("kind") != "architectures":
+        raise DatasetError(
+            f"{path} holds a dataset of kind {meta.get('kind')!r}, not an architecture pool "
+            "(`qgen dataset build architectures`)"
+        )
+    cfg = ArchitectureConfig.from_dict(meta["config"]).resolved()
+    space = cfg.space()
+    table = read_table(path, columns=["index", "gates", "qubits"])
+    if table.num_rows != cfg.size:
+        raise DatasetError(
+            f"{path}: the build holds {table.num_rows} of {cfg.size} circuits; finish it first (rerun the "
+            "same `qgen dataset build` command, or merge its --shard parts)"
+        )
+    index = table.column("index").to_numpy()
+    order = np.argsort(index, kind="stable")
+    if not np.array_equal(index[order], np.arange(cfg.size)):
+        raise DatasetError(f"{path}: row indices are not 0..{cfg.size - 1} exactly once")
+    n, g = cfg.size, space.num_gates
+    gates_col = table.column("gates").combine_chunks()
+    qubits_col = table.column("qubits").combine_chunks()
+    if not (pc.all(pc.equal(pc.list_value_length(gates_col), g)).as_py() and len(qubits_col) == n):
+        raise DatasetError(f"{path}: every circuit must have {g} gates")
+    gate_idx = pc.index_in(pc.list_flatten(gates_col), value_set=pa.array(space.gate_pool))
+    if gate_idx.null_count:
+        raise DatasetError(f"{path}: gates outside the space's gate pool {list(space.gate_pool)}")
+    gates = gate_idx.to_numpy().astype(np.int16).reshape(n, g)
+    per_gate = pc.list_flatten(qubits_col)
+    lengths = pc.list_value_length(per_gate).to_numpy(zero_copy_only=False)
+    arity = np.array([GATES[name].num_qubits for name in space.gate_pool])[gates.reshape(-1)]
+    if len(lengths) != n * g or not np.array_equal(lengths, arity):
+        raise DatasetError(f"{path}: the qubits of some gates do not match their arity")
+    values = pc.list_flatten(per_gate).to_numpy(zero_copy_only=False)
+    if values.size and not 0 <= values.min() <= values.max() < space.num_qubits:
+        raise DatasetError(f"{path}: qubit indices outside 0..{space.num_qubits - 1}")
+    starts = np.concatenate([[0], np.cumsum(lengths)[:-1]])
+    qubits = np.full((n * g, 2), -1, dtype=np.int8)
+    qubits[:, 0] = values[starts]
+    two = lengths == 2
+    qubits[two, 1] = values[starts[two] + 1]
+    return Pool(space, gates[order], qubits.reshape(n, g, 2)[order], cfg.seed)
