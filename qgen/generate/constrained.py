@@ -14,12 +14,14 @@ tensor operations per step on the CPU or the GPU. Masked words get ``-inf``:
   (so the sequence can still end), or ``</s>`` once ``min_gates`` gates were written and the sequence has
   reached its ``min_length`` (or no gate fits any more);
 - after ``</s>``: ``</s>`` (padding; generation stops there);
-- optionally (``cancel_free``, on in :func:`qgen.generate.ketgpt.sample`): no statement that undoes the
-  previous statement on the same qubits (``h q[0]; h q[0];``, ``s`` then ``sdg``, ``cx a,b; cx a,b;``, ``cz``
-  and ``swap`` in either order) when no other gate touched those qubits in between. Such a pair is the
-  identity; MQT Bench circuits almost never contain one, while an unconstrained sampler falls into loops of
-  them (``h q[4]; h q[4]; ...``). The rule masks the last qubit word of such a statement unless every qubit
-  word would be masked (then it lets the pair through rather than dead-ending the program).
+- optionally (``cancel_free``, on in :func:`qgen.generate.ketgpt.sample`): no statement that undoes or
+  merges into the previous statement on the same qubits when no other gate touched those qubits in between:
+  ``h q[0]; h q[0];``, ``s`` then ``sdg``, ``cx a,b; cx a,b;``, ``cz`` / ``swap`` in either qubit order
+  (the pair is the identity), and two rotations about the same axis (``rz(a) q[0]; rz(b) q[0];``,
+  ``cp``, ``crx``, ``rzz`` ...; the pair is one rotation). MQT Bench circuits almost never contain one,
+  while a sampler left alone falls into loops of them (``h q[4]; h q[4]; ...``). The rule masks the last
+  qubit word of such a statement unless every qubit word would be masked (then it lets the pair through
+  rather than dead-ending the program).
 
 Apply it before any top-k / top-p warper (``sample`` in :mod:`qgen.generate.ketgpt` builds that order).
 """
@@ -37,12 +39,15 @@ from qgen.generate.gateset import GATES
 _OTHER, _SIZE, _GATE, _ANGLE, _QUBIT, _EOS = range(6)
 
 #: The inverse of every parameter-free gate of the set (self-inverse gates map to themselves).
+#: (:data:`INVERSES` and :data:`MERGES` name, per gate, the gate of a previous statement it must not follow.)
 INVERSES = {
     **{g: g for g in ("x", "y", "z", "h", "cx", "cy", "cz", "ch", "swap", "ccx", "cswap")},
     **{"s": "sdg", "sdg": "s", "t": "tdg", "tdg": "t", "sx": "sxdg", "sxdg": "sx"},
 }
+#: Rotations about one axis: two in a row on the same qubits merge into one (whatever their angles).
+MERGES = {g: g for g in ("rx", "ry", "rz", "p", "crx", "cry", "crz", "cp", "rxx", "rzz")}
 #: Gates whose (two) qubits can be exchanged.
-SYMMETRIC = frozenset({"cz", "swap"})
+SYMMETRIC = frozenset({"cz", "swap", "cp", "rxx", "rzz"})
 
 
 @dataclass
@@ -54,7 +59,7 @@ class GrammarTables:
     num_params: torch.Tensor  # (V,) angles of a gate word, else 0
     num_qubits: torch.Tensor  # (V,) qubits of a gate word, else 0
     qubit: torch.Tensor  # (V,) index of a qubit word, else 0 (use with kind == qubit)
-    inverse: torch.Tensor  # (V,) word id of a parameter-free gate's inverse gate, else -2
+    inverse: torch.Tensor  # (V,) gate word a statement of this gate undoes or merges with, else -2
     symmetric: torch.Tensor  # (V,) gate whose qubits can be swapped (cz, swap)
     max_qubits: int
     eos_id: int
@@ -69,8 +74,9 @@ class GrammarTables:
         inverse = torch.full((size,), -2, dtype=torch.long)
         symmetric = torch.zeros(size, dtype=torch.bool)
         for word, i in vocab.items():
-            if word in INVERSES and INVERSES[word] in vocab:
-                inverse[i] = vocab[INVERSES[word]]
+            partner = INVERSES.get(word) or MERGES.get(word)
+            if partner in vocab:
+                inverse[i] = vocab[partner]
             symmetric[i] = word in SYMMETRIC
             if word == tokenizer.eos_token:
                 kind[i] = _EOS

@@ -191,6 +191,17 @@ def test_cancel_free_lets_a_pair_through_rather_than_dead_ending(tok) -> None:
         ids = torch.tensor([[tok.bos_token_id, *(vocab[w] for w in words)]])
         scores = proc(ids, torch.zeros(1, len(tok)))
         assert torch.isfinite(scores[0, vocab[f"q{second[1]}"]]) != masked
+    # rotations about one axis merge: rz after rz on the same qubit, cp in either order, whatever the angles
+    merge_cases = [
+        (["n3", "rz", "pi/4", "q1", "rz", "0.5000"], "q1", True),
+        (["n3", "rz", "pi/4", "q1", "rx", "0.5000"], "q1", False),
+        (["n3", "cp", "pi/2", "q0", "q2", "cp", "pi/8", "q2"], "q0", True),
+        (["n3", "crx", "pi/2", "q0", "q2", "crx", "pi/8", "q2"], "q0", False),
+    ]
+    for words, last, masked in merge_cases:
+        ids = torch.tensor([[tok.bos_token_id, *(vocab[w] if w in vocab else vocab["pi"] for w in words)]])
+        scores = proc(ids, torch.zeros(1, len(tok)))
+        assert torch.isfinite(scores[0, vocab[last]]) != masked
     # an intervening gate on one of the qubits breaks the pair
     words = ["n3", "cx", "q0", "q1", "t", "q1", "cx", "q0"]
     scores = proc(torch.tensor([[tok.bos_token_id, *(vocab[w] for w in words)]]), torch.zeros(1, len(tok)))
