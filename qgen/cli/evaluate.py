@@ -26,8 +26,10 @@ def ketgpt_cmd(
     column: str | None = typer.Option(None, "--column", help="QASM column of the generated table."),
     corpus_column: str | None = typer.Option(None, "--corpus-column", help="QASM column of the corpus."),
     classifier: str = typer.Option("logreg", "--classifier", help="Realism classifier: logreg or gbdt."),
-    max_sim_qubits: int = typer.Option(
-        20, "--max-sim-qubits", help="Widest circuit for qgen.sim (wider: Aer)."
+    max_sim_qubits: int | None = typer.Option(
+        None,
+        "--max-sim-qubits",
+        help="Widest circuit for qgen.sim (wider: Aer MPS; default 16 on CPU, 20 on CUDA).",
     ),
     seed: int = typer.Option(0, "--seed", help="Seed."),
     device: str = typer.Option("cpu", "--device", help="Device of qgen.sim."),

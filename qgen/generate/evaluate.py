@@ -33,7 +33,7 @@ from qgen.generate.ketgpt import SampleResult
 from qgen.generate.novelty import nearest_distances, novelty
 from qgen.generate.profiles import distances, plot_profiles
 from qgen.generate.realism import train_realism
-from qgen.generate.validity import check_programs
+from qgen.generate.validity import check_programs, default_max_sim_qubits
 
 GENERATION_JSON = "generation.json"
 
@@ -110,7 +110,7 @@ def evaluate_ketgpt(
     column: str | None = None,
     corpus_column: str | None = None,
     classifier: str = "logreg",
-    max_sim_qubits: int = 20,
+    max_sim_qubits: int | None = None,
     seed: int = 0,
     device: str = "cpu",
     plots: bool = True,
@@ -128,7 +128,8 @@ def evaluate_ketgpt(
         column: QASM column of the generated table (default ``qasm2``).
         corpus_column: QASM column of the corpus (default: auto-detected).
         classifier: realism classifier kind (``gbdt`` or ``logreg``).
-        max_sim_qubits: widest circuit simulated with qgen.sim (wider: Aer MPS).
+        max_sim_qubits: widest circuit simulated with qgen.sim (wider: Aer MPS; default 16 on the CPU,
+            20 on CUDA).
         seed: seed of the classifier and of the split when the corpus has none.
         device: torch device for qgen.sim.
         plots: write ``profiles.png``.
@@ -144,6 +145,8 @@ def evaluate_ketgpt(
     if model_dir is None and meta.get("model"):
         model_dir = meta["model"] if Path(meta["model"]).is_dir() else None
 
+    if max_sim_qubits is None:
+        max_sim_qubits = default_max_sim_qubits(device)
     checks = check_programs(texts, max_sim_qubits=max_sim_qubits, device=device)
     t_valid = time.perf_counter()
     valid = np.array([c.simulated for c in checks])

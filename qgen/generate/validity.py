@@ -1,7 +1,9 @@
 """Validity of generated programs: parse with ``qgen.circuits.load`` and simulate.
 
-Circuits up to ``max_sim_qubits`` (default 20) run on ``qgen.sim`` (batched by width, complex128) and pass
-when the final state is finite with norm 1 (within 1e-9). Wider circuits run on Qiskit Aer's
+Circuits up to ``max_sim_qubits`` run on ``qgen.sim`` (batched by width, complex128) and pass when the final
+state is finite with norm 1 (within 1e-9). The default is 16 qubits on the CPU and 20 on CUDA: on one CPU
+thread a 20-qubit generated circuit (~250 gates) takes ~3 s in ``qgen.sim`` and ~0.6 s in Aer's MPS
+simulator, while up to 16 qubits ``qgen.sim`` is as fast or faster. Wider circuits run on Qiskit Aer's
 matrix-product-state simulator (one shot after ``measure_all``: it executes every gate without holding
 ``2^n`` amplitudes) when ``qiskit-aer`` is installed; without Aer they are reported as not simulated.
 """
@@ -79,17 +81,27 @@ def _simulate_aer(circuit) -> str | None:
     return None if result.success else f"Aer failed: {result.status}"
 
 
-def check_programs(texts: Sequence[str], max_sim_qubits: int = 20, device: str = "cpu") -> list[Check]:
+def default_max_sim_qubits(device: str = "cpu") -> int:
+    """Widest circuit simulated with qgen.sim by default: 20 qubits on CUDA, 16 on the CPU."""
+    return 20 if str(device).startswith("cuda") else 16
+
+
+def check_programs(
+    texts: Sequence[str], max_sim_qubits: int | None = None, device: str = "cpu"
+) -> list[Check]:
     """Parse every program with ``qgen.circuits.load`` (full validation) and simulate the ones that parse.
 
     Args:
         texts: OpenQASM 2/3 programs.
-        max_sim_qubits: widest circuit for qgen.sim; wider ones go to Aer's MPS simulator.
+        max_sim_qubits: widest circuit for qgen.sim; wider ones go to Aer's MPS simulator (default:
+            :func:`default_max_sim_qubits`).
         device: torch device of qgen.sim.
 
     Returns:
         One :class:`Check` per program, in order.
     """
+    if max_sim_qubits is None:
+        max_sim_qubits = default_max_sim_qubits(device)
     checks: list[Check] = []
     circuits: dict[int, list[tuple[int, object]]] = {}
     for i, text in enumerate(texts):

@@ -56,6 +56,17 @@ def test_check_programs_parse_and_simulate() -> None:
     assert checks[3].simulated and checks[3].simulator == "aer-mps"  # wider than 20: Aer's MPS simulator
 
 
+def test_check_programs_default_split_by_device() -> None:
+    from qgen.generate.validity import default_max_sim_qubits
+
+    assert default_max_sim_qubits("cpu") == 16 and default_max_sim_qubits("cuda:0") == 20
+    at16 = HEAD + "qreg q[16];\nh q[0];\ncx q[0],q[15];\n"
+    at17 = HEAD + "qreg q[17];\nh q[0];\ncx q[0],q[16];\n"
+    checks = check_programs([at16, at17])
+    assert [c.simulator for c in checks] == ["qgen.sim", "aer-mps"]
+    assert all(c.simulated for c in checks)
+
+
 def test_total_variation_exact() -> None:
     assert total_variation({"h": 0.5, "cx": 0.5}, {"h": 0.5, "cx": 0.5}) == 0.0
     assert total_variation({"h": 1.0}, {"cx": 1.0}) == 1.0
