@@ -324,9 +324,14 @@ def verify_cmd(
     if as_json:
         print_json(report.to_dict())
     else:
-        console.print(
-            f"{path}: {report.checked} rows checked, max energy deviation {report.max_energy_error:.2e}, "
+        deviations = (
+            f"max energy deviation {report.max_energy_error:.2e}, "
             f"max probability deviation {report.max_probability_error:.2e}, "
+            if report.max_energy_error is not None
+            else ""
+        )
+        console.print(
+            f"{path} ({report.kind}): {report.checked} rows checked, {deviations}"
             f"{len(report.failures)} problem(s)",
             markup=False,
             highlight=False,

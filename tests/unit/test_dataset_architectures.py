@@ -60,6 +60,9 @@ def test_every_qasm3_parses_with_its_free_parameters(built) -> None:
     out, _ = built
     report = verify_dataset(out)  # qgen.load with full validation, gates / qubits / depth / parameters
     assert report.ok and report.checked == 300, report.failures[:3]
+    # nothing numeric is stored for a pool: no deviation figures, rather than always-0 ones
+    assert report.kind == "architectures" and report.max_energy_error is None
+    assert report.to_dict()["max_probability_error"] is None
     row = read_table(out).slice(0, 1).to_pylist()[0]
     qc = load(row["qasm3"])
     assert "input float[64] p" in row["qasm3"] or row["num_parameters"] == 0
