@@ -2,11 +2,12 @@
 
 What is measured, on one trained model (``qgen train ketgpt``) and the algorithm corpus it was trained on:
 
-- seconds per generated circuit: qgen's batched, grammar-constrained sampling (top-k 5, the paper's
-  setting) next to (a) the same model sampled unconstrained in the same batches (the constraint's cost) and
-  (b) the paper's procedure measured in the same run: one circuit per ``generate`` call, unconstrained
-  (KetGPT's notebook sampled circuits one by one; on a subset); plus the paper's published 8.8 s/circuit.
-  On a GPU (``--device cuda``) the CPU figures are taken too when ``--cpu-too`` is given.
+- seconds per generated circuit: qgen's batched, grammar-constrained sampling (top-k 2, qgen's default;
+  ``--top-k 5`` is the paper's setting) next to (a) the same model sampled unconstrained in the same
+  batches (the constraint's cost) and (b) the paper's procedure measured in the same run: one circuit per
+  ``generate`` call, unconstrained (KetGPT's notebook sampled circuits one by one; on a subset); plus the
+  paper's published 8.8 s/circuit. On a GPU (``--device cuda``) the CPU figures are taken too when
+  ``--cpu-too`` is given.
 - validity: share of samples that parse (``qgen.circuits.load``) and simulate, constrained and not
   (the paper did not report it);
 - realism: held-out accuracy of qgen's real-vs-random classifier (paper: DistilBERT 98.2%) and the share of
@@ -34,7 +35,7 @@ import torch
 
 from qgen.generate.corpus import mqt_corpus, write_rows
 from qgen.generate.evaluate import evaluate_ketgpt
-from qgen.generate.ketgpt import load_model, sample
+from qgen.generate.ketgpt import DEFAULT_TOP_K, load_model, sample
 from qgen.generate.validity import check_programs
 
 PAPER = {
@@ -92,7 +93,7 @@ def _timed_sample(loaded, n: int, constrained: bool, args, batch_size: int) -> t
         n,
         constrained=constrained,
         batch_size=batch_size,
-        top_k=5,
+        top_k=args.top_k,
         temperature=args.temperature,
         cancel_free=not args.allow_cancel,
         seed=args.seed,
@@ -116,6 +117,9 @@ def main() -> None:
     parser.add_argument("--corpus", help="real/random corpus folder (default: build one)")
     parser.add_argument("-n", type=int, default=1000, help="circuits per mode (acceptance: 1,000)")
     parser.add_argument("--n-raw", type=int, default=None, help="unconstrained circuits (default: -n)")
+    parser.add_argument(
+        "--top-k", type=int, default=DEFAULT_TOP_K, help=f"top-k (default {DEFAULT_TOP_K}, qgen's; paper: 5)"
+    )
     parser.add_argument("--temperature", type=float, default=1.0, help="sampling temperature (default 1)")
     parser.add_argument(
         "--allow-cancel", action="store_true", help="constrained mode without the no-undo rule (ablation)"

@@ -32,7 +32,7 @@ def ketgpt_cmd(
         False, "--unconstrained", help="Sample without the grammar constraint (to measure raw validity)."
     ),
     batch_size: int = typer.Option(100, "--batch-size", help="Sequences per generate call."),
-    top_k: int = typer.Option(5, "--top-k", help="Top-k sampling (0: off; KetGPT used 5)."),
+    top_k: int = typer.Option(2, "--top-k", help="Top-k sampling (0: off; KetGPT used 5)."),
     temperature: float = typer.Option(1.0, "--temperature", help="Sampling temperature."),
     max_new_tokens: int | None = typer.Option(None, "--max-new-tokens", help="Length limit per circuit."),
     lengths: str = typer.Option(
@@ -91,7 +91,7 @@ def synthetic_cmd(
     only_real: bool = typer.Option(False, "--only-real", help="Keep only circuits judged real."),
     only_novel: bool = typer.Option(False, "--only-novel", help="Keep only circuits that are not copies."),
     batch_size: int = typer.Option(100, "--batch-size", help="Sequences per generate call."),
-    top_k: int = typer.Option(5, "--top-k", help="Top-k sampling (0: off; KetGPT used 5)."),
+    top_k: int = typer.Option(2, "--top-k", help="Top-k sampling (0: off; KetGPT used 5)."),
     temperature: float = typer.Option(1.0, "--temperature", help="Sampling temperature."),
     lengths: str = typer.Option("data", "--lengths", help="data (KetGPT) or model: who sets the lengths."),
     classifier: str = typer.Option("logreg", "--classifier", help="Realism classifier: logreg or gbdt."),

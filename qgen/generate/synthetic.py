@@ -17,7 +17,7 @@ from qgen._version import __version__
 from qgen.generate.errors import GenerateError
 from qgen.generate.evaluate import Evaluation, evaluate_ketgpt
 from qgen.generate.io import fields_table, front_matter, write_dataset
-from qgen.generate.ketgpt import SampleResult, load_model, sample
+from qgen.generate.ketgpt import DEFAULT_TOP_K, SampleResult, load_model, sample
 
 GENERATED_FIELDS = [
     ("id", "string", "ketgpt-s{seed}-{index:05d}"),
@@ -106,7 +106,7 @@ def generate_dataset(
     qubits: list[int] | None = None,
     constrained: bool = True,
     batch_size: int = 100,
-    top_k: int = 5,
+    top_k: int = DEFAULT_TOP_K,
     temperature: float = 1.0,
     max_new_tokens: int | None = None,
     lengths: str = "data",
@@ -231,7 +231,7 @@ def build_synthetic_dataset(
     only_real: bool = False,
     only_novel: bool = False,
     batch_size: int = 100,
-    top_k: int = 5,
+    top_k: int = DEFAULT_TOP_K,
     temperature: float = 1.0,
     lengths: str = "data",
     classifier: str = "logreg",
