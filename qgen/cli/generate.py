@@ -33,6 +33,8 @@ def ketgpt_cmd(
     ),
     batch_size: int = typer.Option(100, "--batch-size", help="Sequences per generate call."),
     top_k: int = typer.Option(2, "--top-k", help="Top-k sampling (0: off; KetGPT used 5)."),
+    top_p: float = typer.Option(1.0, "--top-p", help="Nucleus sampling mass (1: off)."),
+    min_p: float = typer.Option(0.0, "--min-p", help="Min-p sampling: keep words >= this x the top one's p."),
     temperature: float = typer.Option(1.0, "--temperature", help="Sampling temperature."),
     max_new_tokens: int | None = typer.Option(None, "--max-new-tokens", help="Length limit per circuit."),
     lengths: str = typer.Option(
@@ -60,6 +62,8 @@ def ketgpt_cmd(
         constrained=not unconstrained,
         batch_size=batch_size,
         top_k=top_k,
+        top_p=top_p,
+        min_p=min_p,
         temperature=temperature,
         max_new_tokens=max_new_tokens,
         lengths=lengths,

@@ -225,6 +225,8 @@ def sample(
     constrained: bool = True,
     batch_size: int = 100,
     top_k: int = DEFAULT_TOP_K,
+    top_p: float = 1.0,
+    min_p: float = 0.0,
     temperature: float = 1.0,
     max_new_tokens: int | None = None,
     lengths: str = "data",
@@ -243,6 +245,8 @@ def sample(
         batch_size: sequences per ``generate`` call.
         top_k: keep the k most likely words (after the constraint); 0 disables (default
             :data:`DEFAULT_TOP_K` = 2; the paper: 5).
+        top_p: nucleus sampling: keep the most likely words up to this probability mass (1: off).
+        min_p: keep the words at least this fraction as likely as the most likely one (0: off).
         temperature: softmax temperature.
         max_new_tokens: length limit per circuit (default: the model's context minus the prompt).
         lengths: ``"data"``: each sample's length is a training circuit's length, as KetGPT drew lengths
@@ -264,12 +268,21 @@ def sample(
         GenerateError: bad settings.
     """
     from rich.progress import Progress
-    from transformers import GenerationConfig, LogitsProcessorList, TemperatureLogitsWarper, TopKLogitsWarper
+    from transformers import (
+        GenerationConfig,
+        LogitsProcessorList,
+        MinPLogitsWarper,
+        TemperatureLogitsWarper,
+        TopKLogitsWarper,
+        TopPLogitsWarper,
+    )
 
     if n < 1 or batch_size < 1:
         raise GenerateError(f"n and batch_size must be positive, got {n} and {batch_size}")
     if temperature <= 0:
         raise GenerateError(f"temperature must be positive, got {temperature}")
+    if not 0.0 < top_p <= 1.0 or not 0.0 <= min_p < 1.0:
+        raise GenerateError(f"top_p must be in (0, 1] and min_p in [0, 1), got {top_p} and {min_p}")
     model, tokenizer, meta = model_dir if isinstance(model_dir, tuple) else load_model(model_dir, device)
     dev = next(model.parameters()).device
     rng = np.random.default_rng(seed)
@@ -319,6 +332,10 @@ def sample(
                 procs.append(TemperatureLogitsWarper(temperature))
             if top_k:
                 procs.append(TopKLogitsWarper(top_k=top_k))
+            if top_p < 1.0:
+                procs.append(TopPLogitsWarper(top_p=top_p))
+            if min_p > 0.0:
+                procs.append(MinPLogitsWarper(min_p=min_p))
             if dev.type == "cuda":
                 torch.cuda.synchronize(dev)
             t0 = time.perf_counter()
@@ -346,6 +363,8 @@ def sample(
         "cancel_free": bool(constrained and cancel_free),
         "batch_size": batch_size,
         "top_k": top_k,
+        "top_p": top_p,
+        "min_p": min_p,
         "temperature": temperature,
         "max_new_tokens": limit,
         "lengths": lengths,

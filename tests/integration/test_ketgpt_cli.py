@@ -14,6 +14,7 @@ from qgen.circuits import load
 from qgen.cli import evaluate as eval_cli
 from qgen.cli import generate as gen_cli
 from qgen.generate.corpus import mqt_corpus, write_rows
+from qgen.generate.errors import GenerateError
 from qgen.generate.ketgpt import load_model, sample
 from qgen.train.ketgpt import ketgpt_cmd
 
@@ -82,6 +83,12 @@ def test_sampling_is_valid_and_reproducible(model) -> None:
     assert free.valid_fraction == 1.0 and max(s.num_tokens for s in free.samples) <= 40
     raw = sample(loaded, 24, batch_size=12, seed=3, device="cpu", constrained=False, max_new_tokens=60)
     assert 0.0 <= raw.valid_fraction <= 1.0  # reported, not guaranteed
+    # nucleus / min-p sampling stay within the grammar; bad values are refused with a clear error
+    for kw in ({"top_k": 0, "top_p": 0.8}, {"top_k": 0, "min_p": 0.1}):
+        res = sample(loaded, 8, batch_size=8, seed=3, device="cpu", qubits=[3], **kw)
+        assert res.valid_fraction == 1.0 and res.settings["top_p"] == kw.get("top_p", 1.0)
+    with pytest.raises(GenerateError, match="top_p"):
+        sample(loaded, 2, device="cpu", top_p=0.0)
 
 
 def test_generate_eval_and_synthetic(model, corpus, tmp_path) -> None:
