@@ -24,16 +24,16 @@ KINDS = ("optimization", "algorithms", "architectures")
 
 # options only some kinds take, and those kinds (the others reject them)
 _KIND_OPTIONS = {
-    "--max-qubits": ("optimization", "algorithms"),
-    "--min-qubits": ("optimization", "algorithms"),
-    "--problems": ("optimization",),
-    "--methods": ("optimization",),
-    "--ansatze": ("optimization",),
-    "--steps": ("optimization",),
-    "--families": ("algorithms",),
-    "--qubits": ("architectures",),
-    "--gates": ("architectures",),
-    "--depth": ("architectures",),
+    "max_qubits": ("optimization", "algorithms"),
+    "min_qubits": ("optimization", "algorithms"),
+    "problems": ("optimization",),
+    "methods": ("optimization",),
+    "ansatze": ("optimization",),
+    "steps": ("optimization",),
+    "families": ("algorithms",),
+    "qubits": ("architectures",),
+    "gates": ("architectures",),
+    "depth": ("architectures",),
 }
 DEFAULT_MAX_QUBITS = 10
 
@@ -56,11 +56,11 @@ def _methods(value: str | None) -> tuple[tuple[str, float], ...] | None:
     return tuple(out)
 
 
-def _check_options(kind: str, given: dict[str, object]) -> None:
-    """Fail on options of other kinds (``given``: option -> value, None when not given)."""
-    wrong = [o for o, v in given.items() if v is not None and kind not in _KIND_OPTIONS[o]]
+def _check_options(kind: str, options: dict[str, object]) -> None:
+    """Fail on options of other kinds (``options``: parameter name -> value, None when not given)."""
+    wrong = [o for o, kinds in _KIND_OPTIONS.items() if options[o] is not None and kind not in kinds]
     if wrong:
-        which = ", ".join(f"{o} ({' / '.join(_KIND_OPTIONS[o])})" for o in wrong)
+        which = ", ".join(f"--{o.replace('_', '-')} ({' / '.join(_KIND_OPTIONS[o])})" for o in wrong)
         raise fail(f"`build {kind}` does not take {which}; those options belong to the kinds in brackets")
 
 
@@ -198,26 +198,6 @@ def build_cmd(
 
     if kind not in KINDS:
         raise fail(f"unknown dataset kind {kind!r}; use one of: {', '.join(KINDS)}")
-    _check_options(
-        kind,
-        {
-            "--max-qubits": max_qubits,
-            "--min-qubits": min_qubits,
-            "--problems": problems,
-            "--methods": methods,
-            "--ansatze": ansatze,
-            "--steps": steps,
-            "--families": families,
-            "--qubits": qubits,
-            "--gates": gates,
-            "--depth": depth,
-        },
-    )
-    if push_to_hub and not hub_token():
-        raise fail(
-            "--push-to-hub needs a Hugging Face token: run `huggingface-cli login` or set HF_TOKEN "
-            "(or build without --push-to-hub)"
-        )
     options = {
         "size": size,
         "max_qubits": max_qubits,
@@ -233,6 +213,12 @@ def build_cmd(
         "shard_size": shard_size,
         "steps": steps,
     }
+    _check_options(kind, options)
+    if push_to_hub and not hub_token():
+        raise fail(
+            "--push-to-hub needs a Hugging Face token: run `huggingface-cli login` or set HF_TOKEN "
+            "(or build without --push-to-hub)"
+        )
     cfg = _CONFIGS[kind][0](options)
     command = _command_line(kind, out, cfg)
     report = run_build(
