@@ -8,6 +8,7 @@ import typer
 from rich.table import Table
 
 from qgen.cli._common import console, handle_errors, print_json
+from qgen.generate.defaults import DEFAULT_TOP_K
 
 app = typer.Typer(help="Generate circuits with trained models.", no_args_is_help=True)
 
@@ -32,7 +33,7 @@ def ketgpt_cmd(
         False, "--unconstrained", help="Sample without the grammar constraint (to measure raw validity)."
     ),
     batch_size: int = typer.Option(100, "--batch-size", help="Sequences per generate call."),
-    top_k: int = typer.Option(2, "--top-k", help="Top-k sampling (0: off; KetGPT used 5)."),
+    top_k: int = typer.Option(DEFAULT_TOP_K, "--top-k", help="Top-k sampling (0: off; KetGPT used 5)."),
     top_p: float = typer.Option(1.0, "--top-p", help="Nucleus sampling mass (1: off)."),
     min_p: float = typer.Option(0.0, "--min-p", help="Min-p sampling: keep words >= this x the top one's p."),
     temperature: float = typer.Option(1.0, "--temperature", help="Sampling temperature."),
@@ -95,7 +96,9 @@ def synthetic_cmd(
     only_real: bool = typer.Option(False, "--only-real", help="Keep only circuits judged real."),
     only_novel: bool = typer.Option(False, "--only-novel", help="Keep only circuits that are not copies."),
     batch_size: int = typer.Option(100, "--batch-size", help="Sequences per generate call."),
-    top_k: int = typer.Option(2, "--top-k", help="Top-k sampling (0: off; KetGPT used 5)."),
+    top_k: int = typer.Option(DEFAULT_TOP_K, "--top-k", help="Top-k sampling (0: off; KetGPT used 5)."),
+    top_p: float = typer.Option(1.0, "--top-p", help="Nucleus sampling mass (1: off)."),
+    min_p: float = typer.Option(0.0, "--min-p", help="Min-p sampling: keep words >= this x the top one's p."),
     temperature: float = typer.Option(1.0, "--temperature", help="Sampling temperature."),
     lengths: str = typer.Option("data", "--lengths", help="data (KetGPT) or model: who sets the lengths."),
     classifier: str = typer.Option("logreg", "--classifier", help="Realism classifier: logreg or gbdt."),
@@ -121,6 +124,8 @@ def synthetic_cmd(
         only_novel=only_novel,
         batch_size=batch_size,
         top_k=top_k,
+        top_p=top_p,
+        min_p=min_p,
         temperature=temperature,
         lengths=lengths,
         classifier=classifier,

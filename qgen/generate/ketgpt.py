@@ -27,18 +27,13 @@ import torch
 
 from qgen.generate.canonical import CanonicalCircuit, from_words, words_to_qasm
 from qgen.generate.constrained import GrammarTables, QasmGrammarProcessor
+from qgen.generate.defaults import DEFAULT_TOP_K
 from qgen.generate.errors import GenerateError, ModelError, TokenizerError
 from qgen.generate.tokenizer import decode_words, load_tokenizer
 from qgen.registry import Registry
 from qgen.sim.compiled import resolve_device
 
 MODEL_JSON = "ketgpt.json"
-
-
-# top-k of sampling. KetGPT used 5; qgen samples with 2: on the 22/30-epoch KetGPT-size models, 300-sample
-# probes judged 91-92% real at top-k 5, 93-95% at 3 and 95.7-96.3% at 2, still 99-100% novel
-# (docs/ketgpt.md, "Sampling settings"). ``--top-k 5`` gives the paper's setting.
-DEFAULT_TOP_K = 2
 
 
 @dataclass(frozen=True)

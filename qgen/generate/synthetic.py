@@ -236,6 +236,8 @@ def build_synthetic_dataset(
     only_novel: bool = False,
     batch_size: int = 100,
     top_k: int = DEFAULT_TOP_K,
+    top_p: float = 1.0,
+    min_p: float = 0.0,
     temperature: float = 1.0,
     lengths: str = "data",
     classifier: str = "logreg",
@@ -255,8 +257,8 @@ def build_synthetic_dataset(
         qubits: register sizes (default: the training distribution).
         only_real: keep only circuits the realism classifier judges real.
         only_novel: keep only circuits that are not copies of training circuits.
-        batch_size, top_k, temperature, lengths, seed, device, progress, cancel_free: sampling settings
-            (see ``sample``).
+        batch_size, top_k, top_p, min_p, temperature, lengths, seed, device, progress, cancel_free:
+            sampling settings (see ``sample``).
         classifier: realism classifier kind.
 
     Returns:
@@ -276,6 +278,8 @@ def build_synthetic_dataset(
         qubits=qubits,
         batch_size=batch_size,
         top_k=top_k,
+        top_p=top_p,
+        min_p=min_p,
         temperature=temperature,
         lengths=lengths,
         seed=seed,

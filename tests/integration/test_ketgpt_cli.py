@@ -129,9 +129,12 @@ def test_generate_eval_and_synthetic(model, corpus, tmp_path) -> None:
     syn = tmp_path / "syn"
     res = runner.invoke(
         dataset_app,
-        ["synthetic", "--model", str(model), "--corpus", str(corpus), "--out", str(syn), "-n", "30"],
+        ["synthetic", "--model", str(model), "--corpus", str(corpus), "--out", str(syn), "-n", "30"]
+        + ["--top-p", "0.9"],
     )
     assert res.exit_code == 0, res.output
+    settings = json.loads((syn / "generation.json").read_text())["settings"]
+    assert settings["top_p"] == 0.9 and settings["top_k"] == 2 and settings["min_p"] == 0.0
     rows = pq.read_table(syn / "data" / "train-00000-of-00001.parquet").to_pylist()
     assert len(rows) == 30 and all(load(r["qasm3"]).num_qubits == r["num_qubits"] for r in rows[:5])
     card = (syn / "README.md").read_text()
