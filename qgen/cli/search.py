@@ -27,7 +27,10 @@ def search_cmd(
     task: str | None = typer.Option(None, "--task", "-t", help="Task name (see `qgen search tasks`)."),
     qubits: int = typer.Option(4, "--qubits", "-n", help="Circuit width."),
     method: list[str] = typer.Option(
-        ["random", "reinforce", "bo"], "--method", "-m", help="Search method(s): random, reinforce, bo."
+        ["random", "reinforce", "bo"],
+        "--method",
+        "-m",
+        help="Search method(s): random, reinforce, bo, predictor (structure, no latent).",
     ),
     budget: int = typer.Option(1000, "--budget", help="Evaluated circuits per run."),
     seeds: int = typer.Option(20, "--seeds", help="Runs per method (seeds 0..N-1)."),

@@ -72,7 +72,7 @@ def search(
         task: a task from :func:`qgen.search.make_task`.
         pool: the candidate circuits (:func:`qgen.search.build_pool`).
         embeddings: ``(len(pool), d)`` arch2vec embeddings (:func:`qgen.train.arch2vec.embed_pool`).
-        methods: names in :data:`qgen.search.methods.METHODS` (random, reinforce, bo).
+        methods: names in :data:`qgen.search.methods.METHODS` (random, reinforce, bo, predictor).
         budget: evaluations per run (paper: 1,000).
         seeds: number of seeds (0, 1, ...) or explicit seeds.
         out_dir: folder for ``results.json``, ``plot.png``, ``traces.npz``, ``best_<method>.qasm`` / ``.json``
@@ -111,6 +111,7 @@ def search(
         table.fill(progress=progress)
     kwargs = method_kwargs or {}
     traces: dict[str, list[Trace]] = {}
+    structure: np.ndarray | None = None  # grid features, for methods with inputs = "structure"
     bar = _progress(progress, len(classes) * len(seed_list))
     t0 = time.perf_counter()
     for name, cls in classes.items():
@@ -118,8 +119,13 @@ def search(
         if name == "reinforce":
             opts.setdefault("threshold", task.threshold)
         traces[name] = []
+        if cls.inputs == "structure" and structure is None:
+            from qgen.search.features import grid_features
+
+            structure = grid_features(pool)
+        inputs = emb if cls.inputs == "latent" else structure
         for seed in seed_list:
-            traces[name].append(cls(**opts).run(emb, table, budget, seed))
+            traces[name].append(cls(**opts).run(inputs, table, budget, seed))
             if bar is not None:
                 bar[0].update(bar[1], advance=1, description=f"{task.name}: {name} seed {seed}")
     if bar is not None:

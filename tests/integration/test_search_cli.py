@@ -68,6 +68,10 @@ def test_search_end_to_end(prepared) -> None:
     rerun = json.loads(again.stdout)["summary"]["random"]
     assert rerun["above_threshold"] == results["summary"]["random"]["above_threshold"]
     assert rerun["best_reward"] == results["summary"]["random"]["best_reward"]
+    pred = runner.invoke(search_app, [*args, "--method", "predictor", "--json"])  # structure, no latent
+    assert pred.exit_code == 0, pred.output
+    summary = json.loads(pred.stdout)["summary"]["predictor"]
+    assert 0 < summary["best_reward"]["max"] <= 1 + 1e-9 and len(summary["above_threshold"]["per_seed"]) == 2
 
 
 @pytest.mark.parametrize(

@@ -24,10 +24,10 @@ def _landscape(n: int = 3000, d: int = 4, seed: int = 0):
     return emb, reward, oracle, calls
 
 
-@pytest.mark.parametrize("name", ["random", "reinforce", "bo"])
+@pytest.mark.parametrize("name", ["random", "reinforce", "bo", "predictor"])
 def test_trace_is_valid_and_deterministic(name: str) -> None:
     emb, reward, oracle, calls = _landscape(300)
-    kw = {"top_k": 10} if name == "bo" else {}
+    kw = {"bo": {"top_k": 10}, "predictor": {"initial": 10, "top_k": 10}}.get(name, {})
     a = METHODS[name](**kw).run(emb, oracle, 40, seed=3)
     b = METHODS[name](**kw).run(emb, oracle, 40, seed=3)
     assert len(a.indices) == 40 and len(set(a.indices.tolist())) == 40
@@ -57,5 +57,23 @@ def test_trace_metrics_and_errors() -> None:
     assert len(METHODS["random"]().run(emb, oracle, 1000, seed=0).indices) == 20  # capped at the pool
     with pytest.raises(SearchError, match="budget must be >= 1"):
         METHODS["bo"]().run(emb, oracle, 0, seed=0)
-    with pytest.raises(UnknownNameError, match="Valid: bo, random, reinforce"):
+    with pytest.raises(UnknownNameError, match="Valid: bo, predictor, random, reinforce"):
         METHODS["evolution"]
+
+
+def test_predictor_learns_a_structural_reward() -> None:
+    # reward = how many of 12 chosen binary features a candidate has: learnable by trees, rare at the top
+    rng = np.random.default_rng(1)
+    x = (rng.random((2000, 40)) < 0.3).astype(np.float32)
+    reward = x[:, :12].sum(1) / 12
+    thr = np.sort(reward)[-20]  # the top 1%
+
+    def oracle(idx: np.ndarray) -> np.ndarray:
+        return reward[np.asarray(idx)]
+
+    pred = [METHODS["predictor"](initial=40, top_k=20).run(x, oracle, 200, seed=s) for s in range(3)]
+    rand = [METHODS["random"]().run(x, oracle, 200, seed=s) for s in range(3)]
+    assert np.median([t.count_above(thr) for t in pred]) >= 5 * max(
+        np.median([t.count_above(thr) for t in rand]), 1
+    )
+    assert METHODS["predictor"].inputs == "structure" and METHODS["bo"].inputs == "latent"

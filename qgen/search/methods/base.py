@@ -41,9 +41,14 @@ class Trace:
 
 
 class SearchMethod(ABC):
-    """A search over the ``(N, d)`` embeddings of a pool with a budget of evaluations."""
+    """A search over the ``(N, d)`` embeddings of a pool with a budget of evaluations.
+
+    ``inputs`` says what :func:`qgen.search.search` hands :meth:`run`: ``"latent"`` (arch2vec's embeddings)
+    or ``"structure"`` (:func:`qgen.search.features.grid_features` of the pool).
+    """
 
     name = "method"
+    inputs = "latent"
 
     @abstractmethod
     def run(self, embeddings: np.ndarray, oracle: Oracle, budget: int, seed: int) -> Trace:
