@@ -74,6 +74,8 @@ def arch2vec_cmd(
     if worst < 0.99:
         console.print(
             f"[yellow]per-element reconstruction {worst:.4f} < 0.99: resume with more epochs (e.g. --epochs "
-            f"{4 * epochs}); the paper's 16 epochs were on 100,000 circuits (8 qubits, 10,000 circuits: 64 "
-            "epochs reach 0.996).[/yellow]"
+            f"{4 * epochs}) where decoding matters; the paper's 16 epochs were on 100,000 circuits. "
+            "(8 qubits, 10,000 circuits: 64 epochs reach 0.996, but search in that latent was not better; "
+            "BENCHMARKS.md)"
+            "[/yellow]"
         )
