@@ -32,7 +32,8 @@ def prepare_space(
     epochs: int = 16,
     latent: int | None = None,
     progress: bool = False,
-) -> tuple[Pool, np.ndarray, dict]:
+    embed: bool = True,
+) -> tuple[Pool, np.ndarray | None, dict]:
     """A pool and the arch2vec embedding of every circuit in it.
 
     Args:
@@ -45,9 +46,10 @@ def prepare_space(
         pool_size, seed: the cached pool's size and sampler seed.
         epochs, latent: arch2vec settings when it has to be trained.
         progress: show progress bars.
+        embed: ``False`` skips arch2vec (for methods that read the circuits' structure, not a latent).
 
     Returns:
-        ``(pool, embeddings (N, d), info)`` where info names the folders used.
+        ``(pool, embeddings (N, d) or None, info)`` where info names the folders used.
 
     Raises:
         PoolError: the pool's width is not ``num_qubits``, or the model was trained on another pool.
@@ -70,6 +72,8 @@ def prepare_space(
         raise PoolError(
             f"{pool_path}: the pool has {pool.space.num_qubits} qubits; the task needs {num_qubits}"
         )
+    if not embed:
+        return pool, None, {"pool": str(pool_path), "arch2vec": None}
     model_path = Path(model_dir) if model_dir is not None else pool_path / "arch2vec"
     if model_dir is None and not (model_path / EMBEDDINGS).is_file():
         train_arch2vec(pool, model_path, epochs=epochs, latent=latent, seed=seed, progress=progress)

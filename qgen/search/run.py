@@ -53,7 +53,7 @@ class SearchResult:
 def search(
     task: Task,
     pool: Pool,
-    embeddings: np.ndarray,
+    embeddings: np.ndarray | None,
     *,
     methods: Sequence[str] = ("random", "reinforce", "bo"),
     budget: int = 1000,
@@ -71,7 +71,8 @@ def search(
     Args:
         task: a task from :func:`qgen.search.make_task`.
         pool: the candidate circuits (:func:`qgen.search.build_pool`).
-        embeddings: ``(len(pool), d)`` arch2vec embeddings (:func:`qgen.train.arch2vec.embed_pool`).
+        embeddings: ``(len(pool), d)`` arch2vec embeddings (:func:`qgen.train.arch2vec.embed_pool`); ``None``
+            when every method reads the circuits' structure (``predictor``, ``random``).
         methods: names in :data:`qgen.search.methods.METHODS` (random, reinforce, bo, predictor).
         budget: evaluations per run (paper: 1,000).
         seeds: number of seeds (0, 1, ...) or explicit seeds.
@@ -91,17 +92,23 @@ def search(
         SearchError: embeddings that do not match the pool, no methods or seeds.
         UnknownNameError: an unknown method name.
     """
-    emb = np.asarray(embeddings)
+    seed_list = list(range(seeds)) if isinstance(seeds, int) else [int(s) for s in seeds]
+    if not seed_list or not methods:
+        raise SearchError("give at least one method and one seed")
+    classes = {m: METHODS[m] for m in methods}  # unknown names fail before any work
+    if embeddings is None:
+        if any(cls.inputs == "latent" for cls in classes.values()):
+            latent = ", ".join(m for m, cls in classes.items() if cls.inputs == "latent")
+            raise SearchError(f"{latent} search(es) arch2vec's latent space: give the pool's embeddings")
+        emb = np.zeros((len(pool), 0))
+    else:
+        emb = np.asarray(embeddings)
     if emb.ndim != 2 or emb.shape[0] != len(pool):
         raise SearchError(f"embeddings of shape {emb.shape} do not match a pool of {len(pool)} circuits")
     if pool.space.num_qubits != task.num_qubits:
         raise SearchError(
             f"the pool has {pool.space.num_qubits} qubits; task {task.name!r} has {task.num_qubits}"
         )
-    seed_list = list(range(seeds)) if isinstance(seeds, int) else [int(s) for s in seeds]
-    if not seed_list or not methods:
-        raise SearchError("give at least one method and one seed")
-    classes = {m: METHODS[m] for m in methods}  # unknown names fail before any work
     out = Path(out_dir) if out_dir is not None else None
     if out is not None:
         out.mkdir(parents=True, exist_ok=True)
@@ -123,7 +130,7 @@ def search(
             from qgen.search.features import grid_features
 
             structure = grid_features(pool)
-        inputs = emb if cls.inputs == "latent" else structure
+        inputs = structure if cls.inputs == "structure" else emb
         for seed in seed_list:
             traces[name].append(cls(**opts).run(inputs, table, budget, seed))
             if bar is not None:
@@ -139,7 +146,7 @@ def search(
         "budget": budget,
         "seeds": seed_list,
         "pool": {"size": len(pool), "seed": pool.seed, "space": space_to_dict(pool.space)},
-        "embedding_dim": int(emb.shape[1]),
+        "embedding_dim": int(emb.shape[1]) if embeddings is not None else None,
         "precomputed": bool(precompute),
         "versions": {"qgen": __version__, "torch": torch.__version__, "python": platform.python_version()},
         **(extra_config or {}),

@@ -68,7 +68,10 @@ def test_search_end_to_end(prepared) -> None:
     rerun = json.loads(again.stdout)["summary"]["random"]
     assert rerun["above_threshold"] == results["summary"]["random"]["above_threshold"]
     assert rerun["best_reward"] == results["summary"]["random"]["best_reward"]
-    pred = runner.invoke(search_app, [*args, "--method", "predictor", "--json"])  # structure, no latent
+    # the predictor reads the circuits' structure: no --model, and no arch2vec is trained for it
+    no_model = [a for a in args if a not in ("--model", str(prepared / "a2v"))]
+    pred = runner.invoke(search_app, [*no_model, "--method", "predictor", "--method", "random", "--json"])
+    assert not (prepared / "pool" / "arch2vec").exists()
     assert pred.exit_code == 0, pred.output
     summary = json.loads(pred.stdout)["summary"]["predictor"]
     assert 0 < summary["best_reward"]["max"] <= 1 + 1e-9 and len(summary["above_threshold"]["per_seed"]) == 2
@@ -107,5 +110,8 @@ def test_search_builds_pool_and_model_in_cache(tmp_path, monkeypatch) -> None:
     res = runner.invoke(search_app, [*args, "--out", str(tmp_path / "o"), "--json"])
     assert res.exit_code == 0, res.output
     cached = tmp_path / "cache" / "search" / "pool-4q-10g-d5-60-s0"
-    assert (cached / "pool.npz").is_file() and (cached / "arch2vec" / "embeddings.npz").is_file()
+    assert (cached / "pool.npz").is_file() and not (cached / "arch2vec").exists()  # random needs no latent
     assert json.loads(res.stdout)["best"]["random"]["reproduced"]
+    res = runner.invoke(search_app, [*args, "--method", "reinforce", "--out", str(tmp_path / "o2"), "--json"])
+    assert res.exit_code == 0, res.output
+    assert (cached / "arch2vec" / "embeddings.npz").is_file()  # trained once, into the pool's folder

@@ -77,3 +77,15 @@ def test_predictor_learns_a_structural_reward() -> None:
         np.median([t.count_above(thr) for t in rand]), 1
     )
     assert METHODS["predictor"].inputs == "structure" and METHODS["bo"].inputs == "latent"
+
+
+def test_search_without_embeddings_runs_structure_methods_only(tmp_path) -> None:
+    from qgen.search import SearchSpace, build_pool, make_task
+    from qgen.search.run import search
+
+    pool = build_pool(SearchSpace(2, 3, None, gate_pool=("ry", "cx")), 40, seed=0)
+    task = make_task("state_prep", 2)
+    res = search(task, pool, None, methods=["random", "predictor"], budget=12, seeds=1, out_dir=None)
+    assert set(res.summary) == {"random", "predictor"} and res.config["embedding_dim"] is None
+    with pytest.raises(SearchError, match="bo search\\(es\\) arch2vec's latent space"):
+        search(task, pool, None, methods=["random", "bo"], budget=12, seeds=1)

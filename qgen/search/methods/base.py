@@ -43,8 +43,9 @@ class Trace:
 class SearchMethod(ABC):
     """A search over the ``(N, d)`` embeddings of a pool with a budget of evaluations.
 
-    ``inputs`` says what :func:`qgen.search.search` hands :meth:`run`: ``"latent"`` (arch2vec's embeddings)
-    or ``"structure"`` (:func:`qgen.search.features.grid_features` of the pool).
+    ``inputs`` says what :func:`qgen.search.search` hands :meth:`run`: ``"latent"`` (arch2vec's embeddings),
+    ``"structure"`` (:func:`qgen.search.features.grid_features` of the pool) or ``"none"`` (an array with
+    one row per pool circuit, maybe zero columns: the method only needs the pool size).
     """
 
     name = "method"

@@ -17,6 +17,7 @@ class RandomSearch(SearchMethod):
     """
 
     name = "random"
+    inputs = "none"  # only the pool size
 
     def __init__(self, batch_size: int = 50) -> None:
         self.batch_size = int(batch_size)
