@@ -47,6 +47,9 @@ def search_cmd(
     hamiltonian: Path | None = typer.Option(None, "--hamiltonian", help="hamiltonian: Pauli-sum file."),
     target: Path | None = typer.Option(None, "--target", help="target_state: bound QASM circuit."),
     classes: str | None = typer.Option(None, "--classes", help="digits: two classes, e.g. '3,5'."),
+    validation: float | None = typer.Option(
+        None, "--validation", help="digits: select on a validation split of this share (e.g. 0.2)."
+    ),
     device: str = typer.Option("cpu", "--device", help="Simulation device: cpu, cuda or auto."),
     as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
 ) -> None:
@@ -62,7 +65,13 @@ def search_cmd(
     from qgen.search.run import search
     from qgen.search.tasks import make_task
 
-    options = {"target_seed": target_seed, "hamiltonian": hamiltonian, "target": target, "classes": classes}
+    options = {
+        "target_seed": target_seed,
+        "hamiltonian": hamiltonian,
+        "target": target,
+        "classes": classes,
+        "validation": validation,
+    }
     the_task = make_task(task, qubits, **options)
     if budget < 1 or seeds < 1:
         raise SearchError(f"--budget and --seeds must be >= 1, got {budget} and {seeds}")
@@ -82,8 +91,9 @@ def search_cmd(
     console.print(summary_table(result.summary, the_task))
     for name, best in result.best.items():
         check = "reproduced" if best.get("reproduced") else "NOT reproduced"
+        test = f", test accuracy {best['test_accuracy']:.4f}" if "test_accuracy" in best else ""
         console.print(
-            f"best {name}: reward {best['reward']:.6f} -> {out / best['qasm']} ({check})", markup=False
+            f"best {name}: reward {best['reward']:.6f}{test} -> {out / best['qasm']} ({check})", markup=False
         )
 
 

@@ -213,12 +213,15 @@ def export_best(task: Task, pool: Pool, table: RewardTable, index: int, out: Pat
         "inputs": inputs,
         "reloaded_reward": again,
     }
+    extra = task.report(reloaded, named)
+    meta.update(extra)
     atomic_write_text(json_path, json.dumps(meta, indent=2))
     return {
         "qasm": qasm_path.name,
         "values": json_path.name,
         "reloaded_reward": again,
         "reproduced": bool(abs(again - reward) <= 1e-6),
+        **extra,
     }
 
 

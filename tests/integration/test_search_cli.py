@@ -77,6 +77,17 @@ def test_search_end_to_end(prepared) -> None:
     assert 0 < summary["best_reward"]["max"] <= 1 + 1e-9 and len(summary["above_threshold"]["per_seed"]) == 2
 
 
+def test_digits_validation_split_reports_test_accuracy(prepared) -> None:
+    out = prepared / "digits"
+    args = ["--task", "digits", "--validation", "0.2", "--method", "random", "--budget", "6", "--seeds", "1"]
+    res = runner.invoke(search_app, [*args, "--pool", str(prepared / "pool"), "--out", str(out)])
+    assert res.exit_code == 0, res.output
+    assert "validation accuracy" in res.output and "test accuracy" in res.output
+    best = json.loads((out / "results.json").read_text())["best"]["random"]
+    values = json.loads((out / best["values"]).read_text())
+    assert best["reproduced"] and 0.0 <= values["test_accuracy"] <= 1.0
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [

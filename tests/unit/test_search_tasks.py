@@ -20,6 +20,11 @@ from qgen.search.tasks.hamiltonian import (
 from qgen.sim import GateList
 
 
+def _values(pool, i: int, params) -> dict[str, float]:
+    """Trained values of pool circuit ``i`` by parameter name."""
+    return dict(zip([p.name for p in pool.gatelist(i).to_qiskit().parameters], params, strict=True))
+
+
 def test_registry_lists_tasks() -> None:
     assert {"state_prep", "maxcut", "vqe_h2", "tfim", "digits", "hamiltonian", "target_state"} <= set(TASKS)
     with pytest.raises(UnknownNameError, match="Did you mean 'maxcut'"):
@@ -65,9 +70,7 @@ def test_export_reproduces_reward() -> None:
         s = task.score(pool.gatelists())
         i = int(np.argmax(s.reward))
         qc = load(dumps(task.export(pool.gatelist(i)), version=3))
-        values = dict(
-            zip([p.name for p in pool.gatelist(i).to_qiskit().parameters], s.params[i], strict=True)
-        )
+        values = _values(pool, i, s.params[i])
         assert task.evaluate(qc, values) == pytest.approx(s.reward[i], abs=1e-6)
 
 
@@ -77,11 +80,34 @@ def test_digits_batched_matches_circuit_module() -> None:
     s = task.score(pool.gatelists())
     for i in range(4):
         qc = task.export(pool.gatelist(i))
-        values = dict(
-            zip([p.name for p in pool.gatelist(i).to_qiskit().parameters], s.params[i], strict=True)
-        )
+        values = _values(pool, i, s.params[i])
         assert task.evaluate(qc, values) == pytest.approx(s.reward[i], abs=1e-12)
     assert task.info["test_size"] > 50
+
+
+def test_digits_with_a_validation_split_selects_on_it_and_reports_test() -> None:
+    plain, task = make_task("digits", 4), make_task("digits", 4, validation=0.2)
+    sizes = task.info
+    assert sizes["test_size"] == plain.info["test_size"]  # the test split is the same samples
+    assert sizes["validation_size"] + sizes["train_size"] == plain.info["train_size"]
+    assert abs(sizes["validation_size"] - 0.2 * (plain.info["train_size"] + plain.info["test_size"])) <= 1
+    assert task.selection_split == "val" and "validation accuracy" in task.metric
+    pool = build_pool(SearchSpace(4, 10, 5), 6, seed=0)
+    s = task.score(pool.gatelists())
+    for i in range(6):
+        qc = task.export(pool.gatelist(i))
+        values = _values(pool, i, s.params[i])
+        assert task.evaluate(qc, values) == pytest.approx(s.reward[i], abs=1e-12)  # reward = validation
+        assert task.evaluate(qc, values) == task.accuracy(qc, values, "val")
+        test = task.report(qc, values)["test_accuracy"]
+        assert test == task.accuracy(qc, values, "test") and round(
+            test * sizes["test_size"]
+        ) == pytest.approx(test * sizes["test_size"], abs=1e-9)
+    assert plain.report(qc, values) == {}
+    with pytest.raises(TaskError, match=r"--validation is a share of the samples in \[0, 0.5\], got 0.9"):
+        make_task("digits", 4, validation=0.9)
+    with pytest.raises(TaskError, match="takes no option"):
+        make_task("maxcut", 4, validation=0.2)
 
 
 def test_custom_hamiltonian_and_target(tmp_path) -> None:

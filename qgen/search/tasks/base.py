@@ -140,6 +140,10 @@ class Task(ABC):
         """The Qiskit circuit a found candidate leaves as (symbolic parameters)."""
         return circuit.to_qiskit()
 
+    def report(self, circuit: QuantumCircuit, values: dict[str, float]) -> dict:
+        """Extra figures of an exported circuit for the results (none by default; e.g. a test accuracy)."""
+        return {}
+
     def describe(self) -> dict:
         """JSON-ready description (name, qubits, thresholds, metric, training settings, extra info)."""
         return {
