@@ -75,12 +75,12 @@ def search_cmd(
     the_task = make_task(task, qubits, **options)
     if budget < 1 or seeds < 1:
         raise SearchError(f"--budget and --seeds must be >= 1, got {budget} and {seeds}")
-    from qgen.search.methods import METHODS
+    from qgen.search.methods import latent_methods
 
-    needs_latent = any(METHODS[m].inputs == "latent" for m in method)
     the_pool, emb, info = prepare_space(
-        qubits, pool_dir=pool, model_dir=model, pool_size=pool_size, progress=True, embed=needs_latent
-    )
+        qubits, pool_dir=pool, model_dir=model, pool_size=pool_size, progress=True,
+        embed=bool(latent_methods(method)),
+    )  # fmt: skip
     result = search(
         the_task, the_pool, emb, methods=method, budget=budget, seeds=seeds, out_dir=out,
         precompute=precompute, device=device, progress=True, extra_config={"inputs": info},

@@ -14,10 +14,11 @@ import sys
 from pathlib import Path
 
 from qgen._version import __version__
+from qgen.generate.defaults import DEFAULT_TOP_K
 from qgen.generate.errors import GenerateError
 from qgen.generate.evaluate import Evaluation, evaluate_ketgpt
 from qgen.generate.io import fields_table, front_matter, write_dataset
-from qgen.generate.ketgpt import DEFAULT_TOP_K, SampleResult, load_model, sample
+from qgen.generate.ketgpt import SampleResult, load_model, sample
 
 GENERATED_FIELDS = [
     ("id", "string", "ketgpt-s{seed}-{index:05d}"),

@@ -24,7 +24,7 @@ import torch
 
 from qgen._version import __version__
 from qgen.search.errors import SearchError
-from qgen.search.methods import METHODS, Trace
+from qgen.search.methods import METHODS, Trace, latent_methods
 from qgen.search.oracle import RewardTable
 from qgen.search.pool import Pool, atomic_savez, atomic_write_text, space_to_dict
 from qgen.search.report import plot_traces, summarise
@@ -97,9 +97,10 @@ def search(
         raise SearchError("give at least one method and one seed")
     classes = {m: METHODS[m] for m in methods}  # unknown names fail before any work
     if embeddings is None:
-        if any(cls.inputs == "latent" for cls in classes.values()):
-            latent = ", ".join(m for m, cls in classes.items() if cls.inputs == "latent")
-            raise SearchError(f"{latent} search(es) arch2vec's latent space: give the pool's embeddings")
+        if latent := latent_methods(classes):
+            raise SearchError(
+                f"{', '.join(latent)} search(es) arch2vec's latent space: give the pool's embeddings"
+            )
         emb = np.zeros((len(pool), 0))
     else:
         emb = np.asarray(embeddings)

@@ -1,7 +1,7 @@
 """Search methods over a pool (a registry): random search, REINFORCE and Bayesian optimisation in the latent
 space, and a structure predictor (the predictor-based QAS comparison)."""
 
-from qgen.search.methods.base import METHODS, Oracle, SearchMethod, Trace, standardise
+from qgen.search.methods.base import METHODS, Oracle, SearchMethod, Trace, latent_methods, standardise
 from qgen.search.methods.bo import BayesOpt
 from qgen.search.methods.predictor import PredictorSearch
 from qgen.search.methods.random_search import RandomSearch
@@ -16,5 +16,6 @@ __all__ = [
     "Reinforce",
     "SearchMethod",
     "Trace",
+    "latent_methods",
     "standardise",
 ]

@@ -71,3 +71,8 @@ def standardise(embeddings: np.ndarray) -> np.ndarray:
 
 
 METHODS: Registry[type[SearchMethod]] = Registry("search method")
+
+
+def latent_methods(names) -> list[str]:
+    """The methods among ``names`` that search arch2vec's latent space (unknown names raise)."""
+    return [name for name in names if METHODS[name].inputs == "latent"]

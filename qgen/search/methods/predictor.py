@@ -62,7 +62,8 @@ class PredictorSearch(SearchMethod):
                 max_features=self.max_features, random_state=int(rng.integers(2**31)), n_jobs=1,
             ).fit(x[order], np.asarray(rewards))  # fmt: skip
             free = np.flatnonzero(~visited)
-            pred = np.stack([tree.predict(x[free]) for tree in model.estimators_])
+            candidates = x[free]
+            pred = np.stack([tree.predict(candidates) for tree in model.estimators_])
             score = pred.mean(0) + self.kappa * pred.std(0)
             k = min(self.top_k, total - len(order))
             pick = free[np.argsort(-score, kind="stable")[:k]]

@@ -96,7 +96,7 @@ class DigitsTask(Task):
     def __post_init__(self) -> None:
         d = 2**self.num_qubits
         self._outer_train = torch.as_tensor(_outer(encoded_states(self.data["x_train"])))
-        self._outer_test = torch.as_tensor(_outer(encoded_states(self.data[f"x_{self.selection_split}"])))
+        self._outer_select = torch.as_tensor(_outer(encoded_states(self.data[f"x_{self.selection_split}"])))
         self._y_train = torch.as_tensor(self.data["y_train"])
         self._odd = torch.as_tensor((np.arange(d) & 1).astype(bool))
 
@@ -138,7 +138,7 @@ class DigitsTask(Task):
         for i, p in enumerate(params):
             mat[i, : len(p)] = torch.as_tensor(p)
         psi = statevector(prepared, mat)
-        p1 = self._p1(self._unitaries(psi), self._outer_test).numpy()
+        p1 = self._p1(self._unitaries(psi), self._outer_select).numpy()
         return ((p1 > 0.5) == (self.data[f"y_{self.selection_split}"] > 0.5)).mean(1)
 
     def export(self, circuit: GateList) -> QuantumCircuit:
