@@ -31,7 +31,7 @@ from qgen.generate.defaults import DEFAULT_TOP_K
 from qgen.generate.errors import GenerateError, ModelError, TokenizerError
 from qgen.generate.tokenizer import decode_words, load_tokenizer
 from qgen.registry import Registry
-from qgen.sim.compiled import resolve_device
+from qgen.sim.device import resolve_device
 
 MODEL_JSON = "ketgpt.json"
 

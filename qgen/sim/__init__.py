@@ -1,7 +1,8 @@
 """qgen.sim: a batched, differentiable statevector simulator in torch (CPU and CUDA)."""
 
 from qgen.sim.api import SimulationResult, expectation_values, probabilities, simulate, statevector
-from qgen.sim.compiled import CompiledBatch, compile_batch, resolve_device
+from qgen.sim.compiled import CompiledBatch, compile_batch
+from qgen.sim.device import resolve_device
 from qgen.sim.gatelist import GateList, Op, ParamExpr, from_qiskit
 from qgen.sim.gates import GATES, GateSpec
 from qgen.sim.module import CircuitModule

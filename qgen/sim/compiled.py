@@ -18,6 +18,7 @@ from qiskit.circuit import QuantumCircuit
 
 from qgen.errors import SimulationError
 from qgen.sim.gatelist import GateList, ParamExpr, from_qiskit
+from qgen.sim.device import resolve_device
 from qgen.sim.gates import GATES
 
 CircuitLike = QuantumCircuit | GateList
@@ -442,10 +443,3 @@ def compile_batch(
     if dtype not in (torch.complex128, torch.complex64):
         raise SimulationError(f"dtype must be torch.complex128 or torch.complex64, got {dtype}")
     return CompiledBatch([as_gatelist(c) for c in circuits], dtype, resolve_device(device), fuse=fuse)
-
-
-def resolve_device(device: str | torch.device) -> torch.device:
-    """``"auto"`` picks CUDA when present; anything else is passed to ``torch.device``."""
-    if device == "auto":
-        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    return torch.device(device)

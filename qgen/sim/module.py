@@ -10,7 +10,8 @@ from qiskit.circuit import Parameter, QuantumCircuit
 from qiskit.quantum_info import SparsePauliOp
 
 from qgen.errors import QgenError
-from qgen.sim.compiled import CompiledBatch, as_gatelist, resolve_device
+from qgen.sim.compiled import CompiledBatch, as_gatelist
+from qgen.sim.device import resolve_device
 from qgen.sim.gatelist import GateList
 from qgen.sim.observables import PauliObservables
 

@@ -15,7 +15,8 @@ import torch
 
 from qgen.errors import QgenError
 from qgen.registry import Registry
-from qgen.sim.compiled import CircuitLike, CompiledBatch, as_gatelist, resolve_device
+from qgen.sim.compiled import CircuitLike, CompiledBatch, as_gatelist
+from qgen.sim.device import resolve_device
 from qgen.sim.gatelist import GateList
 
 LossFn = Callable[[torch.Tensor, torch.Tensor], torch.Tensor]

@@ -39,7 +39,7 @@ from qgen.search.pool import (
     space_from_dict,
 )
 from qgen.search.space import SearchSpace
-from qgen.sim.compiled import resolve_device
+from qgen.sim.device import resolve_device
 from qgen.train.arch2vec_eval import embed_pool, prior_validity, reconstruction_accuracy, tensors
 
 CHECKPOINT = "checkpoint.pt"

@@ -24,7 +24,7 @@ from qgen._version import __version__
 from qgen.compiler.synthesis.deepq import DeepQConfig, DeepQModel, DeepQTrainer, write_json
 from qgen.compiler.synthesis.deepq_eval import eval_targets, greedy_rollouts, summarize
 from qgen.compiler.synthesis.rl_errors import CheckpointError, SynthesisError
-from qgen.sim.compiled import resolve_device
+from qgen.sim.device import resolve_device
 
 CHECKPOINT = "checkpoint.pt"
 MODEL = "model.pt"
