@@ -52,7 +52,9 @@ def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> Path:
     return _write(path, "wb", lambda fh: fh.write(data))
 
 
-def atomic_write_json(path: str | os.PathLike, record: Any, *, indent: int | None = 2, sort_keys: bool = False) -> Path:
+def atomic_write_json(
+    path: str | os.PathLike, record: Any, *, indent: int | None = 2, sort_keys: bool = False
+) -> Path:
     """Write ``record`` as JSON (UTF-8, trailing newline) atomically; same input, same bytes."""
     text = json.dumps(record, indent=indent, sort_keys=sort_keys, default=_json_default, allow_nan=False)
     return atomic_write_text(path, text + "\n")
@@ -73,7 +75,7 @@ def _json_default(obj: Any) -> Any:
 
 @contextlib.contextmanager
 def atomic_dir(path: str | os.PathLike) -> Iterator[Path]:
-    """Yield a staging folder beside ``path``; on success it replaces ``path`` (old one removed), else removed."""
+    """Yield a staging folder beside ``path``; on success it replaces ``path``, on failure it is removed."""
     import shutil
 
     path = Path(path)

@@ -49,7 +49,9 @@ class MissingExtraError(QgenError, ImportError):
         self.module = module
         self.extra = extra
         what = f" for {purpose}" if purpose else ""
-        super().__init__(f"{module} is needed{what} but is not installed; install it with: pip install 'qgen[{extra}]'")
+        super().__init__(
+            f"{module} is needed{what} but is not installed; install it with: pip install 'qgen[{extra}]'"
+        )
 
 
 def require(module: str, extra: str | None = None, purpose: str | None = None) -> ModuleType:

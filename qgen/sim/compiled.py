@@ -17,8 +17,8 @@ import torch
 from qiskit.circuit import QuantumCircuit
 
 from qgen.errors import SimulationError
-from qgen.sim.gatelist import GateList, ParamExpr, from_qiskit
 from qgen.sim.device import resolve_device
+from qgen.sim.gatelist import GateList, ParamExpr, from_qiskit
 from qgen.sim.gates import GATES
 
 CircuitLike = QuantumCircuit | GateList

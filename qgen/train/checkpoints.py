@@ -31,7 +31,9 @@ STATE = "state.json"
 _CKPT = re.compile(r"^checkpoint-(\d+)$")
 
 
-def save_tensors(path: str | Path, tensors: dict[str, torch.Tensor], metadata: dict[str, str] | None = None) -> Path:
+def save_tensors(
+    path: str | Path, tensors: dict[str, torch.Tensor], metadata: dict[str, str] | None = None
+) -> Path:
     """Write ``tensors`` (CPU copies, contiguous) to a safetensors file atomically."""
     st = require("safetensors.torch", extra="all", purpose="saving weights")
     flat = {k: v.detach().to("cpu").contiguous().clone() for k, v in tensors.items()}
@@ -44,7 +46,9 @@ def load_tensors(path: str | Path, device: str | torch.device = "cpu") -> dict[s
     return st.load_file(str(path), device=str(device))
 
 
-def save_checkpoint(folder: str | Path, step: int, tensors: dict[str, torch.Tensor], state: dict[str, Any]) -> Path:
+def save_checkpoint(
+    folder: str | Path, step: int, tensors: dict[str, torch.Tensor], state: dict[str, Any]
+) -> Path:
     """Save ``checkpoint-<step>`` under ``folder`` (weights + JSON state); returns its path.
 
     >>> import tempfile, torch
@@ -74,7 +78,9 @@ def latest_checkpoint(folder: str | Path) -> Path | None:
     return max(found)[1] if found else None
 
 
-def load_checkpoint(path: str | Path, device: str | torch.device = "cpu") -> tuple[int, dict[str, torch.Tensor], dict]:
+def load_checkpoint(
+    path: str | Path, device: str | torch.device = "cpu"
+) -> tuple[int, dict[str, torch.Tensor], dict]:
     """Read a checkpoint folder: ``(step, tensors, state)``."""
     path = Path(path)
     state = json.loads((path / STATE).read_text())
