@@ -21,7 +21,7 @@ EXTRAS: dict[str, str] = {
     "qiskit_optimization": "data",
     "mqt": "data",
     "huggingface_hub": "data",
-    "yaml": "data",
+    "yaml": "all",
     "pandas": "data",
     "botorch": "search",
     "sklearn": "search",
