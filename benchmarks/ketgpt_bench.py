@@ -33,10 +33,11 @@ from pathlib import Path
 
 import torch
 
-from qgen.generate.corpus import mqt_corpus, write_rows
-from qgen.generate.evaluate import evaluate_ketgpt
-from qgen.generate.ketgpt import DEFAULT_TOP_K, load_model, sample
-from qgen.generate.validity import check_programs
+from qgen.generate.ketgpt.defaults import DEFAULT_TOP_K
+from qgen.generate.ketgpt.evaluate import evaluate_ketgpt
+from qgen.generate.ketgpt.mqt import mqt_corpus, write_rows
+from qgen.generate.ketgpt.sampling import load_model, sample
+from qgen.generate.ketgpt.validity import check_programs
 
 PAPER = {
     "seconds_per_circuit": 8.818,  # 1,000 circuits in 8,818 s (RESEARCH.md section 2)
@@ -71,7 +72,7 @@ def _prepare(args) -> tuple[Path, Path]:
         )
     model = Path(args.model) if args.model else results / "ketgpt_model"
     if not (model / "ketgpt.json").exists():
-        from qgen.train.ketgpt import train_ketgpt
+        from qgen.generate.ketgpt.training import train_ketgpt
 
         print(f"training a {'tiny' if args.quick else 'small'} model -> {model}")
         train_ketgpt(

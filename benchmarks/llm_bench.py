@@ -5,12 +5,12 @@ fine-tuned on the train split of an optimisation dataset (``qgen dataset build o
 if ``--data`` is missing), then evaluated on the held-out split.
 
 Figures and their anchors, measured in the same run:
-- **training tokens/s**: ``qgen.train.llm.train_llm`` (transformers Trainer, completion-only loss) vs a
-  plain PyTorch loop (AdamW, forward/backward on the same padded batches, no Trainer) over the same number of
-  steps: the ratio is the Trainer pipeline's overhead (1.0 = none).
+- **training tokens/s**: ``qgen.generate.llm.training.train_llm`` (transformers Trainer, completion-only loss)
+  vs a plain PyTorch loop (AdamW, forward/backward on the same padded batches, no Trainer) over the same
+  number of steps: the ratio is the Trainer pipeline's overhead (1.0 = none).
 - **evaluation throughput**: generated tokens/s and rows/s with grammar-constrained decoding vs plain
   ``model.generate`` (the anchor) on the same prompts: the ratio is the cost of the grammar.
-- **quality** (from ``qgen.generate.llm_report.evaluate_llm``): parse rate, ground-state share, KL < 0.1
+- **quality** (from ``qgen.generate.llm.report.evaluate_llm``): parse rate, ground-state share, KL < 0.1
   share, |dE| <= 0.2 share, KL ratio vs random parameters, beside the paper's fine-tuned Qwen2.5-3B.
 
 Usage:
@@ -29,10 +29,12 @@ from pathlib import Path
 
 import torch
 
-from qgen.generate.llm_io import versions, write_json
-from qgen.generate.llm_models import resolve_base, resolve_device
-from qgen.generate.llm_report import EvalConfig, evaluate_llm
-from qgen.train.llm import LLMTrainConfig, train_llm
+from qgen.generate.io import versions, write_json
+from qgen.generate.llm.models import resolve_base
+from qgen.generate.llm.report import EvalConfig, evaluate_llm
+from qgen.generate.llm.training import LLMTrainConfig, train_llm
+from qgen.progress import NullProgress
+from qgen.sim.device import resolve_device
 
 
 def _ensure_data(path: Path, size: int, max_qubits: int, seed: int) -> float:
@@ -54,7 +56,7 @@ def plain_loop_tokens_per_s(
     from transformers import AutoModelForCausalLM, AutoTokenizer, DataCollatorForSeq2Seq
 
     from qgen.datasets import load_dataset
-    from qgen.generate.llm_data import encode_example, ensure_chat_template
+    from qgen.generate.llm.data import encode_example, ensure_chat_template
 
     src = resolve_base(base)
     tok = AutoTokenizer.from_pretrained(src)
@@ -111,7 +113,7 @@ def main() -> None:
         args.batch_size, args.eval_limit, args.few_shot, args.max_length = 2, 2, 1, 512
         args.max_new_tokens = 192
     torch.set_num_threads(args.threads)
-    device = resolve_device(args.device)
+    device = str(resolve_device(args.device))
     data = Path(args.data or f"data/llm-bench-{args.size}-q{args.max_qubits}")
     build_s = _ensure_data(data, args.size, args.max_qubits, args.seed)
     run_dir = Path("runs") / f"llm-bench-{'quick' if args.quick else 'full'}"
@@ -130,7 +132,7 @@ def main() -> None:
         resume=False,
         save_steps=10_000,
     )
-    rec = train_llm(cfg, progress=True)
+    rec = train_llm(cfg, progress=NullProgress())
     anchor_steps = min(max(rec["steps"], 1), 6)
     plain = plain_loop_tokens_per_s(
         args.base, str(data), anchor_steps, args.batch_size, cfg.max_length, device

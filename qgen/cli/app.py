@@ -5,10 +5,8 @@ from __future__ import annotations
 import typer
 
 from qgen._version import __version__
-from qgen.cli import circuits, dataset, evaluate, generate, llm, search, synth, tn, train
+from qgen.cli import circuits, dataset, evaluate, generate, ketgpt, llm, search, synth, tn, train
 from qgen.cli import compile as compile_cli
-from qgen.train import ketgpt as ketgpt_train
-from qgen.train import llm as llm_train
 
 app = typer.Typer(
     name="qgen",
@@ -51,9 +49,9 @@ app.add_typer(dataset.app, name="dataset")
 # architecture search
 app.add_typer(search.app, name="search")
 # training entry points
-train.app.command("ketgpt")(ketgpt_train.ketgpt_cmd)
+train.app.command("ketgpt")(ketgpt.train_ketgpt_cmd)
 train.app.command("synthesizer")(synth.synthesizer_cmd)
-train.app.command("llm")(llm_train.llm_cmd)
+train.app.command("llm")(llm.train_llm_cmd)
 app.add_typer(train.app, name="train")
 # generation and evaluation
 generate.app.command("llm")(llm.generate_llm_cmd)

@@ -37,7 +37,7 @@ def ketgpt_cmd(
 ) -> None:
     """Verify generated circuits three ways and measure novelty; write eval.json and plots."""
     from qgen.cli.generate import _print_report
-    from qgen.generate.evaluate import evaluate_ketgpt
+    from qgen.generate.ketgpt.evaluate import evaluate_ketgpt
 
     ev = evaluate_ketgpt(
         generated,

@@ -8,7 +8,8 @@ import typer
 from rich.table import Table
 
 from qgen.cli._common import console, handle_errors, print_json
-from qgen.generate.defaults import DEFAULT_TOP_K
+from qgen.cli.progress import RichProgress
+from qgen.generate.ketgpt.defaults import DEFAULT_TOP_K
 
 app = typer.Typer(help="Generate circuits with trained models.", no_args_is_help=True)
 
@@ -53,26 +54,27 @@ def ketgpt_cmd(
     as_json: bool = typer.Option(False, "--json", help="Print the metadata as JSON."),
 ) -> None:
     """Sample circuits from a KetGPT model and write them as a Hugging Face dataset."""
-    from qgen.generate.synthetic import generate_dataset, parse_qubits
+    from qgen.generate.ketgpt.synthetic import generate_dataset, parse_qubits
 
-    result, meta = generate_dataset(
-        model,
-        out,
-        n,
-        qubits=parse_qubits(qubits),
-        constrained=not unconstrained,
-        batch_size=batch_size,
-        top_k=top_k,
-        top_p=top_p,
-        min_p=min_p,
-        temperature=temperature,
-        max_new_tokens=max_new_tokens,
-        lengths=lengths,
-        seed=seed,
-        device=device,
-        progress=not as_json,
-        cancel_free=cancel_free,
-    )
+    with RichProgress(enabled=not as_json) as bar:
+        result, meta = generate_dataset(
+            model,
+            out,
+            n,
+            qubits=parse_qubits(qubits),
+            constrained=not unconstrained,
+            batch_size=batch_size,
+            top_k=top_k,
+            top_p=top_p,
+            min_p=min_p,
+            temperature=temperature,
+            max_new_tokens=max_new_tokens,
+            lengths=lengths,
+            seed=seed,
+            device=device,
+            progress=bar,
+            cancel_free=cancel_free,
+        )
     if as_json:
         print_json(meta)
         return
@@ -112,28 +114,29 @@ def synthetic_cmd(
     as_json: bool = typer.Option(False, "--json", help="Print the verification report as JSON."),
 ) -> None:
     """Build a dataset of verified KetGPT circuits (card states the verification figures)."""
-    from qgen.generate.synthetic import build_synthetic_dataset, parse_qubits
+    from qgen.generate.ketgpt.synthetic import build_synthetic_dataset, parse_qubits
 
-    ev, path = build_synthetic_dataset(
-        model,
-        corpus,
-        out,
-        n,
-        qubits=parse_qubits(qubits),
-        only_real=only_real,
-        only_novel=only_novel,
-        batch_size=batch_size,
-        top_k=top_k,
-        top_p=top_p,
-        min_p=min_p,
-        temperature=temperature,
-        lengths=lengths,
-        classifier=classifier,
-        seed=seed,
-        device=device,
-        progress=not as_json,
-        cancel_free=cancel_free,
-    )
+    with RichProgress(enabled=not as_json) as bar:
+        ev, path = build_synthetic_dataset(
+            model,
+            corpus,
+            out,
+            n,
+            qubits=parse_qubits(qubits),
+            only_real=only_real,
+            only_novel=only_novel,
+            batch_size=batch_size,
+            top_k=top_k,
+            top_p=top_p,
+            min_p=min_p,
+            temperature=temperature,
+            lengths=lengths,
+            classifier=classifier,
+            seed=seed,
+            device=device,
+            progress=bar,
+            cancel_free=cancel_free,
+        )
     if as_json:
         print_json(ev.report)
         return
@@ -141,7 +144,7 @@ def synthetic_cmd(
 
 
 def _print_report(report: dict, title: str) -> None:
-    from qgen.generate.evaluate import report_rows
+    from qgen.generate.ketgpt.evaluate import report_rows
 
     table = Table(title=title)
     table.add_column("figure")

@@ -1,7 +1,7 @@
-"""``qgen generate llm`` and ``qgen eval llm``: command functions the lead attaches to the groups.
+"""``qgen train llm``, ``qgen generate llm`` and ``qgen eval llm``: command functions the app attaches.
 
-Register in ``qgen/cli/app.py`` (or the generate / eval groups) with
-``generate_app.command("llm")(llm.generate_llm_cmd)`` and ``eval_app.command("llm")(llm.eval_llm_cmd)``.
+Registered in ``qgen/cli/app.py``: ``train.app.command("llm")(llm.train_llm_cmd)``,
+``generate.app.command("llm")(llm.generate_llm_cmd)`` and ``evaluate.app.command("llm")(llm.eval_llm_cmd)``.
 """
 
 from __future__ import annotations
@@ -14,6 +14,61 @@ import typer
 from rich.table import Table
 
 from qgen.cli._common import console, handle_errors, print_json
+from qgen.cli.progress import RichProgress
+
+
+@handle_errors
+def train_llm_cmd(
+    base: str = typer.Option("smollm2-135m", "--base", help="Base model name, local folder or HF id."),
+    data: Path = typer.Option(..., "--data", help="Optimisation dataset folder (its train split)."),
+    out: Path = typer.Option(..., "--out", "-o", help="Output folder: checkpoints/, model/, train.json."),
+    lora: bool = typer.Option(False, "--lora/--full", help="LoRA adapters (peft) or full fine-tuning."),
+    lora_r: int = typer.Option(16, "--lora-r", help="LoRA rank."),
+    epochs: float = typer.Option(3.0, "--epochs", help="Epochs over the train split."),
+    max_steps: int = typer.Option(-1, "--max-steps", help="Stop after this many steps (-1: epochs)."),
+    lr: float = typer.Option(5e-5, "--lr", help="Peak learning rate (cosine decay)."),
+    batch_size: int = typer.Option(8, "--batch-size", help="Per-device batch size."),
+    grad_accum: int = typer.Option(1, "--grad-accum", help="Gradient accumulation steps."),
+    max_length: int = typer.Option(2048, "--max-length", help="Tokens per example."),
+    limit: int | None = typer.Option(None, "--limit", help="Only the first N training rows."),
+    save_steps: int = typer.Option(200, "--save-steps", help="Checkpoint interval (steps)."),
+    seed: int = typer.Option(0, "--seed", help="Seed."),
+    device: str = typer.Option("auto", "--device", help="cpu, cuda or auto."),
+    resume: bool = typer.Option(True, "--resume/--no-resume", help="Continue from the last checkpoint."),
+    as_json: bool = typer.Option(False, "--json", help="Print the record as JSON."),
+) -> None:
+    """Fine-tune an LLM on an optimisation dataset (SFT, loss on the circuit only; checkpoints, resume)."""
+    from qgen.generate.llm.training import MODEL_SUBDIR, LLMTrainConfig, train_llm
+
+    cfg = LLMTrainConfig(
+        base=base,
+        data=str(data),
+        out=str(out),
+        lora=lora,
+        lora_r=lora_r,
+        epochs=epochs,
+        max_steps=max_steps,
+        lr=lr,
+        batch_size=batch_size,
+        grad_accum=grad_accum,
+        max_length=max_length,
+        limit=limit,
+        save_steps=save_steps,
+        seed=seed,
+        device=device,
+        resume=resume,
+    )
+    # the Trainer prints its logs on stdout
+    with contextlib.redirect_stdout(sys.stderr), RichProgress(enabled=not as_json) as bar:
+        rec = train_llm(cfg, progress=bar)
+    if as_json:
+        print_json(rec)
+        return
+    console.print(
+        f"fine-tuned {base} on {rec['train_rows']} rows ({rec['train_tokens']} tokens): "
+        f"{rec['steps']} steps, "
+        f"loss {rec['train_loss']:.4f}, {rec['seconds']:.1f} s -> {out / MODEL_SUBDIR}"
+    )
 
 
 @handle_errors
@@ -30,8 +85,8 @@ def generate_llm_cmd(
     as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
 ) -> None:
     """Write a QAOA circuit for a graph problem with a fine-tuned LLM, then simulate and score it."""
-    from qgen.generate.llm import GenerationSettings, generate_for_graph
-    from qgen.generate.llm_io import write_text
+    from qgen.generate.io import write_text
+    from qgen.generate.llm.generation import GenerationSettings, generate_for_graph
 
     settings = GenerationSettings(
         constrained=constrained, max_new_tokens=max_new_tokens, batch_size=1, seed=seed
@@ -72,7 +127,7 @@ def eval_llm_cmd(
     as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
 ) -> None:
     """Evaluate a fine-tuned LLM on the held-out split beside random parameters, the base model, the paper."""
-    from qgen.generate.llm_report import EvalConfig, evaluate_llm
+    from qgen.generate.llm.report import EvalConfig, evaluate_llm
 
     cfg = EvalConfig(
         model=str(model),
@@ -85,11 +140,10 @@ def eval_llm_cmd(
         random_draws=random_draws,
         batch_size=batch_size,
         seed=seed,
-        progress=not as_json,
         device=device,
     )
-    with contextlib.redirect_stdout(sys.stderr):
-        report = evaluate_llm(cfg, out or model / "eval.json")
+    with contextlib.redirect_stdout(sys.stderr), RichProgress(enabled=not as_json) as bar:
+        report = evaluate_llm(cfg, out or model / "eval.json", progress=bar)
     if as_json:
         print_json(report)
         return

@@ -1,4 +1,4 @@
-"""Errors of qgen.generate: bad corpora, missing or broken models, bad sampling settings."""
+"""Errors of qgen.generate: bad corpora, missing or broken models, bad sampling, training or LLM settings."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from qgen.errors import QgenError
 
 
 class GenerateError(QgenError):
-    """Base class of the generator's errors."""
+    """Base class of the generators' errors (KetGPT and the fine-tuned LLM)."""
 
 
 class CorpusError(GenerateError):
@@ -19,3 +19,11 @@ class ModelError(GenerateError):
 
 class TokenizerError(GenerateError):
     """A circuit cannot be written in the tokenizer's vocabulary (too wide, unknown gate, ...)."""
+
+
+class LLMError(GenerateError):
+    """Bad settings or input for LLM training, generation or evaluation."""
+
+
+class BaseModelMissingError(LLMError):
+    """A base model is neither cached, installed nor a local folder; the message says how to get it."""

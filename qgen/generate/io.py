@@ -1,27 +1,27 @@
-"""Writing generated circuits as a Hugging Face dataset: Parquet shard, card (README.md), metadata JSON.
+"""Writing generated circuits and results: a Hugging Face dataset (Parquet shard, card, metadata JSON),
+JSON / text files, and the versions of the packages that decide the results.
 
-Layout (``datasets.load_dataset("parquet", data_dir=OUT/data)`` or ``load_dataset(OUT)`` reads it)::
+Dataset layout (``datasets.load_dataset("parquet", data_dir=OUT/data)`` or ``load_dataset(OUT)`` reads it)::
 
     OUT/data/train-00000-of-00001.parquet
     OUT/README.md          dataset card: YAML front matter, details, structure, creation, limitations
     OUT/generation.json    resolved settings, seed, versions, timings (and verification figures)
 
-Every file is written to a temporary name and renamed, so an interrupted run leaves no half-written file.
+Every file is written to a temporary name and renamed (:mod:`qgen.files`), so an interrupted run leaves no
+half-written file.
 """
 
 from __future__ import annotations
 
 import json
 import os
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
+from qgen.files import atomic_path, atomic_write_text
+from qgen.optional import require
+
 SHARD = "data/train-00000-of-00001.parquet"
-
-
-def _atomic_text(path: Path, text: str) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
 
 
 def write_dataset(rows: list[dict], out: str | os.PathLike, card: str, meta: dict) -> Path:
@@ -30,17 +30,40 @@ def write_dataset(rows: list[dict], out: str | os.PathLike, card: str, meta: dic
     Returns:
         The output folder.
     """
-    import pyarrow as pa
-    import pyarrow.parquet as pq
+    pa = require("pyarrow", extra="data", purpose="writing generated datasets")
+    pq = require("pyarrow.parquet", extra="data", purpose="writing generated datasets")
 
     out = Path(out)
     (out / "data").mkdir(parents=True, exist_ok=True)
-    shard = out / SHARD
-    tmp = shard.with_name(shard.name + ".tmp")
-    pq.write_table(pa.Table.from_pylist(rows), tmp)
-    os.replace(tmp, shard)
-    _atomic_text(out / "generation.json", json.dumps(meta, indent=2, default=float))
-    _atomic_text(out / "README.md", card)
+    with atomic_path(out / SHARD) as tmp:
+        pq.write_table(pa.Table.from_pylist(rows), tmp)
+    atomic_write_text(out / "generation.json", json.dumps(meta, indent=2, default=float))
+    atomic_write_text(out / "README.md", card)
+    return out
+
+
+def write_json(path: str | os.PathLike, data: object) -> Path:
+    """Write ``data`` as indented JSON to ``path`` atomically (parents created; unknown types as ``str``)."""
+    p = Path(path)
+    p.parent.mkdir(parents=True, exist_ok=True)
+    return atomic_write_text(p, json.dumps(data, indent=2, default=str))
+
+
+def write_text(path: str | os.PathLike, text: str) -> Path:
+    """Write ``text`` to ``path`` atomically (parents created)."""
+    p = Path(path)
+    p.parent.mkdir(parents=True, exist_ok=True)
+    return atomic_write_text(p, text)
+
+
+def versions() -> dict[str, str]:
+    """Versions of the packages that decide generated results."""
+    out = {}
+    for pkg in ("qgen", "torch", "transformers", "peft", "accelerate", "datasets", "tokenizers", "qiskit"):
+        try:
+            out[pkg] = version(pkg)
+        except PackageNotFoundError:
+            out[pkg] = "not installed"
     return out
 
 

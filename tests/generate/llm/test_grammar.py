@@ -1,0 +1,64 @@
+"""Grammar-constrained OpenQASM 3 decoding of the LLM generator: prefixes, gates, where the text may end."""
+
+from __future__ import annotations
+
+import pytest
+
+from qgen.circuits import validate
+from qgen.generate.llm.grammar import GATES, ProgramState, finish_program, header
+
+PROGRAM = (
+    header(3)
+    + "h q[0];\ncx q[0], q[2];\nrz(4.772154331207275) q[2];\nrx(-2.18e-1) q[1];\ncrz(0.5) q[2], q[1];\n"
+)
+
+
+def test_grammar_accepts_a_dataset_style_program_char_by_char():
+    state = ProgramState(3)
+    for ch in PROGRAM:
+        assert state.allows(ch), repr(state.text + ch)
+        state.advance(ch)
+    assert state.can_end()
+    assert validate(PROGRAM) == []
+
+
+@pytest.mark.parametrize(
+    ("prefix", "piece", "ok"),
+    [
+        ("", "OPENQ", True),
+        ("", "OPENQASM 2", False),
+        ("", header(3), True),
+        (header(3), "cx q[1], q[1]", False),  # equal operands
+        (header(3), "cx q[1], q[2]", True),
+        (header(3), "h q[3]", False),  # out of range
+        (header(3), "h q[2];\nrz(", True),
+        (header(3), "rz(pi)", False),  # numeric angles only
+        (header(3), "measure", False),
+        (header(3) + "h q[0];\n", "\n", False),  # no blank lines
+    ],
+)
+def test_grammar_prefixes(prefix, piece, ok):
+    state = ProgramState(3)
+    state.advance(prefix)
+    assert state.allows(piece) is ok
+
+
+@pytest.mark.parametrize("gate", sorted(GATES))
+def test_every_grammar_gate_parses(gate):
+    angles, qubits = GATES[gate]
+    line = gate + ("(0.25)" if angles else "") + " " + ", ".join(f"q[{i}]" for i in range(qubits)) + ";\n"
+    state = ProgramState(2)
+    state.advance(header(2))
+    assert state.allows(line)
+    assert validate(header(2) + line) == []
+
+
+def test_end_only_after_a_complete_gate_line():
+    state = ProgramState(2)
+    state.advance(header(2))
+    assert not state.can_end()
+    state.advance("h q[1];")
+    assert not state.can_end()
+    state.advance("\n")
+    assert state.can_end()
+    assert finish_program(header(2) + "h q[1];\ncx q[1], q[") == header(2) + "h q[1];\n"
