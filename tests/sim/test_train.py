@@ -26,6 +26,7 @@ def ry_chain(n: int) -> QuantumCircuit:
     return qc
 
 
+@pytest.mark.slow
 def test_energy_reaches_exact_ground_state_per_circuit() -> None:
     # each circuit gets its own Hamiltonian; ground energies are known exactly
     hams = [
