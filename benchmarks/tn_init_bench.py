@@ -32,6 +32,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from qgen.cli.progress import RichProgress
 from qgen.sim import compile_batch, resolve_device, train
 from qgen.sim.losses import energy
 from qgen.tn import exact_ground_energy, hamiltonian, initial_values, tn_init
@@ -125,8 +126,10 @@ def energy_run(name: str, n: int, args, dtype, device) -> dict:
     kinds = ["tn"] + ["random"] * args.random_seeds + ["small"] * args.small_seeds
     t = time.perf_counter()
     starts = [torch.tensor(r) for r in rows]
-    res = train([gl] * len(rows), energy(op), init=starts, optimizer="adam", lr=args.lr, steps=args.steps + 1,
-                seed=args.seed, dtype=dtype, device=device, progress=True)  # fmt: skip
+    with RichProgress() as bar:
+        res = train([gl] * len(rows), energy(op), init=starts, optimizer="adam", lr=args.lr,
+                    steps=args.steps + 1, seed=args.seed, dtype=dtype, device=device,
+                    progress=bar)  # fmt: skip
     train_s = time.perf_counter() - t
     best = torch.cummin(res.history, dim=0).values.numpy() - e0  # (steps + 1, B) best-so-far error
     kinds_arr = np.array(kinds)

@@ -1,4 +1,8 @@
-"""Shared CLI plumbing: qgen errors become one line on stderr and exit code 1, never a traceback."""
+"""Shared CLI plumbing: qgen errors become one line on stderr and exit code 1, never a traceback.
+
+A missing optional dependency names the pip extra that brings it (exit 1); Ctrl-C says what was kept and
+that the same command resumes (exit 130).
+"""
 
 from __future__ import annotations
 
@@ -12,8 +16,15 @@ import typer
 from rich.console import Console
 
 from qgen.errors import QgenError
+from qgen.optional import EXTRAS, MissingExtraError
 
 F = TypeVar("F", bound=Callable)
+
+#: the one line printed on Ctrl-C (exit code 130)
+INTERRUPTED = (
+    "interrupted; finished work (written files, checkpoints, dataset shards) was kept; "
+    "run the same command again to resume"
+)
 
 console = Console()
 err_console = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -26,18 +37,25 @@ def fail(message: str, code: int = 1) -> typer.Exit:
 
 
 def handle_errors(fn: F) -> F:
-    """Decorator: turn QgenError / OSError into one line on stderr and exit code 1."""
+    """Decorator: QgenError / OSError / a missing extra -> one line on stderr, exit 1; Ctrl-C -> exit 130."""
 
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
         try:
             return fn(*args, **kwargs)
+        except MissingExtraError as exc:
+            raise fail(str(exc)) from None
         except QgenError as exc:
             raise fail(str(exc)) from None
+        except ModuleNotFoundError as exc:
+            top = (exc.name or "").split(".")[0]
+            if top not in EXTRAS:
+                raise
+            raise fail(str(MissingExtraError(top, EXTRAS[top]))) from None
         except OSError as exc:
             raise fail(f"{exc.strerror or exc}: {exc.filename}" if exc.filename else str(exc)) from None
         except KeyboardInterrupt:
-            raise fail("interrupted", 130) from None
+            raise fail(INTERRUPTED, 130) from None
 
     return wrapper  # type: ignore[return-value]
 

@@ -1,6 +1,5 @@
-"""``qgen train ...``: training entry points. A Typer sub-app; other models add their command here.
-
-Register in ``qgen/cli/app.py`` with ``app.add_typer(train.app, name="train")``.
+"""``qgen train ...``: training entry points. A Typer sub-app; other models' commands join it through the
+table in ``qgen/cli/app.py`` (``"train NAME": ("qgen.cli.NAME:train_cmd", "one-line help")``).
 """
 
 from __future__ import annotations

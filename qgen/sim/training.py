@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import torch
 
 from qgen.errors import QgenError
+from qgen.progress import Progress, report
 from qgen.registry import Registry
 from qgen.sim.compiled import CircuitLike, CompiledBatch, as_gatelist
 from qgen.sim.device import resolve_device
@@ -96,7 +97,7 @@ def train(
     dtype: torch.dtype = torch.complex128,
     device: str | torch.device = "cpu",
     optimizer_kwargs: dict | None = None,
-    progress: bool = False,
+    progress: Progress | None = None,
 ) -> TrainResult:
     """Optimise the parameters of many circuits at once on qgen.sim.
 
@@ -117,7 +118,8 @@ def train(
         seed: seed of the random init (same seed, same result).
         dtype, device: simulation precision and device (``"auto"`` picks CUDA when present).
         optimizer_kwargs: extra keyword arguments of the torch optimiser.
-        progress: show a Rich progress bar.
+        progress: a :class:`qgen.progress.Progress` told of every step (task ``"training"``, with the
+            number of circuits still training); the CLI draws it.
 
     Returns:
         A :class:`TrainResult` (best parameters and losses per circuit).
@@ -170,7 +172,8 @@ def train(
     opt = opt_cls([param], lr=lr, **(optimizer_kwargs or {}))
     running = torch.ones(total, dtype=torch.bool)  # not yet stopped
 
-    bar = _progress(progress, steps)
+    bar = report(progress if not isinstance(progress, bool) else None)  # a bool: the old flag, drawn by none
+    bar.start("training", total=steps, unit="step")
     for step in range(steps):
         live = running[active]  # (b,) which compiled rows still train
         if not bool(live.any()):
@@ -213,15 +216,13 @@ def train(
         opt.step()
         with torch.no_grad():
             param.data[~live.to(dev) | finished.to(dev)] = frozen
-        if bar is not None:
-            bar[0].update(bar[1], advance=1, description=f"training {int(running.sum())}/{total} circuits")
+        bar.advance("training", 1, circuits=f"{int(running.sum())}/{total}")
         still = running[active]
         if bool(still.any()) and still.float().mean() < 0.75:
             active, batch, param, opt = _compact(
                 active, still, expanded, param, opt, opt_cls, lr, optimizer_kwargs, dtype, dev
             )
-    if bar is not None:
-        bar[0].stop()
+    bar.finish("training")
 
     # keep the best restart of each circuit: the lowest loss among restarts that converged, if any did
     per = best_loss.view(num, restarts)
@@ -286,13 +287,3 @@ def _compact(active, still, expanded, param, opt, opt_cls, lr, optimizer_kwargs,
     if state:
         new_opt.state[new_param] = state
     return new_active, batch, new_param, new_opt
-
-
-def _progress(enabled: bool, steps: int):
-    if not enabled:
-        return None
-    from rich.progress import Progress
-
-    prog = Progress(transient=True)
-    prog.start()
-    return prog, prog.add_task("training", total=steps)

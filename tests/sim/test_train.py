@@ -26,6 +26,7 @@ def ry_chain(n: int) -> QuantumCircuit:
     return qc
 
 
+@pytest.mark.slow
 def test_energy_reaches_exact_ground_state_per_circuit() -> None:
     # each circuit gets its own Hamiltonian; ground energies are known exactly
     hams = [
@@ -150,3 +151,18 @@ def test_circuit_module_errors() -> None:
     with pytest.raises(QgenError, match="expected 1 input"):
         layer(torch.zeros(2, 3))
     assert math.isclose(float(layer(torch.tensor([0.0]))[0]), 1.0, abs_tol=1e-6)
+
+
+def test_train_reports_every_step_to_a_progress() -> None:
+    from qiskit.quantum_info import SparsePauliOp
+
+    from qgen.progress import RecordingProgress
+    from qgen.sim import GateList, train
+    from qgen.sim.losses import energy
+
+    rec = RecordingProgress()
+    circuit = GateList(1, [("ry", [0], ["a"])])
+    res = train([circuit], energy(SparsePauliOp("Z")), lr=0.1, steps=7, progress=rec)
+    assert int(res.steps[0]) == 7
+    assert rec.done("training") == 7
+    assert rec.events[0][:2] == ("start", "training") and rec.events[-1][:2] == ("finish", "training")

@@ -7,22 +7,14 @@ import json
 import numpy as np
 import pytest
 import torch
-import typer
 from typer.testing import CliRunner
 
-from qgen.cli.tn import tn_init_cmd
+from qgen.cli.app import app
 from qgen.sim import expectation_values, statevector
 from qgen.tn import exact_ground_energy, hamiltonian
 from qgen.tn.io import load_tn_init
 
 runner = CliRunner()
-app = typer.Typer()
-app.command("tn-init")(tn_init_cmd)
-
-
-@app.callback()
-def _group() -> None:
-    """Test shell (the lead registers tn-init in qgen.cli.app)."""
 
 
 def test_tn_init_writes_qasm_and_values(tmp_path) -> None:

@@ -95,6 +95,7 @@ def test_initial_values_registry() -> None:
         initial_values(staircase, None, "tn")
 
 
+@pytest.mark.slow
 def test_tn_values_for_any_ansatz_by_fidelity_fit() -> None:
     """A searched / hardware-efficient ansatz gets values fitted to the DMRG ground state."""
     op = hamiltonian("tfim", 4)
@@ -110,6 +111,7 @@ def test_tn_values_for_any_ansatz_by_fidelity_fit() -> None:
     assert e_tn < e_zero and e_tn < exact_ground_energy(op) + 0.3
 
 
+@pytest.mark.slow
 def test_files_round_trip_and_are_atomic(tmp_path, tfim8) -> None:
     qasm, record = save_tn_init(tfim8, tmp_path / "init.qasm")
     assert record == tmp_path / "init.json"

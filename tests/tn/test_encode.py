@@ -23,6 +23,7 @@ def test_bond_dimension_two_is_exact_with_one_layer(n: int, complex_valued: bool
     assert enc.fidelities[0] == pytest.approx(1.0, abs=1e-10)
 
 
+@pytest.mark.slow
 def test_product_states_and_padded_bonds() -> None:
     for psi in (MPS.zeros(5), MPS.from_statevector(np.kron([0, 1], np.kron([1, 1j], np.ones(8))) / 4)):
         layer = staircase_from_mps(psi.copy().normalize())
@@ -45,6 +46,7 @@ def _true_fidelity(mps: MPS, layers) -> float:
     ("n", "sweeps", "source"),
     [(6, 0, "random"), (8, 0, "random"), (10, 2, "random"), (8, 0, "heisenberg"), (12, 1, "heisenberg")],
 )
+@pytest.mark.slow
 def test_fidelity_never_decreases_and_is_the_real_one(n: int, sweeps: int, source: str) -> None:
     if source == "random":
         mps = random_mps(n, 8, seed=n)

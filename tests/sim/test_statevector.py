@@ -71,6 +71,7 @@ def test_random_circuits_match_qiskit_statevector(n: int) -> None:
     assert np.abs(single - Statevector(circuits[0]).data).max() < 1e-10
 
 
+@pytest.mark.slow
 def test_every_native_gate_is_exercised() -> None:
     rng = np.random.default_rng(7)
     seen = set()

@@ -110,6 +110,7 @@ def test_truncation_and_canonical_forms() -> None:
 
 
 @pytest.mark.parametrize("name", ["tfim", "heisenberg"])
+@pytest.mark.slow
 def test_dmrg_matches_sparse_diagonalisation(name: str) -> None:
     op = hamiltonian(name, 10)
     ground = dmrg_ground_state(op, bond_dims=(8, 16, 32), seed=1)

@@ -1,0 +1,43 @@
+"""qgen.sim.device: the one device rule and thread count that every torch path in qgen uses."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+import torch
+
+from qgen.sim.device import configure_threads, free_cores, resolve_device
+
+
+def test_auto_picks_cuda_only_when_present() -> None:
+    expected = "cuda" if torch.cuda.is_available() else "cpu"
+    assert resolve_device("auto").type == expected
+    assert resolve_device().type == expected
+
+
+def test_explicit_devices_pass_through() -> None:
+    assert resolve_device("cpu") == torch.device("cpu")
+    assert resolve_device(torch.device("cpu")) == torch.device("cpu")
+    assert resolve_device("cuda:1") == torch.device("cuda", 1)  # named, not checked: torch fails on use
+
+
+def test_unknown_device_is_rejected() -> None:
+    with pytest.raises(RuntimeError):
+        resolve_device("gpu-please")
+
+
+def test_free_cores_is_between_one_and_the_affinity() -> None:
+    n = free_cores()
+    assert 1 <= n <= len(os.sched_getaffinity(0))
+
+
+def test_configure_threads_sets_torch_threads() -> None:
+    before = torch.get_num_threads()
+    try:
+        assert configure_threads(1) == 1 and torch.get_num_threads() == 1
+        n = configure_threads(None)
+        assert n == torch.get_num_threads() and 1 <= n <= len(os.sched_getaffinity(0))
+        assert configure_threads(0) == torch.get_num_threads()  # 0 or less: the free cores
+    finally:
+        torch.set_num_threads(before)
