@@ -10,6 +10,7 @@ import functools
 import json
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import TypeVar
 
 import typer
@@ -42,7 +43,9 @@ def handle_errors(fn: F) -> F:
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
         try:
-            return fn(*args, **kwargs)
+            result = fn(*args, **kwargs)
+            _write_resolved_recipe()
+            return result
         except MissingExtraError as exc:
             raise fail(str(exc)) from None
         except QgenError as exc:
@@ -58,6 +61,25 @@ def handle_errors(fn: F) -> F:
             raise fail(INTERRUPTED, 130) from None
 
     return wrapper  # type: ignore[return-value]
+
+
+def _write_resolved_recipe() -> None:
+    """After a command run with ``--config``, store its resolved options in its output folder."""
+    from typer._click.globals import get_current_context  # Typer 0.29 bundles its own click
+
+    ctx = get_current_context(silent=True)
+    root = ctx.find_root() if ctx is not None else None
+    recipe = (root.obj or {}).get("recipe") if root is not None and isinstance(root.obj, dict) else None
+    if recipe is None:
+        return
+    out = next((ctx.params[k] for k in ("out", "output", "out_dir") if ctx.params.get(k)), None)
+    if out is None or not Path(out).is_dir():
+        return
+    from qgen.files import atomic_write_text
+    from qgen.recipes import dump_resolved
+
+    words = tuple(ctx.command_path.split()[1:])
+    atomic_write_text(Path(out) / "resolved-config.yaml", dump_resolved(words, dict(ctx.params), recipe.path))
 
 
 def print_json(data: object) -> None:

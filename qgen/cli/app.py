@@ -149,9 +149,95 @@ def _main(
     """qgen command line."""
 
 
-def main() -> None:
-    """Console-script entry point."""
-    app()
+def _split_config(args: list[str]) -> tuple[list[str], str | None]:
+    """Take ``--config FILE`` / ``--config=FILE`` out of ``args`` (it may stand anywhere)."""
+    rest, config, i = [], None, 0
+    while i < len(args):
+        arg = args[i]
+        if arg == "--":
+            rest.extend(args[i:])
+            break
+        if arg == "--config":
+            if i + 1 >= len(args):
+                raise _cli_error("--config needs a recipe file (YAML)")
+            config, i = args[i + 1], i + 2
+            continue
+        if arg.startswith("--config="):
+            config, i = arg.split("=", 1)[1], i + 1
+            continue
+        rest.append(arg)
+        i += 1
+    return rest, config
+
+
+def _cli_error(message: str) -> SystemExit:
+    import sys
+
+    sys.stderr.write(f"qgen: error: {message}\n")
+    return SystemExit(1)
+
+
+def _apply_recipe(root: Any, args: list[str], config: str) -> tuple[list[str], dict]:
+    """Check the recipe against its command; return the args (command words prepended) and a default_map."""
+    from difflib import get_close_matches as close
+
+    from qgen.errors import QgenError
+    from qgen.recipes import load_recipe
+
+    try:
+        recipe = load_recipe(config)
+    except QgenError as exc:
+        raise _cli_error(str(exc)) from None
+    from typer.core import _click as click  # Typer 0.29 bundles its own click
+
+    words = list(recipe.command)
+    tokens = [a for a in args if not a.startswith("-")]
+    matched = 0
+    while matched < min(len(words), len(tokens)) and tokens[matched] == words[matched]:
+        matched += 1
+    top = root.list_commands(click.Context(root, info_name="qgen"))
+    if matched == 0 and tokens and tokens[0] in top or 0 < matched < len(words):
+        given = " ".join(tokens[: max(matched + 1, 1)])
+        raise _cli_error(
+            f"{config} configures 'qgen {' '.join(words)}', not 'qgen {given}'; "
+            f"run: qgen {' '.join(words)} --config {config}"
+        )
+    if matched == 0:
+        args = [*words, *args]
+    ctx = click.Context(root, info_name="qgen")
+    command = root
+    for word in words:
+        sub = command.get_command(ctx, word) if hasattr(command, "get_command") else None
+        if sub is None:
+            raise _cli_error(f"{config}: 'qgen {' '.join(words)}' is not a qgen command")
+        ctx = click.Context(sub, info_name=word, parent=ctx)
+        command = sub
+    valid = {p.name: p for p in command.params if p.name}
+    for key in recipe.options:
+        if key not in valid:
+            hint = close(key, list(valid), n=1)
+            raise _cli_error(
+                f"{config}: 'qgen {' '.join(words)}' has no option {key!r}"
+                + (f" (did you mean {hint[0]!r}?)" if hint else "")
+                + f"; valid: {', '.join(sorted(valid))}"
+            )
+    default_map: dict = dict(recipe.options)
+    for word in reversed(words):
+        default_map = {word: default_map}
+    return args, {"default_map": default_map, "obj": {"recipe": recipe}}
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Console-script entry point; ``--config FILE`` (anywhere) sets the command's options from a recipe."""
+    import sys
+
+    args = list(sys.argv[1:] if argv is None else argv)
+    args, config = _split_config(args)
+    root = typer.main.get_command(app)
+    extra: dict = {}
+    if config is not None:
+        args, extra = _apply_recipe(root, args, config)
+    root.main(args=args, prog_name="qgen", **extra)
 
 
 if __name__ == "__main__":
