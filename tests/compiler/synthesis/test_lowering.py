@@ -9,14 +9,14 @@ from qiskit.circuit import Parameter
 from qiskit.quantum_info import Operator
 
 from qgen.compiler.synthesis.aqstar import AQStarSynthesizer
-from qgen.compiler.synthesis.aqstar_lower import (
+from qgen.compiler.synthesis.errors import SynthesisError
+from qgen.compiler.synthesis.lowering import (
     CLIFFORD_T_GATES,
     circuit_distance,
     lower_circuit,
     synthesize_two_qubit,
 )
-from qgen.compiler.synthesis.rl_basis import distance, haar_unitaries
-from qgen.compiler.synthesis.rl_errors import SynthesisError
+from qgen.compiler.synthesis.unitaries import distance, haar_unitaries
 
 SYNTH = AQStarSynthesizer(table_t=12)
 
@@ -26,7 +26,10 @@ def _mqt(name: str, qubits: int) -> QuantumCircuit:
     return bench.get_benchmark(name, bench.BenchmarkLevel.INDEP, qubits, random_parameters=True)
 
 
-@pytest.mark.parametrize(("name", "qubits"), [("qft", 4), ("qaoa", 3), ("vqe_real_amp", 3), ("ghz", 4)])
+@pytest.mark.parametrize(
+    ("name", "qubits"),
+    [pytest.param("qft", 4, marks=pytest.mark.slow), ("qaoa", 3), ("vqe_real_amp", 3), ("ghz", 4)],
+)
 def test_mqt_bench_circuits_lower_within_the_summed_bound(name: str, qubits: int) -> None:
     original = _mqt(name, qubits)
     eps = 5e-2
@@ -74,6 +77,7 @@ def test_lowering_rejects_parameters_and_measurements() -> None:
         lower_circuit(mid, SYNTH, 1e-2)
 
 
+@pytest.mark.slow
 def test_qgen_compile_clifford_t_target_with_aqstar() -> None:
     """The compile issue's ``clifford_t`` target looks ``aqstar`` up in the registry (skipped without it)."""
     api = pytest.importorskip("qgen.compiler.api")

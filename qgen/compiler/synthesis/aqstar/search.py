@@ -27,9 +27,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from qgen.compiler.synthesis.aqstar_table import SYLLABLES, WordTable, _keys
-from qgen.compiler.synthesis.aqstar_words import conjugate, hamilton
-from qgen.compiler.synthesis.rl_basis import quaternion_matrix, quaternions
+from qgen.compiler.synthesis.aqstar.table import SYLLABLES, WordTable, _keys
+from qgen.compiler.synthesis.aqstar.words import conjugate, hamilton
+from qgen.compiler.synthesis.unitaries import quaternion_matrix, quaternions
 
 Heuristic = Callable[[np.ndarray], np.ndarray]
 """Maps remainders ``(B, d, d)`` to estimated costs to finish ``(B,)`` (e.g. ``DeepQModel.cost_to_go``)."""

@@ -7,23 +7,23 @@ import pytest
 from qiskit import QuantumCircuit
 from qiskit.quantum_info import Operator
 
-from qgen.compiler.synthesis.aqstar_words import cliffords, hamilton, simplify, word_matrix
-from qgen.compiler.synthesis.rl_basis import (
-    BASES,
+from qgen.compiler.synthesis.aqstar.words import cliffords, hamilton
+from qgen.compiler.synthesis.bases import BASES, get_basis
+from qgen.compiler.synthesis.errors import SynthesisError
+from qgen.compiler.synthesis.rl.features import ptm_features
+from qgen.compiler.synthesis.rl.walks import random_walks
+from qgen.compiler.synthesis.unitaries import (
     check_eps,
     check_unitary,
     cx_matrix,
     distance,
     distance_to_identity,
-    get_basis,
     haar_unitaries,
-    ptm_features,
     quaternion_matrix,
     quaternions,
     rz_matrix,
 )
-from qgen.compiler.synthesis.rl_errors import SynthesisError
-from qgen.compiler.synthesis.rl_walks import random_walks
+from qgen.compiler.synthesis.words import simplify, word_matrix
 from qgen.errors import UnknownNameError
 
 RNG = np.random.default_rng(7)
