@@ -18,6 +18,7 @@ from qgen.compiler.synthesis.rl.trainer import DeepQTrainer
 from qgen.compiler.synthesis.rl.training import train_synthesizer
 from qgen.compiler.synthesis.rl.walks import random_walks
 from qgen.compiler.synthesis.unitaries import distance_to_identity, rz_matrix
+from qgen.progress import RecordingProgress
 
 TINY = {"hidden": 32, "blocks": 1, "batch_size": 64, "check_every": 10, "max_walk": 4}
 
@@ -63,8 +64,14 @@ def test_checkpoint_resume_matches_an_uninterrupted_run(tmp_path) -> None:
     cfg = DeepQConfig(**TINY, seed=3)
     straight = train_synthesizer(tmp_path / "a", cfg, iterations=30, eval_per_length=0)
     train_synthesizer(tmp_path / "b", cfg, iterations=15, eval_per_length=0)
-    resumed = train_synthesizer(tmp_path / "b", cfg, iterations=30, eval_per_length=0)
+    progress = RecordingProgress()
+    resumed = train_synthesizer(tmp_path / "b", cfg, iterations=30, eval_per_length=0, progress=progress)
     assert straight["updates"] == resumed["updates"] == 30 and resumed["resumed_from"] == 15
+    kinds = [(e[0], e[1]) for e in progress.events]
+    assert kinds[0] == ("start", "deep-Q") and kinds[-1] == ("finish", "deep-Q")
+    assert progress.events[0][2] == 30
+    assert progress.done("deep-Q") == 30 and progress.events[1][2] == (15, {})  # resumed updates count
+    assert set(progress.events[2][2][1]) == {"loss", "walk"}
     a = torch.load(tmp_path / "a" / "checkpoint.pt", weights_only=False)["online"]
     b = torch.load(tmp_path / "b" / "checkpoint.pt", weights_only=False)["online"]
     for key in a:
