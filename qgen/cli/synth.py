@@ -51,7 +51,7 @@ def synth_cmd(
     eps: float = typer.Option(1e-2, "--eps", help="Tolerance on d = sqrt(1 - |tr(U^dag V)/2^n|^2)."),
     basis: str = typer.Option("clifford_t", "--basis", help="A registered basis: clifford_t, ht, hrc, ..."),
     model: Path | None = typer.Option(
-        None, "--model", help="Deep-Q model (model.pt or run folder) as heuristic."
+        None, "--model", help="Deep-Q model (model.safetensors or run folder) as heuristic."
     ),
     weight: float = typer.Option(0.0, "--weight", help="Heuristic weight (0: uniform-cost, T-optimal)."),
     table_t: int = typer.Option(15, "--table-t", help="T-count of the Clifford+T normal-form table."),
@@ -119,7 +119,9 @@ def synth_cmd(
 
 @handle_errors
 def synthesizer_cmd(
-    out: Path = typer.Option(..., "--out", help="Run folder (checkpoint, model.pt, config, metrics)."),
+    out: Path = typer.Option(
+        ..., "--out", help="Run folder (checkpoint, model.safetensors, config, metrics)."
+    ),
     basis: str = typer.Option("clifford_t", "--basis", help="A registered basis: clifford_t, ht, hrc, ..."),
     cost: str = typer.Option("gate", "--cost", help="'gate' (1 per gate) or 't' (1 per T gate)."),
     eps: float = typer.Option(1e-2, "--eps", help="Goal tolerance of the value iteration."),

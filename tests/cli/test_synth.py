@@ -98,7 +98,7 @@ def test_train_synthesizer_command_and_resume(tmp_path) -> None:
     again = runner.invoke(app, [*args, "--iterations", "20"])
     summary = json.loads(again.stdout)
     assert summary["resumed_from"] == 10 and summary["updates"] == 20
-    assert {"model.pt", "checkpoint.pt", "config.json", "summary.json"} <= {
+    assert {"model.safetensors", "checkpoint.pt", "config.json", "summary.json"} <= {
         p.name for p in tmp_path.iterdir()
     }
     clash = runner.invoke(app, [*args[:-1], "--hidden", "8", "--iterations", "30"])

@@ -36,8 +36,8 @@ class AQStarSynthesizer:
     Args:
         basis: a name in ``bases.BASES``: ``clifford_t`` (T-count optimal normal-form search; the default),
             or ``ht``, ``hrc``, ``clifford_t_cx``, ... (gate-by-gate search over a breadth-first word table).
-        model: a trained deep-Q model (path to ``model.pt`` / a run folder, or a ``DeepQModel``) used as the
-            heuristic; ``None`` searches without one.
+        model: a trained deep-Q model (path to ``model.safetensors`` / a run folder, or a ``DeepQModel``) used
+            as the heuristic; ``None`` searches without one.
         weight: heuristic weight in f = g + weight * h (0 ignores the model: uniform-cost, optimal).
         table_t: T-count of the normal-form table (Clifford+T); 15 holds 2.36 M unitaries (~3 s to build once
             per process, ~200 MB); 12 builds in ~0.3 s and needs more search.

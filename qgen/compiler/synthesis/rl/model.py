@@ -18,9 +18,10 @@ checks). Residual MLP as in DeepCubeA, scaled down for CPUs.
 
 from __future__ import annotations
 
-import pickle
+import json
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
+from pickle import UnpicklingError
 from typing import Any
 
 import numpy as np
@@ -31,7 +32,12 @@ from qgen.compiler.synthesis.bases import Basis, get_basis
 from qgen.compiler.synthesis.errors import CheckpointError, SynthesisError
 from qgen.compiler.synthesis.rl.features import feature_dim, ptm_features
 from qgen.compiler.synthesis.unitaries import check_eps, distance_to_identity
-from qgen.files import atomic_path
+from qgen.optional import require
+from qgen.train.checkpoints import load_tensors, save_tensors
+
+MODEL_FILE = "model.safetensors"
+"""The file name of a trained model in a run folder (what ``AQStarSynthesizer(model=DIR)`` loads)."""
+MODEL_FORMAT = "qgen-deepq"
 
 
 @dataclass
@@ -182,28 +188,42 @@ class DeepQModel:
         return q.argmin(dim=1).cpu().numpy()
 
     def save(self, path: str | Path) -> None:
-        """Write weights and settings to one ``.pt`` file (written to a temp file, then renamed)."""
-        with atomic_path(path) as tmp:
-            torch.save({"config": asdict(self.config), "state_dict": self.network.state_dict()}, tmp)
+        """Write weights and settings to one safetensors file (settings as metadata; atomic, no pickle)."""
+        meta = {"format": MODEL_FORMAT, "config": json.dumps(asdict(self.config))}
+        save_tensors(path, self.network.state_dict(), metadata=meta)
 
     @classmethod
     def load(cls, path: str | Path, device: torch.device | str = "cpu") -> DeepQModel:
-        """Read a model written by ``save`` or a training checkpoint.
+        """Read a model written by ``save`` (``model.safetensors``), a former ``model.pt`` or a checkpoint.
+
+        Args:
+            path: the file, or a run folder holding ``model.safetensors`` (or ``model.pt``).
+            device: where the network runs.
 
         Raises:
             CheckpointError: missing or unreadable file.
         """
         path = Path(path)
         if path.is_dir():
-            path = path / "model.pt"
+            path = path / MODEL_FILE if (path / MODEL_FILE).is_file() else path / "model.pt"
         if not path.is_file():
             raise CheckpointError(f"no deep-Q model at {path} (train one with `qgen train synthesizer`)")
         try:
-            blob = torch.load(path, map_location="cpu", weights_only=False)
-            config = DeepQConfig.from_dict(blob["config"])
+            if path.suffix == ".safetensors":
+                st = require("safetensors", extra="all", purpose="loading deep-Q weights")
+                with st.safe_open(str(path), framework="pt") as fh:
+                    meta = fh.metadata() or {}
+                if meta.get("format") != MODEL_FORMAT:
+                    raise ValueError("no qgen deep-Q metadata")
+                config = DeepQConfig.from_dict(json.loads(meta["config"]))
+                weights = load_tensors(path)
+            else:  # a model.pt of earlier versions, or a training checkpoint: tensors and plain data only
+                blob = torch.load(path, map_location="cpu", weights_only=True)
+                config = DeepQConfig.from_dict(blob["config"])
+                weights = blob["state_dict"] if "state_dict" in blob else blob["online"]
             net = build_network(config)
-            net.load_state_dict(blob["state_dict"] if "state_dict" in blob else blob["online"])
-        except (KeyError, RuntimeError, EOFError, ValueError, TypeError, pickle.UnpicklingError) as exc:
+            net.load_state_dict(weights)
+        except (KeyError, RuntimeError, EOFError, ValueError, TypeError, OSError, UnpicklingError) as exc:
             raise CheckpointError(f"{path} is not a qgen deep-Q model: {exc}") from None
         return cls(net, config, device)
 

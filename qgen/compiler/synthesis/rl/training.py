@@ -2,9 +2,10 @@
 
 The run folder holds ``config.json`` (resolved settings, seed, device, versions), ``checkpoint.pt`` (networks,
 optimiser, curriculum and generator state; written atomically every ``checkpoint_every`` updates and at the
-end), ``model.pt`` (the network for AQ*: ``AQStarSynthesizer(model=DIR)``), ``metrics.jsonl`` (one line per
-target-network check) and ``summary.json``. Calling again with the same folder and settings continues from
-the checkpoint; the iteration budget counts updates done before, so an interrupted run finishes the same.
+end), ``model.safetensors`` (the network for AQ*: ``AQStarSynthesizer(model=DIR)``), ``metrics.jsonl`` (one
+line per target-network check) and ``summary.json``. Calling again with the same folder and settings
+continues from the checkpoint; the iteration budget counts updates done before, so an interrupted run
+finishes the same.
 """
 
 from __future__ import annotations
@@ -23,14 +24,13 @@ import torch
 from qgen._version import __version__
 from qgen.compiler.synthesis.errors import CheckpointError, SynthesisError
 from qgen.compiler.synthesis.rl.evaluation import eval_targets, greedy_rollouts, summarize
-from qgen.compiler.synthesis.rl.model import DeepQConfig, DeepQModel
+from qgen.compiler.synthesis.rl.model import MODEL_FILE, DeepQConfig, DeepQModel
 from qgen.compiler.synthesis.rl.trainer import DeepQTrainer
 from qgen.files import atomic_path, atomic_write_json
 from qgen.progress import Progress, report
 from qgen.sim.device import resolve_device
 
 CHECKPOINT = "checkpoint.pt"
-MODEL = "model.pt"
 
 
 def train_synthesizer(
@@ -81,7 +81,7 @@ def train_synthesizer(
     resumed_from = 0
     if resume and ckpt.is_file():
         try:
-            state = torch.load(ckpt, map_location="cpu", weights_only=False)
+            state = torch.load(ckpt, map_location="cpu", weights_only=True)
         except (RuntimeError, EOFError, OSError, ValueError, pickle.UnpicklingError) as exc:
             raise CheckpointError(
                 f"{ckpt}: cannot read the checkpoint ({exc}); delete it to start over"
@@ -129,7 +129,7 @@ def train_synthesizer(
         "target_refreshes": trainer.updates,
         "final_loss": float(np.mean(trainer.losses[-100:])) if trainer.losses else None,
         "device": str(dev),
-        "model": str(out / MODEL),
+        "model": str(out / MODEL_FILE),
         "checkpoint": str(ckpt),
     }
     if eval_per_length > 0:
@@ -156,7 +156,7 @@ def evaluate_model(model: DeepQModel, per_length: int = 50, seed: int = 1) -> di
 def _save(trainer: DeepQTrainer, out: Path) -> None:
     with atomic_path(out / CHECKPOINT) as tmp:
         torch.save(trainer.state_dict(), tmp)
-    trainer.model().save(out / MODEL)
+    trainer.model().save(out / MODEL_FILE)
     trainer.online.train()
 
 

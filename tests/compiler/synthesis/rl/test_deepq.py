@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import numpy as np
@@ -81,6 +82,12 @@ def test_checkpoint_resume_matches_an_uninterrupted_run(tmp_path) -> None:
     assert not list((tmp_path / "b").glob("*.tmp"))
     model = DeepQModel.load(tmp_path / "b")
     assert model.config == cfg and model.q_values(np.eye(2)[None]).shape == (1, 5)
+    # model.pt files of earlier versions still load (tensors and plain data only, no pickled objects)
+    legacy = tmp_path / "legacy.pt"
+    torch.save({"config": dataclasses.asdict(cfg), "state_dict": model.network.state_dict()}, legacy)
+    again = DeepQModel.load(legacy)
+    probe = np.random.default_rng(0).standard_normal((3, 9)).astype(np.float32)
+    np.testing.assert_array_equal(again.policy(probe), model.policy(probe))
 
 
 def test_resume_refuses_other_settings(tmp_path) -> None:
