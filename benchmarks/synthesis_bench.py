@@ -39,10 +39,10 @@ from rich.table import Table
 
 from qgen._version import __version__
 from qgen.compiler.synthesis.aqstar import AQStarSynthesizer
-from qgen.compiler.synthesis.aqstar_lower import synthesize_two_qubit
-from qgen.compiler.synthesis.aqstar_table import normal_form_table
-from qgen.compiler.synthesis.aqstar_words import word_matrix
-from qgen.compiler.synthesis.rl_basis import GATE_MATRICES, distance, haar_unitaries, rz_matrix
+from qgen.compiler.synthesis.aqstar.table import normal_form_table
+from qgen.compiler.synthesis.lowering import synthesize_two_qubit
+from qgen.compiler.synthesis.unitaries import GATE_MATRICES, distance, haar_unitaries, rz_matrix
+from qgen.compiler.synthesis.words import word_matrix
 
 console = Console(width=130)
 METRIC = "d(U, V) = sqrt(1 - |tr(U^dag V)/2^n|^2)"
@@ -208,9 +208,10 @@ def two_qubit_part(count: int, eps: float, seed: int, aqstar) -> list[dict]:
 
 def rl_part(seconds: float, seed: int, two_seconds: float) -> dict:
     """Deep-Q vs SB3 DQN at equal time; AQ* on two-qubit scrambles with and without the trained network."""
-    from qgen.compiler.synthesis.deepq import DeepQConfig
-    from qgen.compiler.synthesis.deepq_eval import compare_learners, eval_targets, train_deepq_for
-    from qgen.compiler.synthesis.rl_basis import get_basis
+    from qgen.compiler.synthesis.bases import get_basis
+    from qgen.compiler.synthesis.rl.compare import compare_learners, train_deepq_for
+    from qgen.compiler.synthesis.rl.evaluation import eval_targets
+    from qgen.compiler.synthesis.rl.model import DeepQConfig
 
     torch.set_num_threads(1)  # both learners alike; small networks gain nothing from threads on a shared CPU
     with console.status(f"rl: deep-Q and SB3 DQN, {seconds:.0f} s each"):

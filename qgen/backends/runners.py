@@ -20,6 +20,7 @@ import numpy as np
 from qiskit.circuit import QuantumCircuit
 
 from qgen.errors import QgenError
+from qgen.optional import require
 from qgen.registry import Registry
 
 
@@ -115,6 +116,7 @@ def run_exact(circuit: QuantumCircuit, shots: int, seed: int | None) -> RunResul
 def _quantinuum_runner(name: str, device: str) -> RunFn:
     def run_quantinuum(circuit: QuantumCircuit, shots: int, seed: int | None) -> RunResult:
         """pytket-quantinuum's local emulator (PECOS); circuits are rebased (level 0) first."""
+        require("pytket", extra="compile", purpose="pytket compilation")
         from pytket.extensions.qiskit import qiskit_to_tk
 
         from qgen.compiler.devices import quantinuum_backend
@@ -161,7 +163,7 @@ def _quantinuum_runner(name: str, device: str) -> RunFn:
 @functools.lru_cache(maxsize=4)
 def aer_simulator(fake_class: str):
     """An ``AerSimulator`` with the fake backend's noise model (built once: seconds for 133 qubits)."""
-    from qiskit_aer import AerSimulator
+    AerSimulator = require("qiskit_aer", extra="compile", purpose="the Aer emulators").AerSimulator  # noqa: N806
 
     from qgen.compiler.devices import fake_backend
 

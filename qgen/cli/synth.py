@@ -10,7 +10,7 @@ import typer
 from rich.table import Table
 
 from qgen.cli._common import console, fail, handle_errors, print_json
-from qgen.compiler.synthesis.rl_errors import SynthesisError
+from qgen.compiler.synthesis.errors import SynthesisError
 
 
 def read_unitary(path: Path) -> np.ndarray:
@@ -49,9 +49,9 @@ def synth_cmd(
         None, "--unitary", help="Synthesise the unitary in FILE (.npy, .json, .txt/.csv).", show_default=False
     ),
     eps: float = typer.Option(1e-2, "--eps", help="Tolerance on d = sqrt(1 - |tr(U^dag V)/2^n|^2)."),
-    basis: str = typer.Option("clifford_t", "--basis", help="clifford_t, ht, hrc or clifford_t_cx."),
+    basis: str = typer.Option("clifford_t", "--basis", help="A registered basis: clifford_t, ht, hrc, ..."),
     model: Path | None = typer.Option(
-        None, "--model", help="Deep-Q model (model.pt or run folder) as heuristic."
+        None, "--model", help="Deep-Q model (model.safetensors or run folder) as heuristic."
     ),
     weight: float = typer.Option(0.0, "--weight", help="Heuristic weight (0: uniform-cost, T-optimal)."),
     table_t: int = typer.Option(15, "--table-t", help="T-count of the Clifford+T normal-form table."),
@@ -64,9 +64,11 @@ def synth_cmd(
 ) -> None:
     """Approximate Rz(THETA) or a unitary over a gate basis with AQ*; print the word and its figures."""
     from qgen.compiler.synthesis.aqstar import AQStarSynthesizer
+    from qgen.compiler.synthesis.bases import get_basis
 
     if (rz is None) == (unitary is None):
         raise fail("give exactly one of --rz THETA or --unitary FILE")
+    basis_spec = get_basis(basis)
     synth = AQStarSynthesizer(
         basis=basis,
         model=model,
@@ -74,7 +76,7 @@ def synth_cmd(
         table_t=table_t,
         max_nodes=max_nodes,
         time_limit=time_limit,
-        cost="t" if basis in ("clifford_t", "clifford_t_cx") else "gate",
+        cost=basis_spec.default_cost,
         fallback=None if fallback.lower() == "none" else fallback,
     )
     if rz is not None:
@@ -117,8 +119,10 @@ def synth_cmd(
 
 @handle_errors
 def synthesizer_cmd(
-    out: Path = typer.Option(..., "--out", help="Run folder (checkpoint, model.pt, config, metrics)."),
-    basis: str = typer.Option("clifford_t", "--basis", help="clifford_t, ht, hrc or clifford_t_cx."),
+    out: Path = typer.Option(
+        ..., "--out", help="Run folder (checkpoint, model.safetensors, config, metrics)."
+    ),
+    basis: str = typer.Option("clifford_t", "--basis", help="A registered basis: clifford_t, ht, hrc, ..."),
     cost: str = typer.Option("gate", "--cost", help="'gate' (1 per gate) or 't' (1 per T gate)."),
     eps: float = typer.Option(1e-2, "--eps", help="Goal tolerance of the value iteration."),
     iterations: int | None = typer.Option(2000, "--iterations", help="Total updates (resumed ones count)."),
@@ -135,8 +139,9 @@ def synthesizer_cmd(
     as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
 ) -> None:
     """Train the deep-Q synthesis network (DeepCubeA-style value iteration) for AQ*."""
-    from qgen.compiler.synthesis.deepq import DeepQConfig
-    from qgen.train.synthesizer import train_synthesizer
+    from qgen.cli.progress import RichProgress
+    from qgen.compiler.synthesis.rl.model import DeepQConfig
+    from qgen.compiler.synthesis.rl.training import train_synthesizer
 
     config = DeepQConfig(
         basis=basis,
@@ -149,16 +154,17 @@ def synthesizer_cmd(
         lr=lr,
         seed=seed,
     )
-    summary = train_synthesizer(
-        out,
-        config,
-        iterations=iterations,
-        time_limit=time_limit,
-        checkpoint_every=checkpoint_every,
-        resume=resume,
-        device=device,
-        progress=not as_json,
-    )
+    with RichProgress(enabled=not as_json) as progress:
+        summary = train_synthesizer(
+            out,
+            config,
+            iterations=iterations,
+            time_limit=time_limit,
+            checkpoint_every=checkpoint_every,
+            resume=resume,
+            device=device,
+            progress=progress,
+        )
     if as_json:
         print_json(summary)
         return

@@ -8,11 +8,14 @@ through the device specification cirq-google ships (``willow_pink``) and pytket 
 from __future__ import annotations
 
 import functools
+import math
 from collections.abc import Sequence
 
 from qgen.compiler.errors import CompilerError
+from qgen.compiler.passes import plain_rebase, routed_tket_pass
 from qgen.compiler.targets import TARGETS, TargetSpec
-from qgen.compiler.tket import to_optypes
+from qgen.compiler.tket import check_gate_names, to_optypes
+from qgen.optional import require
 
 # ---------------------------------------------------------------------------------------------- Quantinuum
 _QUANTINUUM_2Q = {"zzphase": "ZZPhase", "zzmax": "ZZMax"}
@@ -21,6 +24,7 @@ _QUANTINUUM_2Q = {"zzphase": "ZZPhase", "zzmax": "ZZMax"}
 @functools.lru_cache(maxsize=8)
 def quantinuum_backend(device: str, two_qubit_gate: str = "zzphase"):
     """pytket-quantinuum's ``QuantinuumBackend`` for ``device`` with the offline API (no credentials)."""
+    require("pytket.extensions.quantinuum", extra="compile", purpose="Quantinuum targets")
     from pytket.circuit import OpType
     from pytket.extensions.quantinuum import (
         QuantinuumAPIOffline,
@@ -46,6 +50,7 @@ def _quantinuum(name: str, device: str, two_qubit_gate: str) -> TargetSpec:
         return backend.default_compilation_pass(optimisation_level=level)
 
     def rebase():
+        require("pytket", extra="compile", purpose="pytket compilation")
         from pytket.circuit import OpType
         from pytket.passes import AutoSquash, RemoveRedundancies, SequencePass
 
@@ -65,6 +70,7 @@ def _quantinuum(name: str, device: str, two_qubit_gate: str) -> TargetSpec:
         backend=f"{name}-emulator",
         tket_pass=tket_pass,
         tket_rebase=rebase,
+        fixed_angles={"rzz": math.pi / 2} if two_qubit_gate == "zzmax" else {},
         options={"device": device, "two_qubit_gate": two_qubit_gate},
     )
 
@@ -91,7 +97,7 @@ _IBM = {
 @functools.lru_cache(maxsize=4)
 def fake_backend(class_name: str):
     """An instance of a qiskit-ibm-runtime fake backend (calibration snapshot shipped with the package)."""
-    from qiskit_ibm_runtime import fake_provider
+    fake_provider = require("qiskit_ibm_runtime.fake_provider", extra="compile", purpose="IBM targets")
 
     return getattr(fake_provider, class_name)()
 
@@ -104,6 +110,7 @@ def _ibm(name: str) -> TargetSpec:
     basis = tuple(g for g in ("rz", "sx", "x", two_q) if g in target.operation_names)
 
     def tket_pass(level: int, seed: int | None):
+        require("pytket", extra="compile", purpose="pytket compilation")
         from pytket.extensions.qiskit import IBMQBackend
 
         return IBMQBackend.default_compilation_pass_offline(
@@ -111,6 +118,7 @@ def _ibm(name: str) -> TargetSpec:
         )
 
     def rebase():
+        require("pytket", extra="compile", purpose="pytket compilation")
         from pytket.circuit import OpType
         from pytket.passes import AutoRebase, AutoSquash, RemoveRedundancies, SequencePass
 
@@ -148,50 +156,6 @@ def ibm_torino() -> TargetSpec:
 def ibm_sherbrooke() -> TargetSpec:
     """IBM Sherbrooke: 127-qubit heavy-hex Eagle (ECR), from qiskit-ibm-runtime's FakeSherbrooke."""
     return _ibm("ibm-sherbrooke")
-
-
-# ---------------------------------------------------------------------------------------------- routed tket
-def routed_tket_pass(basis: Sequence[str], edges, level: int, single_qubit: Sequence[str]):
-    """FullPeepholeOptimise (level >= 2), tket placement + routing, KAK/Clifford clean-up, rebase, squash."""
-    from pytket.architecture import Architecture, FullyConnected
-    from pytket.circuit import Node
-    from pytket.passes import (
-        AutoRebase,
-        AutoSquash,
-        CliffordSimp,
-        DecomposeBoxes,
-        DefaultMappingPass,
-        FullPeepholeOptimise,
-        KAKDecomposition,
-        RemoveRedundancies,
-        SequencePass,
-        SynthesiseTket,
-    )
-
-    rebase = AutoRebase(to_optypes(basis))
-    passes = [DecomposeBoxes()]
-    if level >= 2:
-        passes.append(FullPeepholeOptimise(allow_swaps=edges is not None))
-    elif level == 1:
-        passes.append(SynthesiseTket())
-    if edges is not None:
-        arch = Architecture([(Node("node", a), Node("node", b)) for a, b in edges])
-        passes += [rebase, DefaultMappingPass(arch)]
-        if level >= 2:
-            passes += [KAKDecomposition(allow_swaps=False), CliffordSimp(False), SynthesiseTket()]
-    else:
-        _ = FullyConnected  # all-to-all: no placement needed
-    passes += [rebase, AutoSquash(to_optypes(single_qubit)), RemoveRedundancies()]
-    return SequencePass(passes)
-
-
-def plain_rebase(basis: Sequence[str], single_qubit: Sequence[str]):
-    """Rebase + squash + remove redundancies, no routing."""
-    from pytket.passes import AutoRebase, AutoSquash, RemoveRedundancies, SequencePass
-
-    return SequencePass(
-        [AutoRebase(to_optypes(basis)), AutoSquash(to_optypes(single_qubit)), RemoveRedundancies()]
-    )
 
 
 # ---------------------------------------------------------------------------------------------- Google
@@ -252,7 +216,7 @@ def generic(
         num_qubits: device size; defaults to the largest qubit in ``coupling_map`` + 1, or 1024 without one.
     """
     basis = tuple(dict.fromkeys(str(g).strip().lower() for g in basis_gates))
-    to_optypes(basis)  # unknown names -> EngineError listing the known ones
+    check_gate_names(basis)  # unknown names -> EngineError listing the known ones
     two = [g for g in basis if g in ("cx", "cz", "ecr", "rzz", "iswap", "cy", "ch", "rxx", "ryy", "swap")]
     if not two:
         raise CompilerError(f"basis_gates {list(basis)} has no two-qubit gate (e.g. cx, cz, ecr, rzz)")
@@ -299,8 +263,8 @@ def clifford_t(
         num_qubits: logical qubits available.
         synthesizer_kwargs: keyword options of the synthesiser class (e.g. ``{"table_t": 12}`` for aqstar).
     """
-    from qgen.compiler.clifford_t import CliffordTLowering
     from qgen.compiler.synthesis import SYNTHESIZERS
+    from qgen.compiler.synthesis.lowering import CliffordTLowering
 
     SYNTHESIZERS[synthesizer]  # unknown names fail early with the closest match
     if not 0 < float(eps) < 1:

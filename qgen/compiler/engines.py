@@ -86,7 +86,6 @@ def native_problem(
     edges = target.undirected_edges()
     directed = set(target.coupling_map or ())
     symmetric = {"cz", "rzz", "swap", "iswap", "rxx", "ryy"}
-    zzmax = target.options.get("two_qubit_gate") == "zzmax"
     if circuit.num_qubits > target.num_qubits:
         return f"{circuit.num_qubits} qubits > {target.num_qubits}"
     for inst in circuit.data:
@@ -94,19 +93,16 @@ def native_problem(
         if name not in allowed:
             return f"gate {name!r} is not native"
         qubits = tuple(circuit.find_bit(q).index for q in inst.qubits)
-        if len(qubits) == 2 and name not in ("barrier", "measure"):
-            if target.coupling_map is not None:
-                if frozenset(qubits) not in edges:
-                    return f"{name} on {qubits}: not a coupled pair"
-                if name not in symmetric and qubits not in directed:
-                    return f"{name} on {qubits}: wrong direction"
-            if zzmax and name == "rzz":
-                angle = inst.operation.params[0]
-                if (
-                    not isinstance(angle, float)
-                    or abs(math.remainder(angle - math.pi / 2, 2 * math.pi)) > 1e-9
-                ):
-                    return "rzz with an angle other than pi/2 on a ZZMax target"
+        if len(qubits) == 2 and name not in ("barrier", "measure") and target.coupling_map is not None:
+            if frozenset(qubits) not in edges:
+                return f"{name} on {qubits}: not a coupled pair"
+            if name not in symmetric and qubits not in directed:
+                return f"{name} on {qubits}: wrong direction"
+        fixed = target.fixed_angles.get(name)
+        if fixed is not None and name not in ("barrier", "measure"):
+            angle = inst.operation.params[0] if inst.operation.params else None
+            if not isinstance(angle, float) or abs(math.remainder(angle - fixed, 2 * math.pi)) > 1e-9:
+                return f"{name} with an angle other than {fixed:.6g} on {target.name} (fixed-angle gate)"
     return None
 
 

@@ -26,6 +26,7 @@ from qgen.compiler.engines import ENGINES, Candidate, compose, finish, native_pr
 from qgen.compiler.errors import EngineError
 from qgen.compiler.targets import TargetSpec
 from qgen.compiler.tket import run_pass
+from qgen.optional import require
 
 SEEDS_PER_LEVEL = {0: 1, 1: 4, 2: 12, 3: 24}
 """Qiskit seeds tried by ``best`` per optimisation level on coupled devices (the baseline seed included)."""
@@ -36,6 +37,7 @@ GREEDY_PAULI_MAX_GATES = 600
 
 def _peephole_pass(target: TargetSpec):
     """A tket clean-up of a compiled circuit that keeps its couplings: KAK, Clifford rewrites, resynthesis."""
+    require("pytket", extra="compile", purpose="pytket compilation")
     from pytket.passes import CliffordSimp, KAKDecomposition, SequencePass, SynthesiseTket
 
     return SequencePass(
@@ -50,6 +52,7 @@ def _peephole_pass(target: TargetSpec):
 
 def _logical_fpo():
     """FullPeepholeOptimise on the logical circuit (implicit wire swaps allowed), to CX + TK1."""
+    require("pytket", extra="compile", purpose="pytket compilation")
     from pytket.circuit import OpType
     from pytket.passes import AutoRebase, DecomposeBoxes, FullPeepholeOptimise, SequencePass
 
@@ -60,6 +63,7 @@ def _logical_fpo():
 
 def _logical_greedy():
     """GreedyPauliSimp (Pauli-gadget resynthesis) on the logical circuit, then FullPeepholeOptimise."""
+    require("pytket", extra="compile", purpose="pytket compilation")
     from pytket.circuit import OpType
     from pytket.passes import AutoRebase, DecomposeBoxes, FullPeepholeOptimise, GreedyPauliSimp, SequencePass
 

@@ -1,5 +1,8 @@
 """Compilation targets as data: a frozen :class:`TargetSpec` per device, built by factories in a registry.
 
+Adding a target is one call: ``TARGETS.register("name", factory)`` with ``factory(**options) -> TargetSpec``;
+the engines, verification and ``native_problem`` read everything they need from the spec.
+
 ``TARGETS[name]`` is a factory; ``get_target(name, **options)`` calls it. Each spec carries the native gate
 set (Qiskit names), the connectivity (``None``: all-to-all), and how each engine reaches it: a Qiskit preset
 pass manager and a pytket compilation pass (the vendor backend's default pass where one exists).
@@ -37,6 +40,8 @@ class TargetSpec:
         tket_pass: ``(optimisation_level, seed) -> pytket BasePass`` that places, routes, optimises, rebases.
         tket_rebase: factory of a pytket pass that rebases and squashes to the native gates, nothing more.
         lowering: a last step after the engine, ``(circuit) -> (circuit, info)`` (Clifford+T synthesis).
+        fixed_angles: native gates that take only one angle, e.g. ``{"rzz": pi / 2}`` for Quantinuum's ZZMax
+            (``native_problem`` rejects other angles).
         options: the resolved options the factory was called with (reported with results).
     """
 
@@ -56,6 +61,7 @@ class TargetSpec:
     lowering: Callable[[QuantumCircuit], tuple[QuantumCircuit, dict]] | None = field(
         default=None, compare=False, repr=False
     )
+    fixed_angles: Mapping[str, float] = field(default_factory=dict, compare=False)
     options: Mapping[str, Any] = field(default_factory=dict, compare=False)
 
     @property

@@ -16,6 +16,7 @@ from qiskit import transpile
 from qiskit.circuit import QuantumCircuit
 
 from qgen.compiler.errors import EngineError
+from qgen.optional import require
 
 # Qiskit gates qgen converts to pytket itself when they carry free parameters (name -> optypes key)
 SYMBOLIC_GATES = {
@@ -33,6 +34,7 @@ TKET_KNOWN = [*_KNOWN_TEXT.split(), "cu3", "rxx", "ryy", "rzz", "ecr", "iswap"]
 @functools.lru_cache(maxsize=1)
 def optypes() -> dict[str, object]:
     """Qiskit gate name -> pytket OpType for the gates a target's basis may name."""
+    require("pytket", extra="compile", purpose="pytket compilation")
     from pytket.circuit import OpType
 
     return {
@@ -68,12 +70,23 @@ def optypes() -> dict[str, object]:
     }
 
 
+_GATE_TEXT = "cx cy cz ch ecr swap iswap rzz rxx ryy rz rx ry r sx sxdg x y z h s sdg t tdg u u3 u2 u1 p"
+GATE_NAMES = frozenset(_GATE_TEXT.split(" "))
+"""Qiskit gate names a target's basis may name (each has a pytket OpType in ``optypes``)."""
+_SKIPPED = ("id", "measure", "barrier", "reset", "delay")
+
+
+def check_gate_names(gates: tuple[str, ...] | list[str]) -> None:
+    """Raise ``EngineError`` listing the known names when a basis names a gate no engine can target."""
+    unknown = [g for g in gates if g not in GATE_NAMES and g not in _SKIPPED]
+    if unknown:
+        raise EngineError(f"pytket has no gate for {unknown}; known gates: {', '.join(sorted(GATE_NAMES))}")
+
+
 def to_optypes(gates: tuple[str, ...] | list[str]) -> set:
     """Map Qiskit gate names to pytket OpTypes (``id``/``measure``/``barrier`` are skipped)."""
+    check_gate_names(gates)
     table = optypes()
-    unknown = [g for g in gates if g not in table and g not in ("id", "measure", "barrier", "reset", "delay")]
-    if unknown:
-        raise EngineError(f"pytket has no gate for {unknown}; known gates: {', '.join(sorted(table))}")
     return {table[g] for g in gates if g in table}
 
 
@@ -82,6 +95,7 @@ def to_tket(circuit: QuantumCircuit):
 
     Circuits with free parameters go through :func:`symbolic_to_tket` (pytket-qiskit converts numbers only).
     """
+    require("pytket", extra="compile", purpose="pytket compilation")
     from pytket.extensions.qiskit import qiskit_to_tk
 
     names = {inst.operation.name for inst in circuit.data}
@@ -105,6 +119,7 @@ def _sym(value):
 
 def symbolic_to_tket(circuit: QuantumCircuit):
     """Qiskit -> pytket keeping ``Parameter``s as sympy symbols of the same name (angles / pi)."""
+    require("pytket", extra="compile", purpose="pytket compilation")
     from pytket import Circuit
 
     table = optypes()
@@ -211,6 +226,7 @@ def run_pass(circuit: QuantumCircuit, tket_pass, width: int | None = None) -> Tk
         The output on physical qubits (parameters are the input's own ``Parameter`` objects), the initial
         layout (virtual -> physical) and final layout (virtual -> physical where its state ends).
     """
+    require("pytket", extra="compile", purpose="pytket compilation")
     from pytket.extensions.qiskit import tk_to_qiskit
     from pytket.predicates import CompilationUnit
 
@@ -241,6 +257,7 @@ def run_pass(circuit: QuantumCircuit, tket_pass, width: int | None = None) -> Tk
 
 def _zzmax_as_zzphase(circ):
     """Write ZZMax as ZZPhase(1/2) (= Qiskit rzz(pi/2)); pytket-qiskit would otherwise expand it into CX."""
+    require("pytket", extra="compile", purpose="pytket compilation")
     from pytket.circuit import Circuit, OpType
 
     if not any(cmd.op.type == OpType.ZZMax for cmd in circ.get_commands()):

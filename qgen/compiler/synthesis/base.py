@@ -1,7 +1,7 @@
 """The interface every single-qubit Clifford+T synthesiser implements, and their registry.
 
 A synthesiser approximates a single-qubit unitary (or an Rz rotation) by a word over a discrete basis. The
-accuracy is the phase-invariant distance d(U, V) = sqrt(1 - |tr(U^dag V) / 2|^2) (``unitary_distance``).
+accuracy is the phase-invariant distance d(U, V) = sqrt(1 - |tr(U^dag V) / 2|^2) (``unitaries.distance``).
 """
 
 from __future__ import annotations
@@ -11,16 +11,8 @@ from typing import Protocol, runtime_checkable
 
 import numpy as np
 
+from qgen.compiler.synthesis.unitaries import T_NAMES
 from qgen.registry import Registry
-
-T_GATES = frozenset({"t", "tdg"})
-
-
-def unitary_distance(u: np.ndarray, v: np.ndarray) -> float:
-    """Phase-invariant distance sqrt(1 - |tr(U^dag V) / d|^2) between two d x d unitaries."""
-    d = u.shape[0]
-    overlap = abs(np.trace(u.conj().T @ v) / d) ** 2
-    return float(np.sqrt(max(0.0, 1.0 - overlap)))
 
 
 @dataclass(frozen=True)
@@ -29,7 +21,7 @@ class SynthesisResult:
 
     Attributes:
         gates: gate names in circuit order (the first is applied first), e.g. ``["h", "t", "h", "s"]``.
-        distance: ``unitary_distance(target, word)`` actually achieved.
+        distance: ``unitaries.distance(target, word)`` actually achieved.
         global_phase: phase phi with ``target ~= exp(i phi) * word`` (so compiled circuits keep exact phase).
         seconds: wall time of the synthesis.
         info: synthesiser-specific details (nodes expanded, fall-back used, ...).
@@ -44,7 +36,7 @@ class SynthesisResult:
     @property
     def t_count(self) -> int:
         """Number of T and T-dagger gates."""
-        return sum(g in T_GATES for g in self.gates)
+        return sum(g in T_NAMES for g in self.gates)
 
     @property
     def length(self) -> int:

@@ -11,28 +11,25 @@ import functools
 import time
 import warnings
 
-import mpmath
 import numpy as np
 from qiskit.synthesis import OneQubitEulerDecomposer
 
-from qgen.compiler.synthesis._words import exact_word, phase_between, word_matrix
-from qgen.compiler.synthesis.base import SYNTHESIZERS, SynthesisResult, unitary_distance
+from qgen.compiler.synthesis.base import SYNTHESIZERS, SynthesisResult
+from qgen.compiler.synthesis.unitaries import distance, phase_between, rz_matrix
+from qgen.compiler.synthesis.words import exact_word, word_matrix
+from qgen.optional import require
 
 _LETTERS = {"H": ("h",), "S": ("s",), "T": ("t",), "X": ("x",), "W": ()}
 
 
-def rz_matrix(theta: float) -> np.ndarray:
-    """Qiskit's Rz(theta) = diag(e^{-i theta/2}, e^{i theta/2})."""
-    return np.diag([np.exp(-0.5j * theta), np.exp(0.5j * theta)])
-
-
 @functools.lru_cache(maxsize=4096)
 def _gridsynth_word(theta: float, eps: float, seed: int) -> tuple[str, ...]:
-    from pygridsynth import gridsynth_gates
+    pygridsynth = require("pygridsynth", extra="compile", purpose="gridsynth Rz synthesis")
+    import mpmath  # a dependency of pygridsynth
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        text = gridsynth_gates(mpmath.mpf(theta), mpmath.mpf(eps), seed=seed)
+        text = pygridsynth.gridsynth_gates(mpmath.mpf(theta), mpmath.mpf(eps), seed=seed)
     # pygridsynth writes a matrix product (the rightmost letter acts first); W is the phase e^{i pi/4}
     word: list[str] = []
     for letter in reversed(text):
@@ -65,7 +62,7 @@ class GridsynthSynthesizer:
         for _ in range(4):
             word = _gridsynth_word(float(theta), budget, self.seed)
             approx = word_matrix(word)
-            dist = unitary_distance(target, approx)
+            dist = distance(target, approx)
             if dist <= eps:
                 break
             budget /= 2
@@ -88,7 +85,7 @@ class GridsynthSynthesizer:
         for part in parts:
             word.extend(("h",) if part is None else part.gates)
         approx = word_matrix(word)
-        dist = unitary_distance(u, approx)
+        dist = distance(u, approx)
         return SynthesisResult(
             tuple(word), dist, phase_between(u, approx), time.perf_counter() - start, {"euler": "ZXZ"}
         )

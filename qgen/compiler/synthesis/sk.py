@@ -11,9 +11,9 @@ import time
 
 import numpy as np
 
-from qgen.compiler.synthesis._words import exact_word, phase_between, word_matrix
-from qgen.compiler.synthesis.base import SYNTHESIZERS, SynthesisResult, unitary_distance
-from qgen.compiler.synthesis.gridsynth import rz_matrix
+from qgen.compiler.synthesis.base import SYNTHESIZERS, SynthesisResult
+from qgen.compiler.synthesis.unitaries import distance, phase_between, rz_matrix
+from qgen.compiler.synthesis.words import exact_word, word_matrix
 
 
 @functools.lru_cache(maxsize=1)
@@ -47,7 +47,7 @@ class SolovayKitaevSynthesizer:
         for degree in range(0, self.max_degree + 1):
             circ = _decomposer().run(u, degree)
             word = tuple(inst.operation.name for inst in circ.data)
-            dist = unitary_distance(u, word_matrix(word))
+            dist = distance(u, word_matrix(word))
             if best is None or dist < best[0]:
                 best = (dist, word, degree)
             if dist <= eps:

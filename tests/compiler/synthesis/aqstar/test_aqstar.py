@@ -5,21 +5,21 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from qgen.compiler.synthesis.aqstar import AQStarSynthesizer, word_unitary
-from qgen.compiler.synthesis.aqstar_search import aqstar_search
-from qgen.compiler.synthesis.aqstar_table import _keys, bfs_table, normal_form_table
-from qgen.compiler.synthesis.aqstar_words import word_matrix
+from qgen.compiler.synthesis.aqstar import AQStarSynthesizer
+from qgen.compiler.synthesis.aqstar.search import aqstar_search
+from qgen.compiler.synthesis.aqstar.table import _keys, bfs_table, normal_form_table
 from qgen.compiler.synthesis.base import SYNTHESIZERS, Synthesizer
-from qgen.compiler.synthesis.rl_basis import (
+from qgen.compiler.synthesis.bases import get_basis
+from qgen.compiler.synthesis.errors import SynthesisError
+from qgen.compiler.synthesis.rl.walks import random_walks
+from qgen.compiler.synthesis.unitaries import (
     distance,
-    get_basis,
     haar_unitaries,
     quaternion_matrix,
     quaternions,
     rz_matrix,
 )
-from qgen.compiler.synthesis.rl_errors import SynthesisError
-from qgen.compiler.synthesis.rl_walks import random_walks
+from qgen.compiler.synthesis.words import word_matrix
 
 RNG = np.random.default_rng(11)
 ALLOWED = {"h", "s", "sdg", "t", "tdg", "x", "z"}
@@ -105,6 +105,7 @@ def test_failure_is_reported_within_the_budget() -> None:
     assert 1e-4 < res.distance < 0.07 and res.distance == pytest.approx(true, abs=1e-12)
 
 
+@pytest.mark.slow
 def test_fallback_synthesiser_rescues_a_budget_failure() -> None:
     if "gridsynth" not in SYNTHESIZERS:
         pytest.skip("the compile issue's gridsynth synthesiser is not registered")
@@ -118,12 +119,12 @@ def test_gate_move_search_for_other_bases() -> None:
     u = haar_unitaries(1, 1, RNG)[0]
     res = hrc.synthesize_unitary(u, 0.1)
     assert res.info["success"] and set(res.gates) <= set(get_basis("hrc").labels(range(6)))
-    assert distance(word_unitary("hrc", res.gates), u) <= 0.1
+    assert distance(get_basis("hrc").label_matrix(res.gates), u) <= 0.1
     two = AQStarSynthesizer(basis="clifford_t_cx", cost="gate", table_length=3, table_entries=20_000)
     states, gates = random_walks(get_basis("clifford_t_cx"), np.array([6]), np.random.default_rng(2))
     res = two.synthesize_unitary(states[0], 1e-6)
     assert res.info["success"] and res.length <= 6
-    assert distance(word_unitary("clifford_t_cx", res.gates), states[0]) < 1e-6
+    assert distance(get_basis("clifford_t_cx").label_matrix(res.gates), states[0]) < 1e-6
 
 
 def test_bfs_table_is_complete_for_short_words() -> None:

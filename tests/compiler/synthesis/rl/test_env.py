@@ -6,10 +6,11 @@ import numpy as np
 import pytest
 from stable_baselines3.common.env_checker import check_env
 
-from qgen.compiler.synthesis.env import SynthesisEnv
-from qgen.compiler.synthesis.rl_basis import get_basis, rz_matrix
-from qgen.compiler.synthesis.rl_errors import SynthesisError
-from qgen.compiler.synthesis.rl_walks import random_walks
+from qgen.compiler.synthesis.bases import get_basis
+from qgen.compiler.synthesis.errors import SynthesisError
+from qgen.compiler.synthesis.rl.env import SynthesisEnv
+from qgen.compiler.synthesis.rl.walks import random_walks
+from qgen.compiler.synthesis.unitaries import rz_matrix
 
 
 @pytest.mark.parametrize("basis", ["clifford_t", "ht", "hrc", "clifford_t_cx"])

@@ -45,6 +45,7 @@ def test_quantinuum_local_emulator_counts() -> None:
     assert run(compiled, shots=200, seed=5).counts == res.counts
 
 
+@pytest.mark.slow
 def test_ibm_fake_backend_with_aer_noise() -> None:
     pytest.importorskip("qiskit_aer")
     compiled = compile(ghz_with_flip(), target="ibm-sherbrooke", engine="qiskit", seed=0)

@@ -36,6 +36,7 @@ def _state_in_virtual_order(circuit: QuantumCircuit, final: tuple[int, ...]) -> 
     return np.moveaxis(t, src, dst).reshape(-1)
 
 
+@pytest.mark.slow
 def test_qasm_text_in_verified_result_out() -> None:
     res = compile(GHZ_QASM, target="quantinuum-h2", engine="tket", seed=0)
     assert (res.before.two_qubit_count, res.after.two_qubit_count) == (2, 2)
@@ -96,6 +97,7 @@ def test_bind_by_order_and_errors() -> None:
         compile(qc, target="quantinuum-h2", engine="tket")
 
 
+@pytest.mark.slow
 def test_best_is_never_worse_than_plain_engines() -> None:
     pytest.importorskip("mqt.bench")
     from mqt.bench import BenchmarkLevel, get_benchmark

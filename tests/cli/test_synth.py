@@ -11,8 +11,8 @@ import typer
 from typer.testing import CliRunner
 
 from qgen.cli import synth
-from qgen.compiler.synthesis.aqstar_words import word_matrix
-from qgen.compiler.synthesis.rl_basis import distance, haar_unitaries, rz_matrix
+from qgen.compiler.synthesis.unitaries import distance, haar_unitaries, rz_matrix
+from qgen.compiler.synthesis.words import word_matrix
 
 app = typer.Typer()
 app.command("synth")(synth.synth_cmd)
@@ -88,6 +88,7 @@ def test_synth_errors_are_one_line(tmp_path) -> None:
         assert "Traceback" not in r.output
 
 
+@pytest.mark.slow
 def test_train_synthesizer_command_and_resume(tmp_path) -> None:
     args = ["synthesizer", "--out", str(tmp_path), "--hidden", "16", "--blocks", "1", "--batch-size", "32"]
     args += ["--max-walk", "3", "--json"]
@@ -97,7 +98,7 @@ def test_train_synthesizer_command_and_resume(tmp_path) -> None:
     again = runner.invoke(app, [*args, "--iterations", "20"])
     summary = json.loads(again.stdout)
     assert summary["resumed_from"] == 10 and summary["updates"] == 20
-    assert {"model.pt", "checkpoint.pt", "config.json", "summary.json"} <= {
+    assert {"model.safetensors", "checkpoint.pt", "config.json", "summary.json"} <= {
         p.name for p in tmp_path.iterdir()
     }
     clash = runner.invoke(app, [*args[:-1], "--hidden", "8", "--iterations", "30"])

@@ -19,9 +19,11 @@ import time
 import numpy as np
 from scipy.spatial import cKDTree
 
-from qgen.compiler.synthesis.aqstar_words import cliffords, hamilton, simplify
-from qgen.compiler.synthesis.rl_basis import Basis, get_basis, quaternions
-from qgen.compiler.synthesis.rl_errors import SynthesisError
+from qgen.compiler.synthesis.aqstar.words import cliffords, hamilton
+from qgen.compiler.synthesis.bases import Basis, get_basis
+from qgen.compiler.synthesis.errors import SynthesisError
+from qgen.compiler.synthesis.unitaries import quaternions
+from qgen.compiler.synthesis.words import simplify
 
 _HT = hamilton(
     quaternions(np.array([[1, 1], [1, -1]]) / np.sqrt(2)), quaternions(np.diag([1, np.exp(0.25j * np.pi)]))

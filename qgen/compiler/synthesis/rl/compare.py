@@ -1,84 +1,22 @@
-"""Evaluation of synthesis policies, and stable-baselines3's DQN as the baseline learner.
+"""Deep-Q against stable-baselines3's DQN at equal training time (``compare_learners``).
 
-Both learners are scored the same way: greedy rollouts from the same scrambled targets (reverse random walks
-of known length), success = d(target, word) <= eps within ``max_steps`` gates, and the length / cost of the
-words that succeed. ``compare_learners`` trains deep-Q (approximate value iteration) and SB3's DQN for the
-same wall-clock time on the same environment and reports both.
+Both learners train on the same environment for the same wall-clock time and are scored by
+``evaluation.greedy_rollouts`` on the same scrambles. Needs the ``rl`` extra (gymnasium, stable-baselines3).
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 import torch
 
-from qgen.compiler.synthesis.deepq import DeepQConfig, DeepQModel, DeepQTrainer
-from qgen.compiler.synthesis.rl_basis import Basis, distance_to_identity, get_basis, ptm_features
-from qgen.compiler.synthesis.rl_walks import random_walks
-
-Policy = Callable[[np.ndarray], np.ndarray]
-
-
-def greedy_rollouts(
-    policy: Policy, basis: Basis, targets: np.ndarray, eps: float, max_steps: int, cost: str = "gate"
-) -> dict[str, np.ndarray]:
-    """Run a policy on many targets at once.
-
-    Args:
-        policy: maps encoded observations ``(B, feature_dim)`` to actions ``(B,)``.
-        basis: the gate set the actions index.
-        targets: unitaries ``(B, 2^n, 2^n)``.
-        eps: success tolerance on d(target, word).
-        max_steps: gates allowed per target.
-        cost: cost model for the ``cost`` output.
-
-    Returns:
-        Dict of arrays over targets: ``success`` (bool), ``length`` (gates used; ``max_steps`` on failure),
-        ``cost`` (summed action cost), ``distance`` (final d).
-    """
-    remainder = np.array(targets, dtype=complex, copy=True)
-    count = len(remainder)
-    inverse = np.conj(np.transpose(basis.matrices, (0, 2, 1)))
-    costs = basis.costs(cost)
-    success = distance_to_identity(remainder) <= eps
-    length = np.zeros(count, dtype=np.int64)
-    total = np.zeros(count)
-    for _ in range(max_steps):
-        active = np.flatnonzero(~success)
-        if not len(active):
-            break
-        actions = np.asarray(policy(ptm_features(remainder[active])), dtype=np.int64).reshape(-1)
-        remainder[active] = remainder[active] @ inverse[actions]
-        length[active] += 1
-        total[active] += costs[actions]
-        success[active] = distance_to_identity(remainder[active]) <= eps
-    return {"success": success, "length": length, "cost": total, "distance": distance_to_identity(remainder)}
-
-
-def summarize(rollouts: dict[str, np.ndarray], optimal_bound: np.ndarray | None = None) -> dict[str, float]:
-    """Success rate, mean length and cost over successes (and mean walk length of the same targets)."""
-    ok = rollouts["success"]
-    out = {
-        "success_rate": float(ok.mean()),
-        "mean_length_solved": float(rollouts["length"][ok].mean()) if ok.any() else float("nan"),
-        "mean_cost_solved": float(rollouts["cost"][ok].mean()) if ok.any() else float("nan"),
-    }
-    if optimal_bound is not None and ok.any():
-        out["mean_walk_length_solved"] = float(np.asarray(optimal_bound)[ok].mean())
-    return out
-
-
-def eval_targets(
-    basis: Basis, lengths: list[int], per_length: int, seed: int
-) -> tuple[np.ndarray, np.ndarray]:
-    """Scrambles used for evaluation: ``per_length`` reverse walks of each length (fixed by ``seed``)."""
-    rng = np.random.default_rng(seed)
-    lens = np.repeat(np.asarray(lengths, dtype=np.int64), per_length)
-    states, _ = random_walks(basis, lens, rng)
-    return states, lens
+from qgen.compiler.synthesis.bases import get_basis
+from qgen.compiler.synthesis.rl.evaluation import eval_targets, greedy_rollouts, summarize
+from qgen.compiler.synthesis.rl.model import DeepQConfig, DeepQModel
+from qgen.compiler.synthesis.rl.trainer import DeepQTrainer
+from qgen.optional import require
 
 
 def train_deepq_for(
@@ -122,10 +60,11 @@ def train_dqn_for(
     Returns:
         ``(model, report)``; ``model.predict(obs, deterministic=True)`` is the greedy policy.
     """
-    from stable_baselines3 import DQN
-    from stable_baselines3.common.callbacks import BaseCallback
+    sb3 = require("stable_baselines3", extra="rl", purpose="the DQN baseline")
+    DQN = sb3.DQN  # noqa: N806 - the library's class name
+    BaseCallback = require("stable_baselines3.common.callbacks", extra="rl").BaseCallback  # noqa: N806
 
-    from qgen.compiler.synthesis.env import SynthesisEnv
+    from qgen.compiler.synthesis.rl.env import SynthesisEnv
 
     env = SynthesisEnv(basis, eps=eps, cost=cost, max_steps=max_steps, walk_lengths=walk_lengths)
     env.reset(seed=seed)

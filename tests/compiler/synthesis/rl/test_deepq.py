@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import numpy as np
@@ -9,12 +10,16 @@ import pytest
 import torch
 
 from qgen.compiler.synthesis.aqstar import AQStarSynthesizer
-from qgen.compiler.synthesis.deepq import DeepQConfig, DeepQModel, DeepQTrainer
-from qgen.compiler.synthesis.deepq_eval import greedy_rollouts, train_dqn_for
-from qgen.compiler.synthesis.rl_basis import distance_to_identity, get_basis, rz_matrix
-from qgen.compiler.synthesis.rl_errors import CheckpointError, SynthesisError
-from qgen.compiler.synthesis.rl_walks import random_walks
-from qgen.train.synthesizer import train_synthesizer
+from qgen.compiler.synthesis.bases import get_basis
+from qgen.compiler.synthesis.errors import CheckpointError, SynthesisError
+from qgen.compiler.synthesis.rl.compare import train_dqn_for
+from qgen.compiler.synthesis.rl.evaluation import greedy_rollouts
+from qgen.compiler.synthesis.rl.model import DeepQConfig, DeepQModel
+from qgen.compiler.synthesis.rl.trainer import DeepQTrainer
+from qgen.compiler.synthesis.rl.training import train_synthesizer
+from qgen.compiler.synthesis.rl.walks import random_walks
+from qgen.compiler.synthesis.unitaries import distance_to_identity, rz_matrix
+from qgen.progress import RecordingProgress
 
 TINY = {"hidden": 32, "blocks": 1, "batch_size": 64, "check_every": 10, "max_walk": 4}
 
@@ -28,6 +33,7 @@ def _one_thread():
     torch.set_num_threads(before)
 
 
+@pytest.mark.slow
 def test_bellman_targets_are_exact_at_the_goal() -> None:
     # one step from the goal: Q(R, a) = c(a) for the gate that finishes, whatever the network says
     torch.manual_seed(0)
@@ -42,6 +48,7 @@ def test_bellman_targets_are_exact_at_the_goal() -> None:
     assert model.cost_to_go(np.eye(2)[None])[0] == 0.0  # goal states cost nothing
 
 
+@pytest.mark.slow
 def test_training_learns_short_walks() -> None:
     cfg = DeepQConfig(**{**TINY, "hidden": 64, "batch_size": 128}, lr=3e-3, seed=1)
     trainer = DeepQTrainer(cfg)
@@ -56,10 +63,16 @@ def test_training_learns_short_walks() -> None:
 
 def test_checkpoint_resume_matches_an_uninterrupted_run(tmp_path) -> None:
     cfg = DeepQConfig(**TINY, seed=3)
-    straight = train_synthesizer(tmp_path / "a", cfg, iterations=30, progress=False, eval_per_length=0)
-    train_synthesizer(tmp_path / "b", cfg, iterations=15, progress=False, eval_per_length=0)
-    resumed = train_synthesizer(tmp_path / "b", cfg, iterations=30, progress=False, eval_per_length=0)
+    straight = train_synthesizer(tmp_path / "a", cfg, iterations=30, eval_per_length=0)
+    train_synthesizer(tmp_path / "b", cfg, iterations=15, eval_per_length=0)
+    progress = RecordingProgress()
+    resumed = train_synthesizer(tmp_path / "b", cfg, iterations=30, eval_per_length=0, progress=progress)
     assert straight["updates"] == resumed["updates"] == 30 and resumed["resumed_from"] == 15
+    kinds = [(e[0], e[1]) for e in progress.events]
+    assert kinds[0] == ("start", "deep-Q") and kinds[-1] == ("finish", "deep-Q")
+    assert progress.events[0][2] == 30
+    assert progress.done("deep-Q") == 30 and progress.events[1][2] == (15, {})  # resumed updates count
+    assert set(progress.events[2][2][1]) == {"loss", "walk"}
     a = torch.load(tmp_path / "a" / "checkpoint.pt", weights_only=False)["online"]
     b = torch.load(tmp_path / "b" / "checkpoint.pt", weights_only=False)["online"]
     for key in a:
@@ -69,12 +82,18 @@ def test_checkpoint_resume_matches_an_uninterrupted_run(tmp_path) -> None:
     assert not list((tmp_path / "b").glob("*.tmp"))
     model = DeepQModel.load(tmp_path / "b")
     assert model.config == cfg and model.q_values(np.eye(2)[None]).shape == (1, 5)
+    # model.pt files of earlier versions still load (tensors and plain data only, no pickled objects)
+    legacy = tmp_path / "legacy.pt"
+    torch.save({"config": dataclasses.asdict(cfg), "state_dict": model.network.state_dict()}, legacy)
+    again = DeepQModel.load(legacy)
+    probe = np.random.default_rng(0).standard_normal((3, 9)).astype(np.float32)
+    np.testing.assert_array_equal(again.policy(probe), model.policy(probe))
 
 
 def test_resume_refuses_other_settings(tmp_path) -> None:
-    train_synthesizer(tmp_path, DeepQConfig(**TINY), iterations=5, progress=False, eval_per_length=0)
+    train_synthesizer(tmp_path, DeepQConfig(**TINY), iterations=5, eval_per_length=0)
     with pytest.raises(CheckpointError, match="--no-resume"):
-        train_synthesizer(tmp_path, DeepQConfig(**{**TINY, "hidden": 16}), iterations=5, progress=False)
+        train_synthesizer(tmp_path, DeepQConfig(**{**TINY, "hidden": 16}), iterations=5)
     (tmp_path / "bad.pt").write_bytes(b"nope")
     with pytest.raises(CheckpointError, match="not a qgen deep-Q model"):
         DeepQModel.load(tmp_path / "bad.pt")
@@ -116,6 +135,6 @@ def test_aqstar_uses_the_network_as_heuristic() -> None:
 
 
 def _word(gates):
-    from qgen.compiler.synthesis.aqstar_words import word_matrix
+    from qgen.compiler.synthesis.words import word_matrix
 
     return word_matrix(gates)

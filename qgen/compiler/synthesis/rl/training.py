@@ -1,10 +1,11 @@
-"""Train the deep-Q synthesis network (``qgen train synthesizer``): checkpoints, resume, progress, GPU.
+"""Training runs of the deep-Q synthesis network (``qgen train synthesizer``): checkpoints, resume, progress.
 
 The run folder holds ``config.json`` (resolved settings, seed, device, versions), ``checkpoint.pt`` (networks,
 optimiser, curriculum and generator state; written atomically every ``checkpoint_every`` updates and at the
-end), ``model.pt`` (the network for AQ*: ``AQStarSynthesizer(model=DIR)``), ``metrics.jsonl`` (one line per
-target-network check) and ``summary.json``. Calling again with the same folder and settings continues from
-the checkpoint; the iteration budget counts updates done before, so an interrupted run finishes the same.
+end), ``model.safetensors`` (the network for AQ*: ``AQStarSynthesizer(model=DIR)``), ``metrics.jsonl`` (one
+line per target-network check) and ``summary.json``. Calling again with the same folder and settings
+continues from the checkpoint; the iteration budget counts updates done before, so an interrupted run
+finishes the same.
 """
 
 from __future__ import annotations
@@ -21,13 +22,15 @@ import numpy as np
 import torch
 
 from qgen._version import __version__
-from qgen.compiler.synthesis.deepq import DeepQConfig, DeepQModel, DeepQTrainer, write_json
-from qgen.compiler.synthesis.deepq_eval import eval_targets, greedy_rollouts, summarize
-from qgen.compiler.synthesis.rl_errors import CheckpointError, SynthesisError
+from qgen.compiler.synthesis.errors import CheckpointError, SynthesisError
+from qgen.compiler.synthesis.rl.evaluation import eval_targets, greedy_rollouts, summarize
+from qgen.compiler.synthesis.rl.model import MODEL_FILE, DeepQConfig, DeepQModel
+from qgen.compiler.synthesis.rl.trainer import DeepQTrainer
+from qgen.files import atomic_path, atomic_write_json
+from qgen.progress import Progress, report
 from qgen.sim.device import resolve_device
 
 CHECKPOINT = "checkpoint.pt"
-MODEL = "model.pt"
 
 
 def train_synthesizer(
@@ -40,7 +43,7 @@ def train_synthesizer(
     resume: bool = True,
     device: str = "auto",
     eval_per_length: int = 50,
-    progress: bool = True,
+    progress: Progress | None = None,
 ) -> dict[str, Any]:
     """Train a deep-Q synthesis network by approximate value iteration and save it for AQ*.
 
@@ -53,7 +56,7 @@ def train_synthesizer(
         resume: continue from ``out_dir/checkpoint.pt`` when present (its settings must match).
         device: ``"auto"`` (CUDA when present), ``"cpu"``, ``"cuda"``.
         eval_per_length: greedy evaluation targets per walk length at the end (0 skips it).
-        progress: show a Rich progress bar.
+        progress: receives task ``deep-Q`` (updates, with loss and walk length); ``None`` reports nothing.
 
     Returns:
         Summary dict (also written to ``summary.json``): updates, curriculum length reached, losses, greedy
@@ -78,7 +81,7 @@ def train_synthesizer(
     resumed_from = 0
     if resume and ckpt.is_file():
         try:
-            state = torch.load(ckpt, map_location="cpu", weights_only=False)
+            state = torch.load(ckpt, map_location="cpu", weights_only=True)
         except (RuntimeError, EOFError, OSError, ValueError, pickle.UnpicklingError) as exc:
             raise CheckpointError(
                 f"{ckpt}: cannot read the checkpoint ({exc}); delete it to start over"
@@ -88,7 +91,7 @@ def train_synthesizer(
         except CheckpointError as exc:
             raise CheckpointError(f"{ckpt}: {exc}; use another folder or --no-resume to start over") from None
         resumed_from = trainer.iteration
-    write_json(out / "config.json", _run_config(config, dev, iterations, time_limit, resumed_from))
+    atomic_write_json(out / "config.json", _run_config(config, dev, iterations, time_limit, resumed_from))
     start = time.perf_counter()
     metrics_path = out / "metrics.jsonl"
     written = len(trainer.history) if resumed_from else 0
@@ -100,11 +103,14 @@ def train_synthesizer(
             return True
         return time_limit is not None and time.perf_counter() - start >= time_limit
 
-    with _progress(progress, iterations, trainer.iteration) as (bar, task):
+    bar = report(progress)
+    bar.start("deep-Q", total=iterations, unit="updates")
+    if trainer.iteration:
+        bar.advance("deep-Q", trainer.iteration)
+    try:
         while not done():
             loss = trainer.step()
-            if bar is not None:
-                bar.update(task, completed=trainer.iteration, loss=loss, walk=trainer.walk)
+            bar.advance("deep-Q", 1, loss=loss, walk=trainer.walk)
             if len(trainer.history) > written:
                 with metrics_path.open("a") as fh:
                     for row in trainer.history[written:]:
@@ -112,6 +118,8 @@ def train_synthesizer(
                 written = len(trainer.history)
             if trainer.iteration % checkpoint_every == 0:
                 _save(trainer, out)
+    finally:
+        bar.finish("deep-Q")
     _save(trainer, out)
     summary: dict[str, Any] = {
         "updates": trainer.iteration,
@@ -121,12 +129,12 @@ def train_synthesizer(
         "target_refreshes": trainer.updates,
         "final_loss": float(np.mean(trainer.losses[-100:])) if trainer.losses else None,
         "device": str(dev),
-        "model": str(out / MODEL),
+        "model": str(out / MODEL_FILE),
         "checkpoint": str(ckpt),
     }
     if eval_per_length > 0:
         summary["greedy_eval"] = evaluate_model(trainer.model(), eval_per_length, seed=config.seed + 1)
-    write_json(out / "summary.json", summary)
+    atomic_write_json(out / "summary.json", _json_ready(summary))
     return summary
 
 
@@ -146,10 +154,9 @@ def evaluate_model(model: DeepQModel, per_length: int = 50, seed: int = 1) -> di
 
 
 def _save(trainer: DeepQTrainer, out: Path) -> None:
-    tmp = out / (CHECKPOINT + ".tmp")
-    torch.save(trainer.state_dict(), tmp)
-    tmp.replace(out / CHECKPOINT)
-    trainer.model().save(out / MODEL)
+    with atomic_path(out / CHECKPOINT) as tmp:
+        torch.save(trainer.state_dict(), tmp)
+    trainer.model().save(out / MODEL_FILE)
     trainer.online.train()
 
 
@@ -180,36 +187,12 @@ def _run_config(config: DeepQConfig, device: torch.device, iterations, time_limi
     }
 
 
-class _NoBar:
-    def __enter__(self):
-        return None, None
-
-    def __exit__(self, *exc) -> None:
-        return None
-
-
-def _progress(enabled: bool, total: int | None, done: int):
-    if not enabled:
-        return _NoBar()
-    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-
-    class _Bar:
-        def __enter__(self):
-            self.progress = Progress(
-                TextColumn("deep-Q"),
-                BarColumn(),
-                TextColumn(
-                    "{task.completed}/{task.total} updates  loss {task.fields[loss]:.4f}  "
-                    "walk {task.fields[walk]}"
-                ),
-                TimeElapsedColumn(),
-                transient=True,
-            )
-            self.progress.__enter__()
-            task = self.progress.add_task("train", total=total, completed=done, loss=float("nan"), walk=0)
-            return self.progress, task
-
-        def __exit__(self, *exc) -> None:
-            self.progress.__exit__(*exc)
-
-    return _Bar()
+def _json_ready(value: Any) -> Any:
+    """``value`` with NaN / infinite floats as ``None`` (JSON has no NaN)."""
+    if isinstance(value, dict):
+        return {k: _json_ready(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_json_ready(v) for v in value]
+    if isinstance(value, (float, np.floating)):
+        return float(value) if np.isfinite(value) else None
+    return value

@@ -10,11 +10,11 @@ from qiskit import QuantumCircuit
 from qiskit.circuit.library import UGate
 from qiskit.quantum_info import Operator
 
-from qgen.compiler.clifford_t import CliffordTLowering
 from qgen.compiler.errors import EngineError
 from qgen.compiler.synthesis import SYNTHESIZERS, unitary_distance
-from qgen.compiler.synthesis._words import exact_word, word_matrix
-from qgen.compiler.synthesis.gridsynth import rz_matrix
+from qgen.compiler.synthesis.lowering import CliffordTLowering
+from qgen.compiler.synthesis.unitaries import rz_matrix
+from qgen.compiler.synthesis.words import exact_word, word_matrix
 
 CLIFFORD_T = {"h", "s", "sdg", "t", "tdg", "x", "cx"}
 

@@ -2,7 +2,7 @@
 
 State: the *remaining* unitary R (what is still to be applied after the gates chosen so far); the
 observation is its phase-invariant real encoding (Pauli transfer matrix without the identity row/column,
-``rl_basis.ptm_features``). Action a appends basis gate g_a to the word: R -> R g_a^dag. Reward: minus the
+``features.ptm_features``). Action a appends basis gate g_a to the word: R -> R g_a^dag. Reward: minus the
 gate's cost (1 per gate, or 1 per T gate with ``cost="t"``). The episode terminates when
 d(R, I) = sqrt(1 - |tr R / 2^n|^2) <= eps, which is the distance between the target and the word, and is
 truncated after ``max_steps`` actions. It works with stable-baselines3 unchanged (``check_env`` passes).
@@ -17,21 +17,17 @@ from __future__ import annotations
 
 from typing import Any
 
-import gymnasium as gym
 import numpy as np
-from gymnasium import spaces
 
-from qgen.compiler.synthesis.rl_basis import (
-    check_eps,
-    check_unitary,
-    distance_to_identity,
-    feature_dim,
-    get_basis,
-    haar_unitaries,
-    ptm_features,
-)
-from qgen.compiler.synthesis.rl_errors import SynthesisError
-from qgen.compiler.synthesis.rl_walks import random_walks
+from qgen.compiler.synthesis.bases import get_basis
+from qgen.compiler.synthesis.errors import SynthesisError
+from qgen.compiler.synthesis.rl.features import feature_dim, ptm_features
+from qgen.compiler.synthesis.rl.walks import random_walks
+from qgen.compiler.synthesis.unitaries import check_eps, check_unitary, distance_to_identity, haar_unitaries
+from qgen.optional import require
+
+gym = require("gymnasium", extra="rl", purpose="the synthesis environment")
+spaces = require("gymnasium.spaces", extra="rl")
 
 
 class SynthesisEnv(gym.Env):

@@ -26,6 +26,7 @@ def qft4() -> QuantumCircuit:
     return qc
 
 
+@pytest.mark.slow
 def test_registry_lists_the_vendors() -> None:
     assert {
         "quantinuum-h1",
@@ -120,6 +121,7 @@ def test_google_willow_circuit_passes_cirq_device_validation() -> None:
     assert isinstance(circ, cirq.Circuit)
 
 
+@pytest.mark.slow
 def test_clifford_t_target_reports_and_checks_its_bound() -> None:
     res = compile(qft4(), target="clifford_t", engine="qiskit", target_options={"eps": 1e-3}, seed=0)
     assert set(res.after.gate_counts) <= {"h", "s", "sdg", "t", "tdg", "x", "cx"}

@@ -1,8 +1,8 @@
 """AQ* synthesiser: Clifford+T words for single-qubit unitaries and Rz rotations, registered as ``aqstar``.
 
 ``AQStarSynthesizer`` implements ``qgen.compiler.synthesis.base.Synthesizer``. It searches prefixes with
-batched weighted A* (``aqstar_search``), a table of every Clifford+T unitary up to T-count ``table_t`` as the
-goal test (meet-in-the-middle), and optionally a trained deep-Q network (``deepq.DeepQModel``) as the
+batched weighted A* (``search.py``), a table of every Clifford+T unitary up to T-count ``table_t`` as the
+goal test (meet-in-the-middle), and optionally a trained deep-Q network (``rl.model.DeepQModel``) as the
 heuristic. With the default ``weight=0`` the search is uniform-cost by T-count and its first level with a
 hit is T-optimal for the chosen eps (``info["proven_optimal"]``).
 
@@ -19,19 +19,13 @@ from pathlib import Path
 
 import numpy as np
 
-from qgen.compiler.synthesis.aqstar_search import SearchOutcome, aqstar_search
-from qgen.compiler.synthesis.aqstar_table import WordTable, bfs_table, normal_form_table
-from qgen.compiler.synthesis.aqstar_words import simplify
+from qgen.compiler.synthesis.aqstar.search import SearchOutcome, aqstar_search
+from qgen.compiler.synthesis.aqstar.table import WordTable, bfs_table, normal_form_table
 from qgen.compiler.synthesis.base import SYNTHESIZERS, SynthesisResult
-from qgen.compiler.synthesis.rl_basis import (
-    GATE_MATRICES,
-    check_eps,
-    check_unitary,
-    distance,
-    get_basis,
-    rz_matrix,
-)
-from qgen.compiler.synthesis.rl_errors import SynthesisError
+from qgen.compiler.synthesis.bases import get_basis
+from qgen.compiler.synthesis.errors import SynthesisError
+from qgen.compiler.synthesis.unitaries import check_eps, check_unitary, distance, phase_between, rz_matrix
+from qgen.compiler.synthesis.words import simplify
 
 METRIC = "d(U, V) = sqrt(1 - |tr(U^dag V) / 2^n|^2)"
 
@@ -40,10 +34,10 @@ class AQStarSynthesizer:
     """Learned-heuristic A* synthesis over Clifford+T (or another registered basis).
 
     Args:
-        basis: ``clifford_t`` (T-count optimal normal-form search; the default), or ``ht``, ``hrc``,
-            ``clifford_t_cx`` (gate-by-gate search over a breadth-first word table).
-        model: a trained deep-Q model (path to ``model.pt`` / a run folder, or a ``DeepQModel``) used as the
-            heuristic; ``None`` searches without one.
+        basis: a name in ``bases.BASES``: ``clifford_t`` (T-count optimal normal-form search; the default),
+            or ``ht``, ``hrc``, ``clifford_t_cx``, ... (gate-by-gate search over a breadth-first word table).
+        model: a trained deep-Q model (path to ``model.safetensors`` / a run folder, or a ``DeepQModel``) used
+            as the heuristic; ``None`` searches without one.
         weight: heuristic weight in f = g + weight * h (0 ignores the model: uniform-cost, optimal).
         table_t: T-count of the normal-form table (Clifford+T); 15 holds 2.36 M unitaries (~3 s to build once
             per process, ~200 MB); 12 builds in ~0.3 s and needs more search.
@@ -84,7 +78,7 @@ class AQStarSynthesizer:
             raise SynthesisError(f"weight must be >= 0, got {weight}")
         if batch_size < 1 or max_nodes < 1:
             raise SynthesisError("batch_size and max_nodes must be >= 1")
-        self.normal_form = basis == "clifford_t"
+        self.normal_form = self.basis.normal_form
         self.model = _load_model(model, device)
         if self.model is not None and self.model.basis.num_qubits != self.basis.num_qubits:
             raise SynthesisError(
@@ -163,12 +157,12 @@ class AQStarSynthesizer:
         single_ct = self.basis.clifford_t and self.basis.num_qubits == 1
         if self.fallback and single_ct and self.fallback in SYNTHESIZERS:
             res = SYNTHESIZERS[self.fallback]().synthesize_unitary(u, eps)
-            w = word_unitary(self.basis.name, list(res.gates))
+            w = self.basis.label_matrix(list(res.gates))
             dist = float(distance(u, w))
             info = {**self._info(out, eps, dist), "success": dist <= eps, "fallback": self.fallback}
             if info["success"]:
                 info["message"] = f"AQ* ran out of budget ({out.reason}); word from {self.fallback!r}"
-            phase = float(np.angle(np.trace(w.conj().T @ u)))
+            phase = phase_between(u, w)
             return SynthesisResult(tuple(res.gates), dist, phase, time.perf_counter() - start, info)
         nearest = self.table.nearest(u)
         if nearest is None:
@@ -178,9 +172,9 @@ class AQStarSynthesizer:
 
     def _result(self, u: np.ndarray, out: SearchOutcome, eps: float, seconds: float) -> SynthesisResult:
         labels = simplify(out.labels) if self.basis.num_qubits == 1 else out.labels
-        w = word_unitary(self.basis.name, labels)
+        w = self.basis.label_matrix(labels)
         dist = float(distance(u, w))
-        phase = float(np.angle(np.trace(w.conj().T @ u)))
+        phase = phase_between(u, w)
         info = self._info(out, eps, dist)
         return SynthesisResult(tuple(labels), dist, phase, seconds, info)
 
@@ -207,25 +201,10 @@ class AQStarSynthesizer:
         return info
 
 
-def word_unitary(basis: str, labels: list[str] | tuple[str, ...]) -> np.ndarray:
-    """Matrix of a word of gate labels (as ``Basis.labels`` writes them) in circuit order."""
-    b = get_basis(basis)
-    index = {lab: i for i, lab in enumerate(b.labels(range(b.num_actions)))}
-    out = np.eye(b.dim, dtype=complex)
-    for lab in labels:
-        if lab in index:
-            out = b.matrices[index[lab]] @ out
-        elif b.num_qubits == 1 and lab in GATE_MATRICES:
-            out = GATE_MATRICES[lab] @ out
-        else:
-            raise SynthesisError(f"gate {lab!r} is not in basis {basis!r}")
-    return out
-
-
 def _load_model(model: object, device: str):
     if model is None:
         return None
-    from qgen.compiler.synthesis.deepq import DeepQModel
+    from qgen.compiler.synthesis.rl.model import DeepQModel
 
     if isinstance(model, DeepQModel):
         return model

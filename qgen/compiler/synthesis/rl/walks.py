@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from qgen.compiler.synthesis.rl_basis import Basis
+from qgen.compiler.synthesis.bases import Basis
 
 
 def random_walks(

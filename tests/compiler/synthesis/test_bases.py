@@ -7,23 +7,23 @@ import pytest
 from qiskit import QuantumCircuit
 from qiskit.quantum_info import Operator
 
-from qgen.compiler.synthesis.aqstar_words import cliffords, hamilton, simplify, word_matrix
-from qgen.compiler.synthesis.rl_basis import (
-    BASES,
+from qgen.compiler.synthesis.aqstar.words import cliffords, hamilton
+from qgen.compiler.synthesis.bases import BASES, get_basis
+from qgen.compiler.synthesis.errors import SynthesisError
+from qgen.compiler.synthesis.rl.features import ptm_features
+from qgen.compiler.synthesis.rl.walks import random_walks
+from qgen.compiler.synthesis.unitaries import (
     check_eps,
     check_unitary,
     cx_matrix,
     distance,
     distance_to_identity,
-    get_basis,
     haar_unitaries,
-    ptm_features,
     quaternion_matrix,
     quaternions,
     rz_matrix,
 )
-from qgen.compiler.synthesis.rl_errors import SynthesisError
-from qgen.compiler.synthesis.rl_walks import random_walks
+from qgen.compiler.synthesis.words import simplify, word_matrix
 from qgen.errors import UnknownNameError
 
 RNG = np.random.default_rng(7)
@@ -136,3 +136,17 @@ def test_input_validation_messages() -> None:
         get_basis("clifford_t").costs("depth")
     costs = get_basis("clifford_t").costs("t")
     assert costs.tolist() == [0.01, 0.01, 0.01, 1.0, 1.0]
+
+
+@pytest.mark.parametrize("name", ["clifford_t", "hrc", "clifford_t_cx"])
+def test_a_basis_prints_and_lowers_its_words(name: str) -> None:
+    """labels -> label_matrix and labels -> to_circuit give the word's matrix (Qiskit order, with phase)."""
+    basis = get_basis(name)
+    _, gates = random_walks(basis, np.array([7]), np.random.default_rng(3))
+    labels = basis.labels(gates[0])
+    u = basis.word_matrix(gates[0])
+    np.testing.assert_allclose(basis.label_matrix(labels), u, atol=1e-12)
+    if name != "hrc":  # the V-gates are qgen names, not Qiskit gates
+        np.testing.assert_allclose(Operator(basis.to_circuit(labels)).data, u, atol=1e-12)
+    with pytest.raises(SynthesisError, match="not in basis"):
+        basis.label_matrix(["nope"])

@@ -27,9 +27,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from qgen.compiler.synthesis.aqstar_table import SYLLABLES, WordTable, _keys
-from qgen.compiler.synthesis.aqstar_words import conjugate, hamilton
-from qgen.compiler.synthesis.rl_basis import quaternion_matrix, quaternions
+from qgen.compiler.synthesis.aqstar.moves import GateMoves, SyllableMoves
+from qgen.compiler.synthesis.aqstar.table import SYLLABLES, WordTable
+from qgen.compiler.synthesis.aqstar.words import conjugate, hamilton
+from qgen.compiler.synthesis.unitaries import quaternions
 
 Heuristic = Callable[[np.ndarray], np.ndarray]
 """Maps remainders ``(B, d, d)`` to estimated costs to finish ``(B,)`` (e.g. ``DeepQModel.cost_to_go``)."""
@@ -102,10 +103,10 @@ def aqstar_search(
     if normal_form and (heuristic is None or weight == 0):
         return _levels(target, table, eps, max_nodes, time_limit, start)
     if normal_form:
-        expander = _SyllableMoves()
+        expander = SyllableMoves()
         root = quaternions(np.asarray(target, dtype=complex))
     else:
-        expander = _GateMoves(basis, cost)
+        expander = GateMoves(basis, cost)
         root = np.asarray(target, dtype=complex)
     c_min = expander.min_cost
     beyond = table.complete_cost + c_min  # lower bound on what a node that misses the table still needs
@@ -207,80 +208,6 @@ def aqstar_search(
     )
 
 
-class _SyllableMoves:
-    """Normal-form moves on quaternion remainders: T (root only), HT, SHT; one T each."""
-
-    names = ("T", "HT", "SHT")
-    min_cost = 1.0
-
-    def __init__(self) -> None:
-        self.inv = np.stack([conjugate(SYLLABLES[n][0]) for n in self.names])
-
-    def expand(self, reps: list, nodes: list[int], move: list[int], g_of: list[float]):
-        r = np.stack(reps)  # (m, 4)
-        at_root = np.array([n == 0 for n in nodes])
-        moves = np.where(at_root[:, None], np.array([[0, 1, 2]]), np.array([[-1, 1, 2]]))
-        par = np.repeat(np.asarray(nodes), 3)
-        mv = moves.reshape(-1)
-        ok = mv >= 0
-        kids = hamilton(self.inv[np.maximum(mv, 0)], np.repeat(r, 3, axis=0))[ok]
-        g = np.repeat(np.asarray([g_of[n] for n in nodes]), 3)[ok] + 1.0
-        return kids, par[ok], mv[ok], g
-
-    @staticmethod
-    def table_points(reps: np.ndarray) -> np.ndarray:
-        return reps
-
-    @staticmethod
-    def matrices(reps: np.ndarray) -> np.ndarray:
-        return quaternion_matrix(reps)
-
-    def labels(self, m: int) -> list[str]:
-        return list(SYLLABLES[self.names[m]][1])
-
-
-class _GateMoves:
-    """Basis-gate moves on matrix remainders; never the inverse of the previous gate; duplicates skipped."""
-
-    def __init__(self, basis, cost: str) -> None:
-        self.basis = basis
-        self.costs = basis.costs(cost)
-        self.min_cost = float(self.costs.min())
-        self.inv = np.conj(np.transpose(basis.matrices, (0, 2, 1)))
-        self.seen: set[int] = set()
-
-    def expand(self, reps: list, nodes: list[int], move: list[int], g_of: list[float]):
-        r = np.stack(reps)  # (m, d, d)
-        a = self.basis.num_actions
-        if not self.seen:
-            self.seen.update(_keys(r).tolist())
-        prev = np.repeat(np.asarray([move[n] for n in nodes]), a)
-        mv = np.tile(np.arange(a), len(nodes))
-        undo = (prev >= 0) & (self.basis.inverses[np.maximum(prev, 0)] == mv)
-        kids = (self.inv[None] @ r[:, None]).reshape(-1, *r.shape[1:])
-        keys = _keys(kids)
-        keep = []
-        for j in np.flatnonzero(~undo):
-            k = int(keys[j])
-            if k not in self.seen:
-                self.seen.add(k)
-                keep.append(j)
-        keep = np.asarray(keep, dtype=np.int64)
-        par = np.repeat(np.asarray(nodes), a)[keep]
-        g = np.repeat(np.asarray([g_of[n] for n in nodes]), a)[keep] + self.costs[mv[keep]]
-        return kids[keep], par, mv[keep], g
-
-    def table_points(self, reps: np.ndarray) -> np.ndarray:
-        return quaternions(reps) if self.basis.num_qubits == 1 else reps
-
-    @staticmethod
-    def matrices(reps: np.ndarray) -> np.ndarray:
-        return reps
-
-    def labels(self, m: int) -> list[str]:
-        return self.basis.labels([m])
-
-
 def _levels(
     target: np.ndarray, table: WordTable, eps: float, max_nodes: int, time_limit: float | None, start: float
 ) -> SearchOutcome:
@@ -289,7 +216,7 @@ def _levels(
     Level m holds every prefix of T-count m (3 * 2^(m-1) of them); the first level with a table hit is
     optimal: a node without a hit needs more than ``table.complete_cost`` further T gates.
     """
-    names = _SyllableMoves.names
+    names = SyllableMoves.names
     inv = np.stack([conjugate(SYLLABLES[n][0]) for n in names])
     root = quaternions(np.asarray(target, dtype=complex))
     idx, dist = table.query(root[None], eps, k=64)
