@@ -119,7 +119,7 @@ def test_custom_hamiltonian_and_target(tmp_path) -> None:
     assert task.info["ground_energy"] == pytest.approx(-np.sqrt(2), abs=1e-9)
     bad = tmp_path / "bad.txt"
     bad.write_text("-1.0 ZZ\n0.5 ZQ\n")
-    with pytest.raises(TaskError, match=r"bad.txt:2: 'ZQ' is not a Pauli string"):
+    with pytest.raises(TaskError, match=r"bad.txt:2: label 'ZQ' has letters"):
         read_hamiltonian(bad)
     with pytest.raises(TaskError, match="acts on 2 qubits; the search uses 3"):
         make_task("hamiltonian", 3, hamiltonian=ham)
