@@ -5,12 +5,10 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import pyarrow as pa
-import pyarrow.parquet as pq
-
 from qgen.datasets.builders import BUILDERS
 from qgen.datasets.errors import DatasetError
 from qgen.datasets.shards import SPLITS, read_build, shard_record
+from qgen.optional import require
 
 
 def data_files(path: str | os.PathLike) -> dict[str, list[str]]:
@@ -36,7 +34,7 @@ def load_dataset(path: str | os.PathLike, split: str | None = None):
 
     >>> # ds = load_dataset("data/opt"); ds["train"][0]["qasm3"]
     """
-    import datasets as hf_datasets
+    hf_datasets = require("datasets", extra="data", purpose="load_dataset")
 
     read_build(path)
     files = data_files(path)
@@ -47,8 +45,10 @@ def load_dataset(path: str | os.PathLike, split: str | None = None):
     return hf_datasets.load_dataset("parquet", data_files=files, split=split)
 
 
-def read_table(path: str | os.PathLike, columns: list[str] | None = None) -> pa.Table:
+def read_table(path: str | os.PathLike, columns: list[str] | None = None):
     """All rows of a build (every split) as one Arrow table, in shard order."""
+    pa = require("pyarrow", extra="data", purpose="reading dataset rows")
+    pq = require("pyarrow.parquet", extra="data", purpose="reading dataset rows")
     meta = read_build(path)
     schema = BUILDERS[meta["kind"]].schema
     tables = []

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import numpy as np
 
+from qgen.optional import require
 from qgen.search.methods.base import Trace
 
 
@@ -45,10 +46,9 @@ def plot_traces(
     traces: dict[str, list[Trace]], path: str | Path, title: str, thresholds: dict[str, float] | None = None
 ) -> Path:
     """PNG of the best reward so far against evaluations: median over seeds and the IQR band, per method."""
-    import matplotlib
-
+    matplotlib = require("matplotlib", extra="search", purpose="the search plot")
     matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    plt = require("matplotlib.pyplot", extra="search", purpose="the search plot")
 
     fig, ax = plt.subplots(figsize=(6.4, 4.2), dpi=120)
     styles = ["-", "--", "-.", ":"]

@@ -30,7 +30,7 @@ from qgen.hamiltonians import (
     tfim as tfim_chain,
 )
 from qgen.search.errors import TaskError
-from qgen.search.tasks.base import Task, register_task
+from qgen.search.tasks.base import Task, TaskOption, register_task
 from qgen.sim.losses import energy
 from qgen.sim.training import LossFn
 
@@ -159,7 +159,7 @@ def read_hamiltonian(path: str | Path, num_qubits: int | None = None) -> SparseP
 @register_task(
     "hamiltonian",
     "ground state of a Pauli-sum file (--hamiltonian FILE); reward E/E0",
-    options=("hamiltonian",),
+    options=(TaskOption("hamiltonian", Path, None, "Pauli-sum file (COEFF LABEL per line, or JSON)"),),
 )
 def hamiltonian_file(num_qubits: int, hamiltonian: str | Path | None = None) -> Task:
     """Custom energy task; thresholds 0.95 and 0.99."""
