@@ -22,13 +22,14 @@ from qgen.datasets.ansatze import ANSATZE, VQE_ANSATZE, AnsatzCircuit, build_ans
 from qgen.datasets.builders import BUILDERS, DatasetKind, register_kind
 from qgen.datasets.errors import DatasetError, HubError, ShardError
 from qgen.datasets.hub import push_to_hub
-from qgen.datasets.io import info, load_dataset, read_table
+from qgen.datasets.io import load_dataset, read_table
 from qgen.datasets.merge import MergeReport, merge
 from qgen.datasets.optimization_plan import OptimizationConfig, plan
 from qgen.datasets.optimize import TrainSettings, optimise_group
 from qgen.datasets.problems import PROBLEMS, ExactSolution, Instance, Problem, make_instance, solve_exact
 from qgen.datasets.runner import BuildReport, run_build
 from qgen.datasets.shards import ShardSpec
+from qgen.datasets.summary import info, statistics
 from qgen.datasets.verify import VerifyReport, verify_dataset
 
 __all__ = [
@@ -70,6 +71,7 @@ __all__ = [
     "register_kind",
     "run_build",
     "solve_exact",
+    "statistics",
     "verify_dataset",
 ]
 

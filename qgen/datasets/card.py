@@ -8,29 +8,9 @@ from pathlib import Path
 
 from qgen.datasets.builders import BUILDERS, type_name
 from qgen.datasets.shards import read_build, shard_record
+from qgen.datasets.summary import statistics
 from qgen.files import atomic_write_text
 from qgen.optional import require
-
-
-def statistics(path: str | os.PathLike) -> list[dict]:
-    """Statistics rows per group (the kind's ``stats_keys``, e.g. problem x ansatz) and a total."""
-    from qgen.datasets.io import read_table
-
-    kind = BUILDERS[read_build(path)["kind"]]
-    keys = list(kind.stats_keys)
-    cols = list(dict.fromkeys([*keys, *kind.stats_columns]))
-    require("pandas", extra="data", purpose="dataset statistics")
-    df = read_table(path, columns=cols).to_pandas()
-    if df.empty:
-        return []
-    out = []
-    groups = [(tuple(k) if isinstance(k, tuple) else (k,), g) for k, g in df.groupby(keys, sort=True)]
-    groups.append((("all",) * len(keys), df))
-    for key, g in groups:
-        row = dict(zip(keys, key, strict=True))
-        row.update(kind.group_stats(g))
-        out.append(row)
-    return out
 
 
 def _markdown_table(rows: list[dict]) -> str:

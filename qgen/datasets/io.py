@@ -1,4 +1,4 @@
-"""Read build folders: ``load_dataset`` (Hugging Face ``DatasetDict``), rows as Arrow, and ``info``."""
+"""Read build folders: ``load_dataset`` (Hugging Face ``DatasetDict``) and rows as Arrow."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 
 from qgen.datasets.builders import BUILDERS
 from qgen.datasets.errors import DatasetError
-from qgen.datasets.shards import SPLITS, read_build, shard_record
+from qgen.datasets.shards import SPLITS, read_build
 from qgen.optional import require
 
 
@@ -58,31 +58,3 @@ def read_table(path: str | os.PathLike, columns: list[str] | None = None):
         empty = schema if columns is None else pa.schema([schema.field(c) for c in columns])
         return empty.empty_table()
     return pa.concat_tables(tables)
-
-
-def info(path: str | os.PathLike) -> dict:
-    """Summary of a build folder: kind, config, shards finished / missing, rows per split, statistics."""
-    from qgen.datasets.card import statistics
-
-    meta = read_build(path)
-    num = int(meta["num_shards"])
-    records = {s: shard_record(Path(path), s) for s in range(num)}
-    done = [s for s, r in records.items() if r is not None]
-    splits: dict[str, int] = {}
-    for r in records.values():
-        for split, count in (r or {}).get("splits", {}).items():
-            splits[split] = splits.get(split, 0) + count
-    return {
-        "path": str(path),
-        "kind": meta["kind"],
-        "config": meta["config"],
-        "command": meta.get("command"),
-        "versions": meta.get("versions"),
-        "num_shards": num,
-        "shards_done": len(done),
-        "shards_missing": [s for s in range(num) if records[s] is None],
-        "complete": len(done) == num,
-        "rows": sum(splits.values()),
-        "splits": splits,
-        "statistics": statistics(path),
-    }

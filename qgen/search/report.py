@@ -6,6 +6,7 @@ from pathlib import Path
 
 import numpy as np
 
+from qgen.files import atomic_path
 from qgen.optional import require
 from qgen.search.methods.base import Trace
 
@@ -69,8 +70,9 @@ def plot_traces(
     ax.legend(fontsize=8, loc="lower right")
     fig.tight_layout()
     out = Path(path)
-    tmp = out.with_name(f".{out.name}.tmp.png")
-    fig.savefig(tmp)
-    plt.close(fig)
-    tmp.replace(out)
+    try:
+        with atomic_path(out, suffix=".png") as tmp:
+            fig.savefig(tmp)
+    finally:
+        plt.close(fig)
     return out
