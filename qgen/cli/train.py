@@ -44,7 +44,7 @@ def arch2vec_cmd(
     """Train the arch2vec circuit autoencoder on a pool (checkpoint per epoch; resumes)."""
     from qgen.cli.progress import RichProgress
     from qgen.search.arch2vec import train_arch2vec
-    from qgen.search.architectures import load_pool
+    from qgen.search.pool_reader import load_pool
 
     with RichProgress(enabled=not as_json) as bars:
         res = train_arch2vec(

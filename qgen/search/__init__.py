@@ -37,7 +37,7 @@ def __getattr__(name: str):
 
         return make_task
     if name == "load_pool":
-        from qgen.search.architectures import load_pool
+        from qgen.search.pool_reader import load_pool
 
         return load_pool
     if name == "search":

@@ -2,8 +2,8 @@
 
 A pool stores circuits as two small integer arrays (gate index into the space's gate pool, and qubits),
 so 100,000 circuits of 10 gates take a few MB and load in milliseconds. ``qgen dataset build architectures``
-publishes the same pools as Hugging Face datasets (:mod:`qgen.search.architectures`, whose ``load_pool``
-reads either folder).
+publishes the same pools as Hugging Face datasets (:mod:`qgen.search.architectures`;
+:func:`qgen.search.load_pool` reads either folder).
 
 >>> pool = build_pool(SearchSpace(4, 10, 5), 50, seed=0)
 >>> len(pool), pool.gatelist(0).num_qubits

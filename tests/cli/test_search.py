@@ -81,6 +81,7 @@ def test_task_options_come_from_the_declaration(toy_task, tmp_path) -> None:
     assert res.exit_code == 1 and "takes no option(s) ['target_seed']; it takes ['flips']" in res.stderr
 
 
+@pytest.mark.slow
 def test_search_end_to_end(prepared) -> None:
     out = prepared / "run"
     args = ["--task", "maxcut", "--qubits", "4", "--budget", "24", "--seeds", "2", "--out", str(out)]
@@ -111,6 +112,7 @@ def test_search_end_to_end(prepared) -> None:
     assert 0 < summary["best_reward"]["max"] <= 1 + 1e-9 and len(summary["above_threshold"]["per_seed"]) == 2
 
 
+@pytest.mark.slow
 def test_digits_validation_split_reports_test_accuracy(prepared) -> None:
     out = prepared / "digits"
     args = ["--task", "digits", "--validation", "0.2", "--method", "random", "--budget", "6", "--seeds", "1"]
@@ -148,6 +150,7 @@ def test_bad_method_and_pool(prepared, tmp_path) -> None:
     assert res.exit_code == 1 and "no pool found" in res.stderr
 
 
+@pytest.mark.slow
 def test_search_builds_pool_and_model_in_cache(tmp_path, monkeypatch) -> None:
     monkeypatch.setenv("QGEN_CACHE", str(tmp_path / "cache"))
     args = ["--task", "state_prep", "--pool-size", "60", "--budget", "10", "--seeds", "1"]

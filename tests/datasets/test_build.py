@@ -79,6 +79,7 @@ def test_stored_numbers_reproduce_from_the_qasm(built) -> None:
     assert report.ok and report.checked == 3 and report.max_energy_error < 1e-6
 
 
+@pytest.mark.slow
 def test_same_seed_same_rows_and_sharded_build_merges_to_it(built, tmp_path) -> None:
     out, _ = built
     parts = []

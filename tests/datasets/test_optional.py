@@ -7,6 +7,8 @@ import subprocess
 import sys
 import textwrap
 
+import pytest
+
 BLOCKED = (
     "datasets", "pyarrow", "networkx", "qiskit_optimization", "mqt", "pandas", "yaml", "huggingface_hub",
     "botorch", "sklearn", "matplotlib",
@@ -42,6 +44,7 @@ SCRIPT = textwrap.dedent(
 )
 
 
+@pytest.mark.slow
 def test_imports_without_extras_and_errors_name_them() -> None:
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
     res = subprocess.run([sys.executable, "-c", SCRIPT], capture_output=True, text=True, env=env, timeout=120)

@@ -56,6 +56,7 @@ def test_rows_are_the_unique_pool_in_order(built) -> None:
     assert sum(len(ds[s]) for s in ds) == 300
 
 
+@pytest.mark.slow
 def test_every_qasm3_parses_with_its_free_parameters(built) -> None:
     out, _ = built
     report = verify_dataset(out)  # qgen.load with full validation, gates / qubits / depth / parameters

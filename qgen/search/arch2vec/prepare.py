@@ -15,9 +15,9 @@ import numpy as np
 from qgen.progress import Progress
 from qgen.search.arch2vec.evaluate import embed_pool
 from qgen.search.arch2vec.train import EMBEDDINGS, load_arch2vec, load_embeddings, train_arch2vec
-from qgen.search.architectures import load_pool
 from qgen.search.errors import PoolError
 from qgen.search.pool import POOL_FILE, Pool, build_pool, save_pool
+from qgen.search.pool_reader import load_pool
 from qgen.search.tasks.base import default_space
 
 
