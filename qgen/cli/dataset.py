@@ -95,6 +95,9 @@ def build_cmd(
     push_to_hub: str | None = typer.Option(None, "--push-to-hub", help="Upload to this HF dataset repo."),
     overwrite: bool = typer.Option(False, "--overwrite", help="Discard an existing build in --out."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
+    kind_option: list[str] = typer.Option(
+        [], "--kind-option", help="NAME=VALUE setting of the kind's config (repeatable; any kind)."
+    ),
 ) -> None:
     """Build (or resume) a dataset: optimised circuits, the MQT Bench corpus, or an architecture pool."""
     from qgen.datasets import push_to_hub as push
@@ -123,9 +126,13 @@ def build_cmd(
             "--push-to-hub needs a Hugging Face token: run `huggingface-cli login` or set HF_TOKEN "
             "(or build without --push-to-hub)"
         )
-    if the_kind.config_from_options is None:
-        raise fail(f"dataset kind {kind!r} has no command-line form; build it with qgen.datasets.run_build")
-    cfg = the_kind.config_from_options(options)
+    if the_kind.config_from_options is not None:
+        cfg = the_kind.config_from_options(options)
+    else:  # a kind without its own options: the common ones where its config has them
+        cfg = the_kind.config_type()
+        common = {k: options[k] for k in ("size", "seed", "shard_size") if options[k] is not None}
+        cfg = the_kind.config_with(cfg, [f"{k}={v}" for k, v in common.items() if hasattr(cfg, k)])
+    cfg = the_kind.config_with(cfg, kind_option)
     command = _command_line(the_kind, out, cfg)
     with RichProgress(enabled=not quiet) as bars:
         report = run_build(

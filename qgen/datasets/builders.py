@@ -132,6 +132,54 @@ class DatasetKind:
         hf = require("datasets", extra="data", purpose="Hugging Face features")
         return hf.Features.from_arrow_schema(self.schema)
 
+    def config_with(self, config: Any, items: Sequence[str]) -> Any:
+        """``config`` with ``NAME=VALUE`` settings applied (``qgen dataset build --kind-option``).
+
+        Values are converted to the type of the field's current value (int, float, bool, str; comma lists
+        for tuples).
+
+        Raises:
+            DatasetError: an item without ``=``, a name that is not a field of the config (the message lists
+                them), or a value of the wrong type.
+        """
+        from dataclasses import fields, replace
+
+        from qgen.datasets.errors import DatasetError
+
+        names = [f.name for f in fields(config)]
+        changes: dict[str, Any] = {}
+        for item in items:
+            name, sep, text = item.partition("=")
+            name = name.strip().replace("-", "_")
+            if not sep or not name:
+                raise DatasetError(f"--kind-option expects NAME=VALUE, got {item!r}")
+            if name not in names:
+                raise DatasetError(
+                    f"dataset kind {self.name!r} has no setting {name!r}; settings: {', '.join(names)}"
+                )
+            changes[name] = _convert(getattr(config, name), text.strip(), name)
+        return replace(config, **changes) if changes else config
+
+
+def _convert(current: Any, text: str, name: str) -> Any:
+    from qgen.datasets.errors import DatasetError
+
+    try:
+        if isinstance(current, bool):
+            if text.lower() not in ("true", "false", "1", "0", "yes", "no"):
+                raise ValueError(text)
+            return text.lower() in ("true", "1", "yes")
+        if isinstance(current, tuple):
+            return tuple(v.strip() for v in text.split(",") if v.strip())
+        if isinstance(current, (int, float)):
+            return type(current)(text)
+        if current is None:
+            return int(text) if text.lstrip("-").isdigit() else text
+        return text
+    except ValueError:
+        kind = type(current).__name__
+        raise DatasetError(f"setting {name!r} expects a value of type {kind}, got {text!r}") from None
+
 
 #: name -> :class:`DatasetKind`
 BUILDERS: Registry[DatasetKind] = Registry("dataset kind")

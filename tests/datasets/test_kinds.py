@@ -103,6 +103,29 @@ def test_a_registered_kind_builds_writes_its_card_and_verifies(squares, tmp_path
     assert info(tmp_path / "sq")["statistics"][-1] == {"split": "all", "rows": 10, "max_n": 9}
 
 
+def test_the_cli_builds_and_verifies_a_registered_kind(squares, tmp_path) -> None:
+    from typer.testing import CliRunner
+
+    from qgen.cli.dataset import app
+
+    runner = CliRunner()
+    out = tmp_path / "cli"
+    args = ["build", "toy_squares", "--out", str(out), "--kind-option", "size=6", "--shard-size", "3"]
+    res = runner.invoke(app, [*args, "-w", "1", "-q"])
+    assert res.exit_code == 0, res.output
+    assert sorted(read_table(out).column("n").to_pylist()) == list(range(6))
+    res = runner.invoke(app, ["verify", str(out), "--json"])
+    assert res.exit_code == 0 and '"checked": 6' in res.stdout
+    x = ["build", "toy_squares", "--out", str(tmp_path / "x")]
+    res = runner.invoke(app, [*x, "--kind-option", "sise=6"])
+    assert res.exit_code == 1
+    assert "dataset kind 'toy_squares' has no setting 'sise'; settings: size, seed, shard_size" in res.stderr
+    res = runner.invoke(app, [*x, "--kind-option", "size=a"])
+    assert res.exit_code == 1 and "setting 'size' expects a value of type int, got 'a'" in res.stderr
+    res = runner.invoke(app, [*x, "--problems", "maxcut"])
+    assert res.exit_code == 1 and "`build toy_squares` does not take --problems (optimization)" in res.stderr
+
+
 def test_the_row_check_of_the_kind_finds_bad_rows(squares) -> None:
     assert _check({"id": "sq-3", "n": 3, "square": 10}, 0.0) == (["sq-3: square is wrong"], {"square": 1.0})
     with pytest.raises(ValueError, match="already registered"):
