@@ -155,7 +155,7 @@ def tasks_cmd(as_json: bool = typer.Option(False, "--json", help="Print JSON."))
         table.add_column(col)
     for r in rows:
         qs = r["qubits"] if isinstance(r["qubits"], str) else ", ".join(map(str, r["qubits"]))
-        opts = ", ".join(
+        opts = "; ".join(
             f"{o['name']}={o['default'] if o['default'] is not None else '...'}" for o in r["options"]
         )
         table.add_row(r["name"], qs, opts, r["summary"])
