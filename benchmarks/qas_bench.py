@@ -33,13 +33,14 @@ import numpy as np
 import torch
 
 from qgen._version import __version__
+from qgen.cli.progress import RichProgress
 from qgen.search import build_pool, load_pool, save_pool
+from qgen.search.arch2vec import train_arch2vec
 from qgen.search.oracle import RewardTable, strict_level
 from qgen.search.pool import POOL_FILE
 from qgen.search.run import search
 from qgen.search.tasks import make_task
 from qgen.search.tasks.base import default_space
-from qgen.train.arch2vec import train_arch2vec
 
 TASKS_4Q = "state_prep,maxcut,vqe_h2,tfim,digits"
 METHODS = ("random", "reinforce", "bo")
@@ -49,14 +50,16 @@ def get_pool(out: Path, qubits: int, size: int, seed: int):
     """Build the pool once (cached in ``out/pool``)."""
     folder = out / "pool"
     if not (folder / POOL_FILE).is_file():
-        save_pool(build_pool(default_space(qubits), size, seed=seed, progress=True), folder)
+        with RichProgress() as bars:
+            save_pool(build_pool(default_space(qubits), size, seed=seed, progress=bars), folder)
     return load_pool(folder)
 
 
 def get_arch2vec(out: Path, pool, epochs: int, latent: int | None, seed: int):
     """Train (or resume) arch2vec on the pool; return its result."""
     name = "arch2vec" if latent is None else f"arch2vec-latent{latent}"
-    return train_arch2vec(pool, out / name, epochs=epochs, latent=latent, seed=seed, progress=True)
+    with RichProgress() as bars:
+        return train_arch2vec(pool, out / name, epochs=epochs, latent=latent, seed=seed, progress=bars)
 
 
 def run_task(
@@ -76,7 +79,8 @@ def run_task(
     task = make_task(name, qubits)
     t0 = time.perf_counter()
     cache = (rewards or out / "rewards") / f"{name}.npz"
-    table = RewardTable(pool, task, cache=cache).fill(progress=True)
+    with RichProgress() as bars:
+        table = RewardTable(pool, task, cache=cache).fill(progress=bars)
     t_score = time.perf_counter() - t0
     rewards = table.reward
     level = strict_level(rewards)
@@ -87,10 +91,11 @@ def run_task(
         level_or_best = level
     task.strict_threshold = level_or_best
     t1 = time.perf_counter()
-    res = search(
-        task, pool, emb, methods=methods, budget=budget, seeds=seeds, out_dir=out / name, table=table,
-        method_kwargs=kw, progress=True,
-    )  # fmt: skip
+    with RichProgress() as bars:
+        res = search(
+            task, pool, emb, methods=methods, budget=budget, seeds=seeds, out_dir=out / name, table=table,
+            method_kwargs=kw, progress=bars,
+        )  # fmt: skip
     t_search = time.perf_counter() - t1
     pool_stats = {
         "share_above_threshold": float((rewards >= task.threshold).mean()),

@@ -13,6 +13,7 @@ import typer
 from rich.table import Table
 
 from qgen.cli._common import console, fail, handle_errors, print_json
+from qgen.cli.progress import RichProgress
 
 app = typer.Typer(
     name="dataset",
@@ -20,134 +21,38 @@ app = typer.Typer(
     no_args_is_help=True,
 )
 
-KINDS = ("optimization", "algorithms", "architectures")
-
-# options only some kinds take, and those kinds (the others reject them)
-_KIND_OPTIONS = {
-    "max_qubits": ("optimization", "algorithms"),
-    "min_qubits": ("optimization", "algorithms"),
-    "problems": ("optimization",),
-    "methods": ("optimization",),
-    "ansatze": ("optimization",),
-    "steps": ("optimization",),
-    "families": ("algorithms",),
-    "qubits": ("architectures",),
-    "gates": ("architectures",),
-    "depth": ("architectures",),
-}
+# options only some kinds take (a kind lists the ones it takes in ``DatasetKind.cli_options``)
+_KIND_OPTIONS = ("max_qubits", "min_qubits", "problems", "methods", "ansatze", "steps", "families", "qubits",
+                 "gates", "depth")  # fmt: skip
 DEFAULT_MAX_QUBITS = 10
 
 
-def _split_list(value: str | None) -> tuple[str, ...]:
-    return tuple(v.strip() for v in value.split(",") if v.strip()) if value else ()
+def _kinds():
+    """The dataset kind registry, with the kinds of other subsystems registered (architecture pools)."""
+    import qgen.search.architectures  # noqa: F401  (registers the "architectures" kind)
+    from qgen.datasets import BUILDERS
+
+    return BUILDERS
 
 
-def _methods(value: str | None) -> tuple[tuple[str, float], ...] | None:
-    """``qaoa,vqe`` (equal weights) or ``qaoa=0.5,vqe=0.3,adapt=0.2``."""
-    if not value:
-        return None
-    out = []
-    for item in _split_list(value):
-        name, _, weight = item.partition("=")
-        try:
-            out.append((name.strip(), float(weight) if weight else 1.0))
-        except ValueError:
-            raise fail(f"--methods: weight of {name!r} is not a number: {weight!r}") from None
-    return tuple(out)
-
-
-def _check_options(kind: str, options: dict[str, object]) -> None:
-    """Fail on options of other kinds (``options``: parameter name -> value, None when not given)."""
-    wrong = [o for o, kinds in _KIND_OPTIONS.items() if options[o] is not None and kind not in kinds]
+def _check_options(kind, options: dict[str, object]) -> None:
+    """Fail on options the kind does not take (``options``: parameter name -> value, None when not given)."""
+    kinds = _kinds()
+    wrong = [o for o in _KIND_OPTIONS if options[o] is not None and o not in kind.cli_options]
     if wrong:
-        which = ", ".join(f"--{o.replace('_', '-')} ({' / '.join(_KIND_OPTIONS[o])})" for o in wrong)
-        raise fail(f"`build {kind}` does not take {which}; those options belong to the kinds in brackets")
+        owners = {o: [k for k in kinds if o in kinds[k].cli_options] for o in wrong}
+        which = ", ".join(f"--{o.replace('_', '-')} ({' / '.join(owners[o])})" for o in wrong)
+        raise fail(
+            f"`build {kind.name}` does not take {which}; those options belong to the kinds in brackets"
+        )
 
 
-def _max_qubits(o: dict) -> int:
-    return DEFAULT_MAX_QUBITS if o["max_qubits"] is None else o["max_qubits"]
-
-
-def _optimization_config(o: dict):
-    """The OptimizationConfig of the command-line options."""
-    from dataclasses import replace
-
-    from qgen.datasets import OptimizationConfig, TrainSettings
-
-    cfg = OptimizationConfig(max_qubits=_max_qubits(o), seed=o["seed"])
-    if o["size"] is not None:
-        cfg = replace(cfg, size=o["size"])
-    if o["min_qubits"] is not None:
-        cfg = replace(cfg, min_qubits=o["min_qubits"])
-    cfg = replace(cfg, problems=_split_list(o["problems"]), ansatze=_split_list(o["ansatze"]))
-    if (m := _methods(o["methods"])) is not None:
-        cfg = replace(cfg, methods=m)
-    if o["shard_size"] is not None:
-        cfg = replace(cfg, shard_size=o["shard_size"])
-    if o["steps"] is not None:
-        cfg = replace(cfg, train=replace(TrainSettings(), steps=o["steps"]))
-    return cfg
-
-
-def _algorithm_config(o: dict):
-    """The AlgorithmConfig of the command-line options."""
-    from dataclasses import replace
-
-    from qgen.datasets import AlgorithmConfig
-
-    cfg = AlgorithmConfig(max_qubits=_max_qubits(o), seed=o["seed"], families=_split_list(o["families"]))
-    for key in ("size", "min_qubits", "shard_size"):
-        if o[key] is not None:
-            cfg = replace(cfg, **{key: o[key]})
-    return cfg
-
-
-def _architecture_config(o: dict):
-    """The ArchitectureConfig of the command-line options."""
-    from dataclasses import replace
-
-    from qgen.datasets import ArchitectureConfig
-
-    cfg = ArchitectureConfig(seed=o["seed"], num_gates=o["gates"], depth=o["depth"])
-    for key in ("qubits", "size", "shard_size"):
-        if o[key] is not None:
-            cfg = replace(cfg, **{key: o[key]})
-    return cfg
-
-
-def _range_parts(cfg) -> list[str]:
-    return ["--max-qubits", str(cfg.max_qubits), "--min-qubits", str(cfg.min_qubits)]
-
-
-def _optimization_parts(cfg) -> list[str]:
-    parts = [*_range_parts(cfg), "--size", str(cfg.size)]
-    return parts + (["--problems", ",".join(cfg.problems)] if cfg.problems else [])
-
-
-def _algorithm_parts(cfg) -> list[str]:
-    return _range_parts(cfg) + (["--size", str(cfg.size)] if cfg.size else [])
-
-
-def _architecture_parts(cfg) -> list[str]:
-    parts = ["--qubits", str(cfg.qubits), "--size", str(cfg.size)]
-    parts += ["--gates", str(cfg.num_gates)] if cfg.num_gates is not None else []
-    return parts + (["--depth", str(cfg.depth)] if cfg.depth is not None else [])
-
-
-# per kind: its config from the command-line options, and the options that describe a config
-_CONFIGS = {
-    "optimization": (_optimization_config, _optimization_parts),
-    "algorithms": (_algorithm_config, _algorithm_parts),
-    "architectures": (_architecture_config, _architecture_parts),
-}
-
-
-def _command_line(kind: str, out: Path, cfg) -> str:
+def _command_line(kind, out: Path, cfg) -> str:
     """The command as typed (when run from a shell), else an equivalent one built from the settings."""
     argv = sys.argv
     if "dataset" in argv and "build" in argv:
         return "qgen dataset build " + " ".join(shlex.quote(a) for a in argv[argv.index("build") + 1 :])
-    parts = ["qgen", "dataset", "build", kind, "--out", str(out), *_CONFIGS[kind][1](cfg)]
+    parts = ["qgen", "dataset", "build", kind.name, "--out", str(out), *kind.command_parts(cfg)]
     parts += ["--seed", str(cfg.seed), "--shard-size", str(cfg.shard_size)]
     return " ".join(shlex.quote(p) for p in parts)
 
@@ -190,14 +95,16 @@ def build_cmd(
     push_to_hub: str | None = typer.Option(None, "--push-to-hub", help="Upload to this HF dataset repo."),
     overwrite: bool = typer.Option(False, "--overwrite", help="Discard an existing build in --out."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
+    kind_option: list[str] = typer.Option(
+        [], "--kind-option", help="NAME=VALUE setting of the kind's config (repeatable; any kind)."
+    ),
 ) -> None:
     """Build (or resume) a dataset: optimised circuits, the MQT Bench corpus, or an architecture pool."""
     from qgen.datasets import push_to_hub as push
     from qgen.datasets import run_build
     from qgen.datasets.hub import hub_token
 
-    if kind not in KINDS:
-        raise fail(f"unknown dataset kind {kind!r}; use one of: {', '.join(KINDS)}")
+    the_kind = _kinds()[kind]  # unknown kinds: UnknownNameError lists the registered ones
     options = {
         "size": size,
         "max_qubits": max_qubits,
@@ -213,24 +120,25 @@ def build_cmd(
         "shard_size": shard_size,
         "steps": steps,
     }
-    _check_options(kind, options)
+    _check_options(the_kind, options)
     if push_to_hub and not hub_token():
         raise fail(
             "--push-to-hub needs a Hugging Face token: run `huggingface-cli login` or set HF_TOKEN "
             "(or build without --push-to-hub)"
         )
-    cfg = _CONFIGS[kind][0](options)
-    command = _command_line(kind, out, cfg)
-    report = run_build(
-        kind,
-        out,
-        cfg,
-        workers=workers,
-        shard=shard,
-        command=command.strip(),
-        overwrite=overwrite,
-        progress=not quiet,
-    )
+    if the_kind.config_from_options is not None:
+        cfg = the_kind.config_from_options(options)
+    else:  # a kind without its own options: the common ones where its config has them
+        cfg = the_kind.config_type()
+        common = {k: options[k] for k in ("size", "seed", "shard_size") if options[k] is not None}
+        cfg = the_kind.config_with(cfg, [f"{k}={v}" for k, v in common.items() if hasattr(cfg, k)])
+    cfg = the_kind.config_with(cfg, kind_option)
+    command = _command_line(the_kind, out, cfg)
+    with RichProgress(enabled=not quiet) as bars:
+        report = run_build(
+            kind, out, cfg, workers=workers, shard=shard, command=command.strip(), overwrite=overwrite,
+            progress=bars,
+        )  # fmt: skip
     state = "complete" if report.complete else "incomplete (other shards missing: build them or merge parts)"
     console.print(
         f"{report.out}: built {len(report.built)} shard(s), {report.rows} rows in {report.seconds:.1f} s; "
@@ -254,6 +162,7 @@ def info_cmd(
     """Show a build: kind, shards finished / missing, rows per split and the statistics table."""
     from qgen.datasets import info
 
+    _kinds()
     data = info(path)
     if as_json:
         print_json(data)
@@ -287,6 +196,7 @@ def merge_cmd(
     """Join the parts of a sharded build; fails on gaps, duplicate shards or duplicate row ids."""
     from qgen.datasets import merge
 
+    _kinds()
     report = merge(parts, out, overwrite=overwrite)
     console.print(
         f"{report.out}: {report.num_shards} shards, {report.rows} rows from {len(report.parts)} part(s)",
@@ -306,16 +216,12 @@ def verify_cmd(
     """Re-parse every row's QASM and re-simulate it against the stored values (exit 1 on any mismatch)."""
     from qgen.datasets import verify_dataset
 
+    _kinds()
     report = verify_dataset(path, sample=sample, seed=seed)
     if as_json:
         print_json(report.to_dict())
     else:
-        deviations = (
-            f"max energy deviation {report.max_energy_error:.2e}, "
-            f"max probability deviation {report.max_probability_error:.2e}, "
-            if report.max_energy_error is not None
-            else ""
-        )
+        deviations = "".join(f"max {k} deviation {v:.2e}, " for k, v in report.max_errors.items())
         console.print(
             f"{path} ({report.kind}): {report.checked} rows checked, {deviations}"
             f"{len(report.failures)} problem(s)",

@@ -11,6 +11,7 @@ import typer
 from rich.table import Table
 
 from qgen.cli._common import console, handle_errors, print_json
+from qgen.cli.progress import RichProgress
 from qgen.search.errors import SearchError
 
 app = typer.Typer(
@@ -50,6 +51,9 @@ def search_cmd(
     validation: float | None = typer.Option(
         None, "--validation", help="digits: select on a validation split of this share (e.g. 0.2)."
     ),
+    task_option: list[str] = typer.Option(
+        [], "--task-option", "-O", help="NAME=VALUE option of the task (repeatable; `qgen search tasks`)."
+    ),
     device: str = typer.Option("cpu", "--device", help="Simulation device: cpu, cuda or auto."),
     as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
 ) -> None:
@@ -61,10 +65,11 @@ def search_cmd(
         raise typer.Exit(0)
     if out is None:
         raise SearchError("give an output folder: --out DIR")
-    from qgen.search.prepare import prepare_space
+    from qgen.search.arch2vec import prepare_space
     from qgen.search.run import search
-    from qgen.search.tasks import make_task
+    from qgen.search.tasks import TASKS, make_task
 
+    # the named flags are shortcuts of the built-in tasks' options; --task-option reaches any task's
     options = {
         "target_seed": target_seed,
         "hamiltonian": hamiltonian,
@@ -72,19 +77,21 @@ def search_cmd(
         "classes": classes,
         "validation": validation,
     }
+    options.update(TASKS[task].parse_options(task_option))
     the_task = make_task(task, qubits, **options)
     if budget < 1 or seeds < 1:
         raise SearchError(f"--budget and --seeds must be >= 1, got {budget} and {seeds}")
     from qgen.search.methods import latent_methods
 
-    the_pool, emb, info = prepare_space(
-        qubits, pool_dir=pool, model_dir=model, pool_size=pool_size, progress=True,
-        embed=bool(latent_methods(method)),
-    )  # fmt: skip
-    result = search(
-        the_task, the_pool, emb, methods=method, budget=budget, seeds=seeds, out_dir=out,
-        precompute=precompute, device=device, progress=True, extra_config={"inputs": info},
-    )  # fmt: skip
+    with RichProgress(enabled=not as_json) as bars:
+        the_pool, emb, info = prepare_space(
+            qubits, pool_dir=pool, model_dir=model, pool_size=pool_size, progress=bars,
+            embed=bool(latent_methods(method)),
+        )  # fmt: skip
+        result = search(
+            the_task, the_pool, emb, methods=method, budget=budget, seeds=seeds, out_dir=out,
+            precompute=precompute, device=device, progress=bars, extra_config={"inputs": info},
+        )  # fmt: skip
     if as_json:
         print_json({"summary": result.summary, "best": result.best, "out": str(out)})
         return
@@ -133,7 +140,10 @@ def tasks_cmd(as_json: bool = typer.Option(False, "--json", help="Print JSON."))
     from qgen.search.tasks import TASKS
 
     rows = [
-        {"name": t.name, "qubits": list(t.qubits) if t.qubits else "any", "options": list(t.options),
+        {"name": t.name, "qubits": list(t.qubits) if t.qubits else "any",
+         "options": [{"name": o.name, "type": getattr(o.type, "__name__", str(o.type)),
+                      "default": o.default if o.default is None else str(o.default), "help": o.help}
+                     for o in t.options],
          "summary": t.summary}
         for t in TASKS.values()
     ]  # fmt: skip
@@ -145,7 +155,9 @@ def tasks_cmd(as_json: bool = typer.Option(False, "--json", help="Print JSON."))
         table.add_column(col)
     for r in rows:
         qs = r["qubits"] if isinstance(r["qubits"], str) else ", ".join(map(str, r["qubits"]))
-        opts = ", ".join("--" + o.replace("_", "-") for o in r["options"])
+        opts = "; ".join(
+            f"{o['name']}={o['default'] if o['default'] is not None else '...'}" for o in r["options"]
+        )
         table.add_row(r["name"], qs, opts, r["summary"])
     console.print(table)
 
@@ -164,6 +176,7 @@ def pool_cmd(
     from qgen.search.pool import build_pool, save_pool
     from qgen.search.tasks.base import default_space
 
-    pool = build_pool(default_space(qubits), size, seed=seed, progress=True)
+    with RichProgress() as bars:
+        pool = build_pool(default_space(qubits), size, seed=seed, progress=bars)
     save_pool(pool, out)
     console.print(f"{len(pool)} circuits -> {out}", markup=False)

@@ -41,13 +41,15 @@ def arch2vec_cmd(
     as_json: bool = typer.Option(False, "--json", help="Print the metrics as JSON."),
 ) -> None:
     """Train the arch2vec circuit autoencoder on a pool (checkpoint per epoch; resumes)."""
-    from qgen.search.pool import load_pool
-    from qgen.train.arch2vec import train_arch2vec
+    from qgen.cli.progress import RichProgress
+    from qgen.search.arch2vec import train_arch2vec
+    from qgen.search.pool_reader import load_pool
 
-    res = train_arch2vec(
-        load_pool(pool), out, epochs=epochs, batch_size=batch_size, lr=lr, latent=latent, hidden=hidden,
-        seed=seed, device=device, resume=resume, progress=not as_json,
-    )  # fmt: skip
+    with RichProgress(enabled=not as_json) as bars:
+        res = train_arch2vec(
+            load_pool(pool), out, epochs=epochs, batch_size=batch_size, lr=lr, latent=latent, hidden=hidden,
+            seed=seed, device=device, resume=resume, progress=bars,
+        )  # fmt: skip
     if as_json:
         print_json(res.metrics)
         return

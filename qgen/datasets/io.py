@@ -1,16 +1,14 @@
-"""Read build folders: ``load_dataset`` (Hugging Face ``DatasetDict``), rows as Arrow, and ``info``."""
+"""Read build folders: ``load_dataset`` (Hugging Face ``DatasetDict``) and rows as Arrow."""
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
 
-import pyarrow as pa
-import pyarrow.parquet as pq
-
 from qgen.datasets.builders import BUILDERS
 from qgen.datasets.errors import DatasetError
-from qgen.datasets.shards import SPLITS, read_build, shard_record
+from qgen.datasets.shards import SPLITS, read_build
+from qgen.optional import require
 
 
 def data_files(path: str | os.PathLike) -> dict[str, list[str]]:
@@ -36,7 +34,7 @@ def load_dataset(path: str | os.PathLike, split: str | None = None):
 
     >>> # ds = load_dataset("data/opt"); ds["train"][0]["qasm3"]
     """
-    import datasets as hf_datasets
+    hf_datasets = require("datasets", extra="data", purpose="load_dataset")
 
     read_build(path)
     files = data_files(path)
@@ -47,8 +45,10 @@ def load_dataset(path: str | os.PathLike, split: str | None = None):
     return hf_datasets.load_dataset("parquet", data_files=files, split=split)
 
 
-def read_table(path: str | os.PathLike, columns: list[str] | None = None) -> pa.Table:
+def read_table(path: str | os.PathLike, columns: list[str] | None = None):
     """All rows of a build (every split) as one Arrow table, in shard order."""
+    pa = require("pyarrow", extra="data", purpose="reading dataset rows")
+    pq = require("pyarrow.parquet", extra="data", purpose="reading dataset rows")
     meta = read_build(path)
     schema = BUILDERS[meta["kind"]].schema
     tables = []
@@ -58,31 +58,3 @@ def read_table(path: str | os.PathLike, columns: list[str] | None = None) -> pa.
         empty = schema if columns is None else pa.schema([schema.field(c) for c in columns])
         return empty.empty_table()
     return pa.concat_tables(tables)
-
-
-def info(path: str | os.PathLike) -> dict:
-    """Summary of a build folder: kind, config, shards finished / missing, rows per split, statistics."""
-    from qgen.datasets.card import statistics
-
-    meta = read_build(path)
-    num = int(meta["num_shards"])
-    records = {s: shard_record(Path(path), s) for s in range(num)}
-    done = [s for s, r in records.items() if r is not None]
-    splits: dict[str, int] = {}
-    for r in records.values():
-        for split, count in (r or {}).get("splits", {}).items():
-            splits[split] = splits.get(split, 0) + count
-    return {
-        "path": str(path),
-        "kind": meta["kind"],
-        "config": meta["config"],
-        "command": meta.get("command"),
-        "versions": meta.get("versions"),
-        "num_shards": num,
-        "shards_done": len(done),
-        "shards_missing": [s for s in range(num) if records[s] is None],
-        "complete": len(done) == num,
-        "rows": sum(splits.values()),
-        "splits": splits,
-        "statistics": statistics(path),
-    }

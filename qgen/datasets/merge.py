@@ -8,10 +8,9 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-import pyarrow.compute as pc
-
 from qgen.datasets.errors import ShardError
 from qgen.datasets.shards import SPLITS, read_build, shard_record, write_atomic
+from qgen.optional import require
 
 
 @dataclass
@@ -84,6 +83,7 @@ def merge(parts: list[str | os.PathLike], out: str | os.PathLike, *, overwrite: 
     meta = dict(first)
     meta["merged_from"] = [str(p) for p in paths]
     write_atomic(out / "build.json", json.dumps(meta, indent=1, sort_keys=True))
+    pc = require("pyarrow.compute", extra="data", purpose="merging builds")
     ids = read_table(out, columns=["id"]).column("id")
     if len(pc.unique(ids)) != len(ids):
         counts = pc.value_counts(ids).to_pylist()

@@ -1,4 +1,4 @@
-"""Run a build: resume, ``--shard i/N``, worker processes, Rich progress with ETA, then the card."""
+"""Run a build: resume, ``--shard i/N``, worker processes, progress (:mod:`qgen.progress`), then the card."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from pathlib import Path
 from qgen.datasets.builders import BUILDERS
 from qgen.datasets.errors import DatasetError
 from qgen.datasets.shards import ShardSpec, _clean, shard_record, versions, write_atomic, write_shard
+from qgen.progress import Progress, report
 
 
 @dataclass
@@ -31,10 +32,17 @@ class BuildReport:
     complete: bool
 
 
-def _work(kind: str, config_dict: dict, out: str, shard: int) -> dict:
-    """Build and write one shard (runs in a worker process or in the main one)."""
+def _work(kind: str, config_dict: dict, out: str, shard: int, module: str | None = None) -> dict:
+    """Build and write one shard (runs in a worker process or in the main one).
+
+    ``module`` is the module that registers ``kind`` (a fresh worker process imports it first).
+    """
+    import importlib
+
     import torch
 
+    if kind not in BUILDERS and module:
+        importlib.import_module(module)
     builder = BUILDERS[kind]
     config = builder.config_type.from_dict(config_dict)
     threads = torch.get_num_threads()
@@ -100,20 +108,22 @@ def run_build(
     shard: ShardSpec | str | None = None,
     command: str | None = None,
     overwrite: bool = False,
-    progress: Callable[[int, int, int], None] | bool = False,
+    progress: Progress | Callable[[int, int, int], None] | None = None,
     card_verify_sample: int = 8,
 ) -> BuildReport:
     """Build (or resume) a dataset of ``kind`` into ``out``.
 
     Args:
-        kind: a name in :data:`BUILDERS` (``optimization``, ``algorithms``, ``architectures``).
+        kind: a name in :data:`BUILDERS` (``optimization``, ``algorithms``; ``architectures`` once
+            :mod:`qgen.search.architectures` is imported).
         out: the build folder.
         config: the kind's config (``OptimizationConfig`` / ``AlgorithmConfig``).
         workers: processes (0: one per CPU core, at most one per pending shard; 1: this process).
         shard: ``i/N`` to build only part ``i`` of ``N`` (merge the parts with :func:`merge`).
         command: the command line, recorded in ``build.json`` and the card.
         overwrite: discard an existing build in ``out`` instead of resuming it.
-        progress: True for a Rich progress bar with ETA, or a callback ``(done, total, shards_done)``.
+        progress: a :class:`qgen.progress.Progress` (advanced by rows; algorithms: tasks), or a callback
+            ``(done, total, shards_done)``.
         card_verify_sample: rows re-simulated from their QASM for the card once the build is complete.
 
     Returns:
@@ -160,10 +170,11 @@ def run_build(
 def _run_pool(kind, config, out: Path, pending: Sequence[int], workers: int, tracker, rows_per_shard) -> int:
     import multiprocessing as mp
 
+    module = BUILDERS[kind].run_shard.__module__
     built = 0
     ctx = mp.get_context("spawn")
     with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
-        futures = {pool.submit(_work, kind, config.to_dict(), str(out), s): s for s in pending}
+        futures = {pool.submit(_work, kind, config.to_dict(), str(out), s, module): s for s in pending}
         remaining = set(futures)
         try:
             while remaining:
@@ -186,42 +197,21 @@ def _run_pool(kind, config, out: Path, pending: Sequence[int], workers: int, tra
 
 
 class _Tracker:
-    """Rich progress bar (rows, elapsed, ETA) or a callback."""
+    """Reports rows (algorithms: tasks) to a :class:`qgen.progress.Progress` and/or a callback."""
 
     def __init__(self, progress, total: int, kind: str) -> None:
-        self.callback = progress if callable(progress) else None
+        self.callback = progress if callable(progress) and not hasattr(progress, "advance") else None
+        self.bar = report(None if self.callback is not None else progress)
         self.total, self.done, self.shards = total, 0, 0
-        self.bar = None
-        if progress is True and total:
-            from rich.progress import (
-                BarColumn,
-                MofNCompleteColumn,
-                Progress,
-                TextColumn,
-                TimeElapsedColumn,
-                TimeRemainingColumn,
-            )
-
-            unit = "tasks" if kind == "algorithms" else "rows"
-            self.bar = Progress(
-                TextColumn(f"building {kind} ({unit})"),
-                BarColumn(),
-                MofNCompleteColumn(),
-                TimeElapsedColumn(),
-                TextColumn("ETA"),
-                TimeRemainingColumn(),
-            )
-            self.bar.start()
-            self.task = self.bar.add_task(kind, total=total)
+        self.name = f"building {kind}"
+        self.bar.start(self.name, total=total, unit="tasks" if kind == "algorithms" else "rows")
 
     def advance(self, rows: int) -> None:
         self.done += rows
         self.shards += 1
-        if self.bar is not None:
-            self.bar.update(self.task, advance=rows)
+        self.bar.advance(self.name, rows, shards=self.shards)
         if self.callback is not None:
             self.callback(self.done, self.total, self.shards)
 
     def close(self) -> None:
-        if self.bar is not None:
-            self.bar.stop()
+        self.bar.finish(self.name)

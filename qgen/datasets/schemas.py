@@ -1,13 +1,18 @@
-"""Column schemas of the datasets (Arrow types and one-line descriptions; the card prints the same table)."""
+"""Columns of the built-in dataset kinds (type specs of :mod:`qgen.datasets.builders` and descriptions)."""
 
 from __future__ import annotations
 
-import pyarrow as pa
+_S, _I, _F, _B = "string", "int64", "float64", "bool"
+_MESSAGE = ("struct", (("role", _S), ("content", _S)))
+DEFAULT_MAX_QUBITS = 10
 
-_S, _I, _F, _B = pa.string(), pa.int64(), pa.float64(), pa.bool_()
-_MESSAGE = pa.struct([("role", _S), ("content", _S)])
 
-OPTIMIZATION_FIELDS: tuple[tuple[str, pa.DataType, str], ...] = (
+def split_list(value: str | None) -> tuple[str, ...]:
+    """``"a, b,c"`` -> ``("a", "b", "c")`` (None or empty: ``()``)."""
+    return tuple(v.strip() for v in value.split(",") if v.strip()) if value else ()
+
+
+OPTIMIZATION_FIELDS: tuple[tuple[str, object, str], ...] = (
     ("id", _S, "unique row id: s{seed}-{plan index:06d}"),
     ("index", _I, "position in the build plan (row ids and seeds derive from it)"),
     ("split", _S, "train or test (held-out instances)"),
@@ -19,13 +24,13 @@ OPTIMIZATION_FIELDS: tuple[tuple[str, pa.DataType, str], ...] = (
     ("instance", _S, "problem attributes as JSON (weights, numbers, capacity, clauses, penalty, ...)"),
     ("instance_text", _S, "the instance in words (used by the prompts)"),
     ("num_qubits", _I, "qubits = binary variables (x_k is qubit k, the k-th bit from the right)"),
-    ("hamiltonian_paulis", pa.list_(_S), "Pauli labels of the Ising cost Hamiltonian (Qiskit order)"),
-    ("hamiltonian_coeffs", pa.list_(_F), "their real coefficients (the constant is the all-I term)"),
+    ("hamiltonian_paulis", ("list", _S), "Pauli labels of the Ising cost Hamiltonian (Qiskit order)"),
+    ("hamiltonian_coeffs", ("list", _F), "their real coefficients (the constant is the all-I term)"),
     ("method", _S, "qaoa, vqe or adapt"),
     ("ansatz", _S, "ansatz name (`qaoa`, `sim2` ... `sim15`, `real_amplitudes`, `efficient_su2`, `adapt`)"),
     ("layers", _I, "QAOA p / VQE repetitions / number of ADAPT operators"),
     ("num_parameters", _I, "length of `parameters`"),
-    ("parameters", pa.list_(_F), "optimised parameter values, in the order t000, t001, ..."),
+    ("parameters", ("list", _F), "optimised parameter values, in the order t000, t001, ..."),
     ("expectation_value", _F, "energy <psi|H|psi> of the stored circuit (complex128 statevector)"),
     (
         "random_mean_energy",
@@ -34,13 +39,13 @@ OPTIMIZATION_FIELDS: tuple[tuple[str, pa.DataType, str], ...] = (
     ),
     ("random_std_energy", _F, "standard deviation of that random-parameter energy"),
     ("beats_random", _B, "expectation_value < random_mean_energy"),
-    ("top_bitstrings", pa.list_(_S), "the most probable bitstrings (qubit 0 rightmost), most probable first"),
-    ("top_probabilities", pa.list_(_F), "their probabilities"),
+    ("top_bitstrings", ("list", _S), "the most probable bitstrings (qubit 0 rightmost), most probable first"),
+    ("top_probabilities", ("list", _F), "their probabilities"),
     ("most_probable", _S, "the most probable bitstring"),
     ("ground_energy", _F, "exact ground energy (enumeration of all 2^n states)"),
     ("first_excited_energy", _F, "exact first excited energy (null if the spectrum is flat)"),
     ("max_energy", _F, "exact highest energy"),
-    ("ground_states", pa.list_(_S), "all ground-state bitstrings"),
+    ("ground_states", ("list", _S), "all ground-state bitstrings"),
     ("num_ground_states", _I, "ground-state degeneracy"),
     ("ground_state_probability", _F, "total probability of the ground states"),
     ("success", _B, "the most probable bitstring is a ground state"),
@@ -61,12 +66,12 @@ OPTIMIZATION_FIELDS: tuple[tuple[str, pa.DataType, str], ...] = (
     ("qasm3_symbolic", _S, "OpenQASM 3.0 with `input float[64] t000;` ... parameters"),
     ("prompt", _S, "user prompt for LLM fine-tuning"),
     ("response", _S, "the answer: the bound OpenQASM 3.0 circuit"),
-    ("messages", pa.list_(_MESSAGE), "chat form: system, user (prompt), assistant (response)"),
+    ("messages", ("list", _MESSAGE), "chat form: system, user (prompt), assistant (response)"),
     ("prompt_template", _I, "which prompt template (qgen.datasets.prompts.TEMPLATES) wrote the prompt"),
     ("seed", _I, "the build seed"),
 )
 
-ALGORITHM_FIELDS: tuple[tuple[str, pa.DataType, str], ...] = (
+ALGORITHM_FIELDS: tuple[tuple[str, object, str], ...] = (
     ("id", _S, "unique row id: {family}-{level}-{qubits}-{real|random}"),
     ("pair_id", _S, "the real circuit and its random counterpart share it"),
     ("split", _S, "train or test (by pair)"),
@@ -91,32 +96,3 @@ ALGORITHM_FIELDS: tuple[tuple[str, pa.DataType, str], ...] = (
     ("measurements", _I, "measure operations"),
     ("seed", _I, "the build seed"),
 )
-
-ARCHITECTURE_FIELDS: tuple[tuple[str, pa.DataType, str], ...] = (
-    ("id", _S, "unique row id: arch{qubits}-{index:06d}"),
-    ("index", _I, "position in the pool (`build_pool(space, size, seed)` order; `load_pool` keeps it)"),
-    ("split", _S, "train or test (seeded by the build seed)"),
-    ("num_qubits", _I, "circuit width"),
-    ("num_gates", _I, "gates (every circuit of a pool has the space's gate count)"),
-    ("depth", _I, "circuit depth (at most the space's depth limit)"),
-    ("num_two_qubit", _I, "two-qubit gates (cx, cz, swap)"),
-    ("num_parameters", _I, "free angles: each rotation angle is its own parameter (p00, p01, ...)"),
-    ("gates", pa.list_(_S), "gate names in circuit order (qgen.sim / Qiskit names)"),
-    ("qubits", pa.list_(pa.list_(_I)), "qubits of each gate (cx: control, target)"),
-    (
-        "structure_key",
-        _S,
-        "SHA-1 hex of the structure (width, gate names and qubits; angles ignored): unique per row",
-    ),
-    ("qasm3", _S, "OpenQASM 3.0 with symbolic parameters (`input float[64] p00;` ...)"),
-)
-
-
-def arrow_schema(fields: tuple[tuple[str, pa.DataType, str], ...]) -> pa.Schema:
-    """The Arrow schema of a field table."""
-    return pa.schema([pa.field(name, dtype) for name, dtype, _ in fields])
-
-
-OPTIMIZATION_SCHEMA = arrow_schema(OPTIMIZATION_FIELDS)
-ALGORITHM_SCHEMA = arrow_schema(ALGORITHM_FIELDS)
-ARCHITECTURE_SCHEMA = arrow_schema(ARCHITECTURE_FIELDS)

@@ -17,15 +17,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
-import pyarrow as pa
-import pyarrow.parquet as pq
-
-from qgen.datasets.builders import Builder
+from qgen.datasets.builders import DatasetKind
 from qgen.datasets.errors import DatasetError
+from qgen.files import atomic_path, atomic_write_text
+from qgen.optional import require
 
 SPLITS = ("train", "test")
 
@@ -82,10 +80,8 @@ def versions() -> dict[str, str]:
 
 
 def write_atomic(path: Path, text: str) -> None:
-    """Write text to ``path`` through a temporary file and a rename."""
-    tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
+    """Write text to ``path`` through a temporary file and a rename (:func:`qgen.files.atomic_write_text`)."""
+    atomic_write_text(path, text)
 
 
 def shard_record(out: Path, shard: int) -> dict | None:
@@ -125,20 +121,21 @@ def _clean(out: Path, shard: int) -> None:
 
 
 def write_shard(
-    out: Path, builder: Builder, shard: int, rows: list[dict], notes: dict, seconds: float
+    out: Path, builder: DatasetKind, shard: int, rows: list[dict], notes: dict, seconds: float
 ) -> dict:
     """Write a shard's Parquet files, then its record (the commit point)."""
-    table = pa.Table.from_pylist(rows, schema=builder.schema)
+    pa = require("pyarrow", extra="data", purpose="writing dataset shards")
+    pq = require("pyarrow.parquet", extra="data", purpose="writing dataset shards")
+    schema = builder.schema
+    table = pa.Table.from_pylist(rows, schema=schema)
     files = {}
     for split in SPLITS:
         part = [r for r in rows if r["split"] == split]
         if not part:
             continue
         path = out / "data" / split / f"shard-{shard:05d}.parquet"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
-        pq.write_table(pa.Table.from_pylist(part, schema=builder.schema), tmp)
-        os.replace(tmp, path)
+        with atomic_path(path, suffix=".tmp") as tmp:  # ".tmp": _clean finds leftovers
+            pq.write_table(pa.Table.from_pylist(part, schema=schema), tmp)
         files[split] = len(part)
     ids = [r["id"] for r in rows]
     record = {

@@ -3,8 +3,8 @@
 Optimisation rows: ``qasm3`` is loaded with :func:`qgen.load` (full validation), simulated with qgen.sim in
 complex128, and its energy and the probabilities of the stored top bitstrings must match the row to
 ``atol`` (1e-6); ``qasm3_symbolic`` must load too and, with the stored parameters, give the same state.
-Algorithm rows: ``qasm2`` and ``qasm3`` must load and have the stored qubit count. Architecture rows:
-``qasm3`` must load (full validation) and have the row's gates, qubits, depth and free parameters.
+Algorithm rows: ``qasm2`` and ``qasm3`` must load and have the stored qubit count. Every kind brings its
+own row check (:attr:`qgen.datasets.builders.DatasetKind.check_row`); :func:`verify_dataset` runs it.
 """
 
 from __future__ import annotations
@@ -17,19 +17,29 @@ import torch
 from qiskit.quantum_info import SparsePauliOp
 
 from qgen.circuits import load
+from qgen.datasets.builders import BUILDERS
 from qgen.datasets.shards import read_build
 
 
 @dataclass
 class VerifyReport:
-    """Outcome of :func:`verify_dataset` (absolute deviations; ``None`` where the kind stores no numbers to
-    re-simulate, i.e. everything but optimisation datasets)."""
+    """Outcome of :func:`verify_dataset`: rows checked, problems, and the largest numeric deviation of each
+    name the kind reports (``max_errors``; e.g. ``energy`` and ``probability`` for optimisation rows)."""
 
     checked: int = 0
-    max_energy_error: float | None = 0.0
-    max_probability_error: float | None = 0.0
     failures: list[str] = field(default_factory=list)
     kind: str | None = None
+    max_errors: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def max_energy_error(self) -> float | None:
+        """Largest energy deviation (None when the kind stores no energies)."""
+        return self.max_errors.get("energy")
+
+    @property
+    def max_probability_error(self) -> float | None:
+        """Largest probability deviation (None when the kind stores no probabilities)."""
+        return self.max_errors.get("probability")
 
     @property
     def ok(self) -> bool:
@@ -45,6 +55,7 @@ class VerifyReport:
             "failures": self.failures,
             "ok": self.ok,
             "kind": self.kind,
+            "max_errors": self.max_errors,
         }
 
 
@@ -96,62 +107,23 @@ def verify_algorithm_row(row: dict) -> list[str]:
     return problems
 
 
-def verify_architecture_row(row: dict) -> list[str]:
-    """Problems of one architecture-pool row (``qasm3`` must load and match the structure columns)."""
-    try:
-        qc = load(row["qasm3"])
-    except Exception as exc:  # noqa: BLE001 - report any failure as a row problem
-        return [f"{row['id']}: qasm3 does not load: {str(exc).splitlines()[0]}"]
-    found = {
-        "num_qubits": qc.num_qubits,
-        "gates": [inst.operation.name for inst in qc.data],
-        "qubits": [[qc.find_bit(q).index for q in inst.qubits] for inst in qc.data],
-        "num_gates": len(qc.data),
-        "depth": qc.depth(),
-        "num_parameters": len(qc.parameters),
-    }
-    return [
-        f"{row['id']}: qasm3 has {key} {value}, the row says {row[key]}"
-        for key, value in found.items()
-        if value != row[key]
-    ]
-
-
-def _check_optimization(row: dict, atol: float, report: VerifyReport) -> list[str]:
-    e_err, p_err, problems = verify_optimization_row(row, atol)
-    report.max_energy_error = max(report.max_energy_error, e_err)
-    report.max_probability_error = max(report.max_probability_error, p_err)
-    return problems
-
-
-# per kind: the problems of one row (deviations go into the report)
-_ROW_CHECKS = {
-    "optimization": _check_optimization,
-    "algorithms": lambda row, atol, report: verify_algorithm_row(row),
-    "architectures": lambda row, atol, report: verify_architecture_row(row),
-}
-
-
 def verify_dataset(
     path: str | os.PathLike, *, sample: int | None = None, seed: int = 0, atol: float = 1e-6
 ) -> VerifyReport:
     """Verify every row of a build folder, or a random ``sample`` of them (see the module docstring)."""
     from qgen.datasets.io import read_table
 
-    kind = read_build(path)["kind"]
-    check = _ROW_CHECKS[kind]
+    kind = BUILDERS[read_build(path)["kind"]]
     table = read_table(path)
     order = np.arange(table.num_rows)
     if sample is not None and sample < table.num_rows:
         order = np.sort(np.random.default_rng(seed).choice(table.num_rows, size=sample, replace=False))
-    numeric = kind == "optimization"
-    report = VerifyReport(
-        kind=kind,
-        max_energy_error=0.0 if numeric else None,
-        max_probability_error=0.0 if numeric else None,
-    )
+    report = VerifyReport(kind=kind.name, max_errors={name: 0.0 for name in kind.deviations})
     for i in order:
         row = table.slice(int(i), 1).to_pylist()[0]
-        report.failures += check(row, atol, report)
+        problems, deviations = kind.check_row(row, atol)
+        report.failures += problems
+        for name, value in deviations.items():
+            report.max_errors[name] = max(report.max_errors.get(name, 0.0), float(value))
         report.checked += 1
     return report

@@ -14,8 +14,10 @@ from pathlib import Path
 
 import numpy as np
 
+from qgen.files import atomic_write_text
+from qgen.progress import Progress, report
 from qgen.search.errors import SearchError
-from qgen.search.pool import Pool, atomic_savez, atomic_write_text
+from qgen.search.pool import Pool, atomic_savez
 from qgen.search.tasks.base import Task
 
 MAX_PARAMS_PER_GATE = 3
@@ -83,24 +85,21 @@ class RewardTable:
         if self.cache is not None:
             self.save()
 
-    def fill(self, progress: bool = False) -> RewardTable:
-        """Score every circuit of the pool that has no reward yet (resumes from the cache)."""
-        missing = np.flatnonzero(~np.isfinite(self.reward))
-        bar = None
-        if progress and len(missing):
-            from rich.progress import Progress
+    def fill(self, progress: Progress | None = None) -> RewardTable:
+        """Score every circuit of the pool that has no reward yet (resumes from the cache).
 
-            bar = Progress(transient=True)
-            bar.start()
-            tid = bar.add_task(f"scoring {self.task.name}", total=len(self.pool), completed=self.scored)
+        ``progress`` is advanced by the circuits of each scored batch (task ``"scoring <task>"``).
+        """
+        missing = np.flatnonzero(~np.isfinite(self.reward))
+        bar, name = report(progress), f"scoring {self.task.name}"
+        bar.start(name, total=len(missing), unit="circuit")
         try:
             for b in range(0, len(missing), self.batch_size):
-                self._score(missing[b : b + self.batch_size])
-                if bar is not None:
-                    bar.update(tid, completed=self.scored)
+                chunk = missing[b : b + self.batch_size]
+                self._score(chunk)
+                bar.advance(name, len(chunk))
         finally:
-            if bar is not None:
-                bar.stop()
+            bar.finish(name)
         return self
 
     def trained_params(self, index: int) -> np.ndarray:

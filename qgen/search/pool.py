@@ -2,8 +2,8 @@
 
 A pool stores circuits as two small integer arrays (gate index into the space's gate pool, and qubits),
 so 100,000 circuits of 10 gates take a few MB and load in milliseconds. ``qgen dataset build architectures``
-publishes the same pools as Hugging Face datasets (:mod:`qgen.datasets.architectures`); :func:`load_pool`
-reads either folder.
+publishes the same pools as Hugging Face datasets (:mod:`qgen.search.architectures`;
+:func:`qgen.search.load_pool` reads either folder).
 
 >>> pool = build_pool(SearchSpace(4, 10, 5), 50, seed=0)
 >>> len(pool), pool.gatelist(0).num_qubits
@@ -13,8 +13,6 @@ reads either folder.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -22,6 +20,8 @@ from pathlib import Path
 import numpy as np
 
 from qgen._version import __version__
+from qgen.files import atomic_path, atomic_write_text
+from qgen.progress import Progress, report
 from qgen.search.errors import PoolError
 from qgen.search.space import SearchSpace, structure_key
 from qgen.sim.gatelist import GateList
@@ -145,7 +145,7 @@ def _sample_arrays(space: SearchSpace, count: int, rng: np.random.Generator) -> 
     return gates, qubits, depth.max(axis=1)
 
 
-def build_pool(space: SearchSpace, size: int, seed: int = 0, progress: bool = False) -> Pool:
+def build_pool(space: SearchSpace, size: int, seed: int = 0, progress: Progress | None = None) -> Pool:
     """Sample ``size`` unique circuits of ``space`` uniformly (rejecting circuits deeper than its limit).
 
     Follows the QAS paper's sampler (Sun et al., 2024): gates drawn uniformly from the pool, CNOT target
@@ -156,7 +156,7 @@ def build_pool(space: SearchSpace, size: int, seed: int = 0, progress: bool = Fa
         space: the search space.
         size: number of unique circuits wanted (paper: 100,000).
         seed: sampler seed.
-        progress: show a Rich progress bar.
+        progress: advanced by the number of new unique circuits (task ``"sampling circuits"``).
 
     Returns:
         A :class:`Pool`.
@@ -171,13 +171,8 @@ def build_pool(space: SearchSpace, size: int, seed: int = 0, progress: bool = Fa
     gates_out: list[np.ndarray] = []
     qubits_out: list[np.ndarray] = []
     stale = 0
-    bar = None
-    if progress:
-        from rich.progress import Progress
-
-        bar = Progress(transient=True)
-        bar.start()
-        task = bar.add_task("sampling circuits", total=size)
+    bar = report(progress)
+    bar.start("sampling circuits", total=size, unit="circuit")
     try:
         while len(seen) < size:
             chunk = max(1024, min(200_000, 2 * (size - len(seen))))
@@ -194,8 +189,7 @@ def build_pool(space: SearchSpace, size: int, seed: int = 0, progress: bool = Fa
                 qubits_out.append(qubits[i])
                 if len(seen) == size:
                     break
-            if bar is not None:
-                bar.update(task, completed=len(seen))
+            bar.advance("sampling circuits", len(seen) - before)
             stale = stale + 1 if len(seen) == before else 0
             if stale >= 20:
                 raise PoolError(
@@ -203,8 +197,7 @@ def build_pool(space: SearchSpace, size: int, seed: int = 0, progress: bool = Fa
                     f"asked for {size}"
                 )
     finally:
-        if bar is not None:
-            bar.stop()
+        bar.finish("sampling circuits")
     return Pool(space, np.stack(gates_out), np.stack(qubits_out), seed)
 
 
@@ -255,24 +248,18 @@ def save_pool(pool: Pool, out_dir: str | Path) -> Path:
     return out
 
 
-def load_pool(path: str | Path) -> Pool:
-    """Read a pool: a :func:`save_pool` folder (or its ``pool.npz``) or an architecture dataset folder.
-
-    A dataset folder gives the same pool as ``build_pool(space, size, seed)`` of its build settings (same
-    order, arrays and dtypes, so arch2vec fingerprints agree with the ``pool.npz`` form).
+def read_pool_files(folder: str | Path) -> Pool:
+    """Read a :func:`save_pool` folder (``pool.npz`` + ``pool.json``); :func:`qgen.search.load_pool` also
+    reads architecture dataset folders.
 
     Raises:
-        PoolError: the folder has neither, its files disagree, or the dataset is incomplete or another kind.
+        PoolError: the files are missing or disagree.
     """
-    p = Path(path)
-    folder = p.parent if p.suffix == ".npz" else p
+    folder = Path(folder)
     npz, meta_path = folder / POOL_FILE, folder / POOL_META
     if not npz.is_file() or not meta_path.is_file():
-        if (folder / "build.json").is_file():
-            return _load_dataset_pool(folder)
         raise PoolError(
-            f"{folder}: no pool found (expected {POOL_FILE} and {POOL_META} from `qgen search pool`, or a "
-            "dataset folder from `qgen dataset build architectures`); build one first"
+            f"{folder}: no pool found (expected {POOL_FILE} and {POOL_META} from `qgen search pool`)"
         )
     meta = json.loads(meta_path.read_text())
     space = space_from_dict(meta["space"])
@@ -283,36 +270,7 @@ def load_pool(path: str | Path) -> Pool:
     return Pool(space, gates, qubits, meta.get("seed"))
 
 
-def _load_dataset_pool(folder: Path) -> Pool:
-    """The pool of an architecture dataset folder (dataset errors become :class:`PoolError`)."""
-    from qgen.datasets.architectures import read_pool
-    from qgen.datasets.errors import DatasetError
-
-    try:
-        return read_pool(folder)
-    except DatasetError as exc:
-        raise PoolError(str(exc)) from None
-
-
 def atomic_savez(path: Path, **arrays: np.ndarray) -> None:
-    """``np.savez`` to a temporary file in the same folder, then rename (no half-written file on failure)."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".npz")
-    os.close(fd)
-    try:
+    """``np.savez`` through :func:`qgen.files.atomic_path` (no half-written file on failure)."""
+    with atomic_path(path, suffix=".npz") as tmp:
         np.savez(tmp, **arrays)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def atomic_write_text(path: Path, text: str) -> None:
-    """Write text through a temporary file and a rename."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(fd, "w") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import numpy as np
 
+from qgen.files import atomic_path
+from qgen.optional import require
 from qgen.search.methods.base import Trace
 
 
@@ -45,10 +47,9 @@ def plot_traces(
     traces: dict[str, list[Trace]], path: str | Path, title: str, thresholds: dict[str, float] | None = None
 ) -> Path:
     """PNG of the best reward so far against evaluations: median over seeds and the IQR band, per method."""
-    import matplotlib
-
+    matplotlib = require("matplotlib", extra="search", purpose="the search plot")
     matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    plt = require("matplotlib.pyplot", extra="search", purpose="the search plot")
 
     fig, ax = plt.subplots(figsize=(6.4, 4.2), dpi=120)
     styles = ["-", "--", "-.", ":"]
@@ -69,8 +70,9 @@ def plot_traces(
     ax.legend(fontsize=8, loc="lower right")
     fig.tight_layout()
     out = Path(path)
-    tmp = out.with_name(f".{out.name}.tmp.png")
-    fig.savefig(tmp)
-    plt.close(fig)
-    tmp.replace(out)
+    try:
+        with atomic_path(out, suffix=".png") as tmp:
+            fig.savefig(tmp)
+    finally:
+        plt.close(fig)
     return out

@@ -23,10 +23,12 @@ import numpy as np
 import torch
 
 from qgen._version import __version__
+from qgen.files import atomic_write_text
+from qgen.progress import Progress, report
 from qgen.search.errors import SearchError
 from qgen.search.methods import METHODS, Trace, latent_methods
 from qgen.search.oracle import RewardTable
-from qgen.search.pool import Pool, atomic_savez, atomic_write_text, space_to_dict
+from qgen.search.pool import Pool, atomic_savez, space_to_dict
 from qgen.search.report import plot_traces, summarise
 from qgen.search.tasks.base import Task
 
@@ -63,7 +65,7 @@ def search(
     precompute: bool = False,
     method_kwargs: dict[str, dict] | None = None,
     device: str = "cpu",
-    progress: bool = False,
+    progress: Progress | None = None,
     extra_config: dict | None = None,
 ) -> SearchResult:
     """Search ``pool`` for circuits that do well on ``task`` with each method and seed.
@@ -71,7 +73,7 @@ def search(
     Args:
         task: a task from :func:`qgen.search.make_task`.
         pool: the candidate circuits (:func:`qgen.search.build_pool`).
-        embeddings: ``(len(pool), d)`` arch2vec embeddings (:func:`qgen.train.arch2vec.embed_pool`); ``None``
+        embeddings: ``(len(pool), d)`` arch2vec embeddings (:func:`qgen.search.arch2vec.embed_pool`); ``None``
             when every method reads the circuits' structure (``predictor``, ``random``).
         methods: names in :data:`qgen.search.methods.METHODS` (random, reinforce, bo, predictor).
         budget: evaluations per run (paper: 1,000).
@@ -82,7 +84,7 @@ def search(
         precompute: score the whole pool first (tabular benchmark) instead of on demand.
         method_kwargs: per method, constructor arguments (e.g. ``{"bo": {"top_k": 5}}``).
         device: simulation device for scoring.
-        progress: show Rich progress bars.
+        progress: receives one ``advance`` per finished run (task ``"searching"``) and the table's scoring.
         extra_config: more entries for the ``config`` block of ``results.json``.
 
     Returns:
@@ -120,7 +122,8 @@ def search(
     kwargs = method_kwargs or {}
     traces: dict[str, list[Trace]] = {}
     structure: np.ndarray | None = None  # grid features, for methods with inputs = "structure"
-    bar = _progress(progress, len(classes) * len(seed_list))
+    bar = report(progress)
+    bar.start("searching", total=len(classes) * len(seed_list), unit="run")
     t0 = time.perf_counter()
     for name, cls in classes.items():
         opts = dict(kwargs.get(name, {}))
@@ -134,10 +137,8 @@ def search(
         inputs = structure if cls.inputs == "structure" else emb
         for seed in seed_list:
             traces[name].append(cls(**opts).run(inputs, table, budget, seed))
-            if bar is not None:
-                bar[0].update(bar[1], advance=1, description=f"{task.name}: {name} seed {seed}")
-    if bar is not None:
-        bar[0].stop()
+            bar.advance("searching", 1, method=name, seed=seed)
+    bar.finish("searching")
     summary = {
         name: summarise(runs, task.threshold, task.strict_threshold, budget) for name, runs in traces.items()
     }
@@ -234,13 +235,3 @@ def _json(obj):
     if isinstance(obj, np.ndarray):
         return obj.tolist()
     return str(obj)
-
-
-def _progress(enabled: bool, total: int):
-    if not enabled:
-        return None
-    from rich.progress import Progress
-
-    prog = Progress(transient=True)
-    prog.start()
-    return prog, prog.add_task("searching", total=total)

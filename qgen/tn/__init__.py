@@ -11,9 +11,9 @@ unitary as a 15-parameter KAK block, giving a Qiskit circuit with ``Parameter``s
 True
 """
 
+from qgen.hamiltonians import HAMILTONIANS, exact_ground_energy, hamiltonian, load_hamiltonian
 from qgen.tn.encode import Encoding, encode_mps
 from qgen.tn.errors import HamiltonianError, TNError
-from qgen.tn.hamiltonians import HAMILTONIANS, exact_ground_energy, hamiltonian, load_hamiltonian
 from qgen.tn.init import TNInit, fit_to_state, tn_init, tn_initial_parameters
 from qgen.tn.inits import INITS, initial_values
 from qgen.tn.kak import StaircaseAnsatz, kak_angles

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from qgen.errors import QgenError
+from qgen.hamiltonians import HamiltonianError  # noqa: F401  (shared with qgen.hamiltonians)
+
+__all__ = ["HamiltonianError", "TNError", "require_quimb"]
 
 
 class TNError(QgenError):
     """A tensor-network initialisation cannot be done as asked (bad MPS, sizes, Hamiltonian, settings)."""
-
-
-class HamiltonianError(TNError):
-    """A Hamiltonian file or name cannot be turned into a Pauli sum."""
 
 
 def require_quimb():

@@ -31,7 +31,7 @@ def pauli_sum_to_mpo(op: SparsePauliOp, *, cutoff: float = 1e-13):
     Raises:
         HamiltonianError: fewer than 2 qubits or no non-zero terms.
 
-    >>> from qgen.tn.hamiltonians import tfim
+    >>> from qgen.hamiltonians import tfim
     >>> pauli_sum_to_mpo(tfim(6)).max_bond()
     3
     """

@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 import numpy as np
 from qiskit.quantum_info import SparsePauliOp
 
+from qgen.hamiltonians import hamiltonian, load_hamiltonian
 from qgen.tn.errors import TNError, require_quimb
-from qgen.tn.hamiltonians import hamiltonian, load_hamiltonian
 from qgen.tn.mpo import pauli_sum_to_mpo
 from qgen.tn.mps import MPS
 
@@ -51,7 +51,7 @@ def dmrg_ground_state(
     Returns:
         A :class:`GroundState`; a warning is issued when DMRG does not converge within ``max_sweeps``.
 
-    >>> from qgen.tn.hamiltonians import tfim
+    >>> from qgen.hamiltonians import tfim
     >>> round(dmrg_ground_state(tfim(6)).energy, 6)
     -7.29623
     """

@@ -7,9 +7,9 @@ import pytest
 import torch
 from qiskit.quantum_info import Operator, random_unitary
 
+from qgen.hamiltonians import hamiltonian
 from qgen.sim import statevector
 from qgen.tn import StaircaseAnsatz, TNError, encode_mps, kak_angles, random_mps, staircase_from_mps
-from qgen.tn.hamiltonians import hamiltonian
 from qgen.tn.layers import layers_statevector
 from qgen.tn.sources import dmrg_ground_state
 

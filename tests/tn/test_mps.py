@@ -8,8 +8,8 @@ from qiskit.circuit.library import UnitaryGate
 from qiskit.quantum_info import SparsePauliOp, Statevector, random_statevector, random_unitary
 
 from qgen.errors import UnknownNameError
+from qgen.hamiltonians import load_hamiltonian
 from qgen.tn import MPS, HamiltonianError, TNError, dmrg_ground_state, exact_ground_energy, hamiltonian
-from qgen.tn.hamiltonians import load_hamiltonian
 from qgen.tn.mpo import mpo_to_matrix, pauli_sum_to_mpo
 from qgen.tn.mps import fidelity, random_mps
 

@@ -14,12 +14,27 @@ import json
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-import networkx as nx
 import numpy as np
 from qiskit.quantum_info import SparsePauliOp
 
 from qgen.datasets.errors import DatasetError
+from qgen.optional import require
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+
+def networkx():
+    """The networkx module (extra ``data``)."""
+    return require("networkx", extra="data", purpose="graph problems")
+
+
+def qiskit_optimization_app(name: str):
+    """A qiskit-optimization application class, e.g. ``Clique`` (extra ``data``)."""
+    apps = require("qiskit_optimization.applications", extra="data", purpose="problem encodings")
+    return getattr(apps, name)
 
 
 @dataclass(frozen=True)
@@ -48,7 +63,7 @@ class Instance:
         """The graph as node-link JSON (``networkx.node_link_data``), or None."""
         if self.graph is None:
             return None
-        return json.dumps(nx.node_link_data(self.graph, edges="edges"), sort_keys=True)
+        return json.dumps(networkx().node_link_data(self.graph, edges="edges"), sort_keys=True)
 
     def bits(self, bitstring: str) -> np.ndarray:
         """Variable values ``x_k`` of a bitstring (qubit 0 rightmost)."""
@@ -137,7 +152,9 @@ def from_quadratic_program(qp, num_qubits: int) -> SparsePauliOp:
 
 def penalised_qp(qp, penalty: float):
     """Constraints of a qiskit-optimization program folded into the objective with weight ``penalty``."""
-    from qiskit_optimization.converters import QuadraticProgramToQubo
+    QuadraticProgramToQubo = require(  # noqa: N806
+        "qiskit_optimization.converters", extra="data", purpose="problem encodings"
+    ).QuadraticProgramToQubo
 
     return QuadraticProgramToQubo(penalty=penalty).convert(qp)
 
@@ -145,6 +162,7 @@ def penalised_qp(qp, penalty: float):
 # ---------------------------------------------------------------------------------------------- graphs
 def random_connected_graph(num_nodes: int, rng: np.random.Generator, p_range=(0.3, 0.8)) -> nx.Graph:
     """A connected Erdos-Renyi graph G(n, p), p drawn from ``p_range`` (redrawn until connected)."""
+    nx = networkx()
     for _ in range(1000):
         p = float(rng.uniform(*p_range))
         g = nx.gnp_random_graph(num_nodes, p, seed=int(rng.integers(2**31)))
@@ -157,6 +175,7 @@ def random_graph_with_edges(
     num_edges: int, rng: np.random.Generator, max_degree: int = 3, min_nodes: int = 3
 ) -> nx.Graph:
     """A graph with exactly ``num_edges`` edges, no isolated node and degrees <= ``max_degree``."""
+    nx = networkx()
     for _ in range(1000):
         nodes = int(rng.integers(max(min_nodes, int(np.ceil(2 * num_edges / max_degree))), num_edges + 2))
         g = nx.Graph()

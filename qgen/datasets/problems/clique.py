@@ -5,7 +5,6 @@ from __future__ import annotations
 import itertools
 
 import numpy as np
-from qiskit_optimization.applications import Clique
 
 from qgen.datasets.problems.base import (
     Instance,
@@ -13,6 +12,7 @@ from qgen.datasets.problems.base import (
     edge_list,
     from_quadratic_program,
     penalised_qp,
+    qiskit_optimization_app,
     random_connected_graph,
 )
 from qgen.datasets.problems.registry import register_problem
@@ -37,7 +37,7 @@ class CliqueProblem(Problem):
     def generate(self, size: int, rng: np.random.Generator) -> Instance:
         """A connected G(n, p) graph, p in [0.4, 0.9] (denser graphs have larger cliques)."""
         graph = random_connected_graph(size, rng, p_range=(0.4, 0.9))
-        qp = penalised_qp(Clique(graph.copy()).to_quadratic_program(), PENALTY)
+        qp = penalised_qp(qiskit_optimization_app("Clique")(graph.copy()).to_quadratic_program(), PENALTY)
         ham = from_quadratic_program(qp, size)
         text = f"the graph with {size} nodes and edges {edge_list(graph)}"
         return Instance(self.name, size, size, ham, graph, {"penalty": PENALTY}, text)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import numpy as np
-from qiskit_optimization.applications import GraphPartition
 
 from qgen.datasets.problems.base import (
     Instance,
@@ -11,6 +10,7 @@ from qgen.datasets.problems.base import (
     edge_list,
     from_quadratic_program,
     penalised_qp,
+    qiskit_optimization_app,
     random_connected_graph,
 )
 from qgen.datasets.problems.registry import register_problem
@@ -37,7 +37,8 @@ class GraphPartitionProblem(Problem):
         """
         graph = random_connected_graph(size, rng)
         penalty = float(max(d for _, d in graph.degree()) + 1)
-        qp = penalised_qp(GraphPartition(graph.copy()).to_quadratic_program(), penalty)
+        app = qiskit_optimization_app("GraphPartition")(graph.copy())
+        qp = penalised_qp(app.to_quadratic_program(), penalty)
         ham = from_quadratic_program(qp, size)
         text = f"the graph with {size} nodes and edges {edge_list(graph)}"
         return Instance(self.name, size, size, ham, graph, {"penalty": penalty}, text)

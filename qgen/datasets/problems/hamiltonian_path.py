@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import itertools
 
-import networkx as nx
 import numpy as np
 
 from qgen.datasets.problems.base import (
@@ -13,6 +12,7 @@ from qgen.datasets.problems.base import (
     add_monomial,
     edge_list,
     hubo_to_ising,
+    networkx,
 )
 from qgen.datasets.problems.permutation import add_permutation_penalty, decode_order, order_var
 from qgen.datasets.problems.registry import register_problem
@@ -37,6 +37,7 @@ class HamiltonianPathProblem(Problem):
         The objective counts steps along non-edges (at most n - 1), so one-hot penalties of weight ``n``
         make every ground state a valid visiting order.
         """
+        nx = networkx()
         n = size
         graph = nx.gnp_random_graph(n, float(rng.uniform(0.3, 0.9)), seed=int(rng.integers(2**31)))
         penalty = float(n)

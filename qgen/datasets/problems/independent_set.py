@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import numpy as np
-from qiskit_optimization.applications import StableSet
 
 from qgen.datasets.problems.base import (
     Instance,
@@ -11,6 +10,7 @@ from qgen.datasets.problems.base import (
     edge_list,
     from_quadratic_program,
     penalised_qp,
+    qiskit_optimization_app,
     random_connected_graph,
 )
 from qgen.datasets.problems.registry import register_problem
@@ -35,7 +35,7 @@ class IndependentSetProblem(Problem):
     def generate(self, size: int, rng: np.random.Generator) -> Instance:
         """A connected G(n, p) graph, p in [0.3, 0.8]."""
         graph = random_connected_graph(size, rng)
-        qp = penalised_qp(StableSet(graph.copy()).to_quadratic_program(), PENALTY)
+        qp = penalised_qp(qiskit_optimization_app("StableSet")(graph.copy()).to_quadratic_program(), PENALTY)
         ham = from_quadratic_program(qp, size)
         text = f"the graph with {size} nodes and edges {edge_list(graph)}"
         return Instance(self.name, size, size, ham, graph, {"penalty": PENALTY}, text)

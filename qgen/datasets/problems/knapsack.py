@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 import numpy as np
-from qiskit_optimization.applications import Knapsack
 
 from qgen.datasets.errors import DatasetError
-from qgen.datasets.problems.base import Instance, Problem, from_quadratic_program, ints, penalised_qp
+from qgen.datasets.problems.base import (
+    Instance,
+    Problem,
+    from_quadratic_program,
+    ints,
+    penalised_qp,
+    qiskit_optimization_app,
+)
 from qgen.datasets.problems.registry import register_problem
 
 
@@ -35,7 +41,8 @@ class KnapsackProblem(Problem):
         weights = ints(rng.integers(1, capacity + 1, size=items))
         values = ints(rng.integers(1, 10, size=items))
         penalty = float(sum(values) + 1)
-        qp = penalised_qp(Knapsack(values, weights, capacity).to_quadratic_program(), penalty)
+        app = qiskit_optimization_app("Knapsack")(values, weights, capacity)
+        qp = penalised_qp(app.to_quadratic_program(), penalty)
         if qp.get_num_vars() != size:
             raise DatasetError(f"knapsack encoding has {qp.get_num_vars()} variables, expected {size}")
         ham = from_quadratic_program(qp, size)

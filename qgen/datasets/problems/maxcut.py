@@ -1,18 +1,17 @@
-"""MaxCut on random connected graphs (qiskit-optimization's ``Maxcut`` encoding)."""
+"""MaxCut on random connected graphs (the shared :func:`qgen.hamiltonians.maxcut` cost)."""
 
 from __future__ import annotations
 
 import numpy as np
-from qiskit_optimization.applications import Maxcut
 
 from qgen.datasets.problems.base import (
     Instance,
     Problem,
     edge_list,
-    from_quadratic_program,
     random_connected_graph,
 )
 from qgen.datasets.problems.registry import register_problem
+from qgen.hamiltonians import maxcut
 
 
 @register_problem
@@ -31,7 +30,7 @@ class MaxCutProblem(Problem):
     def generate(self, size: int, rng: np.random.Generator) -> Instance:
         """A connected G(n, p) graph with p in [0.3, 0.8]."""
         graph = random_connected_graph(size, rng)
-        ham = from_quadratic_program(Maxcut(graph.copy()).to_quadratic_program(), size)
+        ham = maxcut(list(graph.edges()), size)
         text = f"the graph with {size} nodes and edges {edge_list(graph)}"
         return Instance(self.name, size, size, ham, graph, {}, text)
 

@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 import numpy as np
-from qiskit_optimization.applications import NumberPartition
 
-from qgen.datasets.problems.base import Instance, Problem, from_quadratic_program, ints, penalised_qp
+from qgen.datasets.problems.base import (
+    Instance,
+    Problem,
+    from_quadratic_program,
+    ints,
+    penalised_qp,
+    qiskit_optimization_app,
+)
 from qgen.datasets.problems.registry import register_problem
 
 
@@ -25,7 +31,7 @@ class NumberPartitionProblem(Problem):
     def generate(self, size: int, rng: np.random.Generator) -> Instance:
         """Integers drawn from 1..20; the equal-sum constraint folded in with weight 1 (the classic form)."""
         numbers = ints(rng.integers(1, 21, size=size))
-        qp = penalised_qp(NumberPartition(numbers).to_quadratic_program(), 1.0)
+        qp = penalised_qp(qiskit_optimization_app("NumberPartition")(numbers).to_quadratic_program(), 1.0)
         ham = from_quadratic_program(qp, size)
         text = f"the numbers {numbers}"
         return Instance(self.name, size, size, ham, None, {"numbers": numbers}, text)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import itertools
 
-import networkx as nx
 import numpy as np
 
 from qgen.datasets.problems.base import (
@@ -13,6 +12,7 @@ from qgen.datasets.problems.base import (
     add_monomial,
     edge_list,
     hubo_to_ising,
+    networkx,
 )
 from qgen.datasets.problems.permutation import add_permutation_penalty, decode_order, order_var
 from qgen.datasets.problems.registry import register_problem
@@ -37,6 +37,7 @@ class TspProblem(Problem):
         Distances are positive, so a state that breaks a one-hot row or column pays the penalty
         ``P = c * max distance + 1`` on top of a non-negative tour length, more than any valid tour costs.
         """
+        nx = networkx()
         c = size
         graph = nx.complete_graph(c)
         for u, v in sorted(graph.edges()):

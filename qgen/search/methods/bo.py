@@ -17,6 +17,7 @@ import warnings
 import numpy as np
 import torch
 
+from qgen.optional import require
 from qgen.search.methods.base import METHODS, Oracle, SearchMethod, Trace, check_budget
 
 
@@ -87,6 +88,7 @@ class BayesOpt(SearchMethod):
 
 def _fit_gp(train_x: torch.Tensor, train_y: torch.Tensor, iterations: int):
     """A BoTorch ``SingleTaskGP`` (standardised outcomes), hyperparameters fitted by marginal likelihood."""
+    require("botorch", extra="search", purpose="Bayesian optimisation (--method bo)")
     from botorch.fit import fit_gpytorch_mll
     from botorch.models import SingleTaskGP
     from botorch.models.transforms.outcome import Standardize

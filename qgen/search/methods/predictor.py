@@ -15,6 +15,7 @@ import time
 
 import numpy as np
 
+from qgen.optional import require
 from qgen.search.methods.base import METHODS, Oracle, SearchMethod, Trace, check_budget
 
 
@@ -46,7 +47,9 @@ class PredictorSearch(SearchMethod):
 
     def run(self, embeddings: np.ndarray, oracle: Oracle, budget: int, seed: int) -> Trace:
         """Search for ``budget`` evaluations; ``embeddings`` are the pool's structural features here."""
-        from sklearn.ensemble import ExtraTreesRegressor
+        ExtraTreesRegressor = require(  # noqa: N806
+            "sklearn.ensemble", extra="search", purpose="the predictor search"
+        ).ExtraTreesRegressor
 
         t0 = time.perf_counter()
         x = np.asarray(embeddings, dtype=np.float32)

@@ -13,6 +13,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import torch
@@ -163,14 +164,70 @@ class Task(ABC):
 
 
 @dataclass(frozen=True)
+class TaskOption:
+    """An option a task takes (``qgen search --task-option NAME=VALUE``).
+
+    Attributes:
+        name: keyword of the task builder.
+        type: converts the command-line text (``int``, ``float``, ``str``, ``Path``, ...).
+        default: the builder's default (shown in ``qgen search tasks``).
+        help: one line.
+    """
+
+    name: str
+    type: Callable[[str], Any] = str
+    default: Any = None
+    help: str = ""
+
+    def parse(self, text: str) -> Any:
+        """The value of ``text``.
+
+        Raises:
+            TaskError: ``text`` is not a value of :attr:`type`.
+        """
+        try:
+            return self.type(text)
+        except (TypeError, ValueError):
+            kind = getattr(self.type, "__name__", str(self.type))
+            raise TaskError(
+                f"task option {self.name!r} expects a value of type {kind}, got {text!r}"
+            ) from None
+
+
+@dataclass(frozen=True)
 class TaskInfo:
-    """A registered task: a builder ``build(num_qubits, **options) -> Task`` and what it is."""
+    """A registered task: a builder ``build(num_qubits, **options) -> Task``, what it is, its options."""
 
     name: str
     summary: str
     qubits: tuple[int, ...] | None
     build: Callable[..., Task]
-    options: tuple[str, ...] = ()
+    options: tuple[TaskOption, ...] = ()
+
+    @property
+    def option_names(self) -> tuple[str, ...]:
+        """Names of the options."""
+        return tuple(o.name for o in self.options)
+
+    def parse_options(self, items: Sequence[str]) -> dict[str, Any]:
+        """``["NAME=VALUE", ...]`` -> typed options (each checked against the declared ones).
+
+        Raises:
+            TaskError: an item without ``=``, an unknown name (the message lists the valid ones), or a value
+                of the wrong type.
+        """
+        declared = {o.name: o for o in self.options}
+        out: dict[str, Any] = {}
+        for item in items:
+            name, sep, text = item.partition("=")
+            name = name.strip().replace("-", "_")
+            if not sep or not name:
+                raise TaskError(f"--task-option expects NAME=VALUE, got {item!r}")
+            if name not in declared:
+                valid = ", ".join(declared) or "none"
+                raise TaskError(f"task {self.name!r} has no option {name!r}; valid options: {valid}")
+            out[name] = declared[name].parse(text.strip())
+        return out
 
 
 TASKS: Registry[TaskInfo] = Registry("search task")
@@ -187,12 +244,19 @@ def default_space(num_qubits: int) -> SearchSpace:
 
 
 def register_task(
-    name: str, summary: str, qubits: tuple[int, ...] | None = None, options: tuple[str, ...] = ()
+    name: str,
+    summary: str,
+    qubits: tuple[int, ...] | None = None,
+    options: Sequence[TaskOption | str] = (),
 ) -> Callable[[Callable[..., Task]], Callable[..., Task]]:
-    """Decorator: register a task builder in :data:`TASKS`."""
+    """Decorator: register a task builder in :data:`TASKS` with the options it declares.
+
+    A plain string option is a :class:`TaskOption` of type ``str`` without help.
+    """
+    declared = tuple(o if isinstance(o, TaskOption) else TaskOption(o) for o in options)
 
     def add(build: Callable[..., Task]) -> Callable[..., Task]:
-        TASKS.register(name, TaskInfo(name, summary, qubits, build, options))
+        TASKS.register(name, TaskInfo(name, summary, qubits, build, declared))
         return build
 
     return add
@@ -210,9 +274,9 @@ def make_task(name: str, num_qubits: int, **options) -> Task:
         raise TaskError(
             f"task {name!r} is defined for {', '.join(map(str, info.qubits))} qubits, not {num_qubits}"
         )
-    unknown = [k for k, v in options.items() if v is not None and k not in info.options]
+    unknown = [k for k, v in options.items() if v is not None and k not in info.option_names]
     if unknown:
         raise TaskError(
-            f"task {name!r} takes no option(s) {unknown}; it takes {list(info.options) or 'none'}"
+            f"task {name!r} takes no option(s) {unknown}; it takes {list(info.option_names) or 'none'}"
         )
     return info.build(num_qubits, **{k: v for k, v in options.items() if v is not None})

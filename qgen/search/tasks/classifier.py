@@ -20,8 +20,9 @@ import torch
 from qiskit.circuit import Parameter, QuantumCircuit
 from qiskit.quantum_info import SparsePauliOp
 
+from qgen.optional import require
 from qgen.search.errors import TaskError
-from qgen.search.tasks.base import Task, register_task
+from qgen.search.tasks.base import Task, TaskOption, register_task
 from qgen.sim.api import statevector
 from qgen.sim.gatelist import GateList, Op
 from qgen.sim.module import CircuitModule
@@ -48,9 +49,10 @@ def digits_split(
     ``validation`` > 0 moves that share of all samples from the training split to a validation split
     (``x_val``, ``y_val``), stratified, for model selection without the test split.
     """
-    from sklearn.datasets import load_digits
-    from sklearn.decomposition import PCA
-    from sklearn.model_selection import train_test_split
+    purpose = "the digits task"
+    load_digits = require("sklearn.datasets", extra="search", purpose=purpose).load_digits
+    PCA = require("sklearn.decomposition", extra="search", purpose=purpose).PCA  # noqa: N806
+    train_test_split = require("sklearn.model_selection", extra="search", purpose=purpose).train_test_split
 
     data = load_digits()
     keep = np.isin(data.target, classes)
@@ -177,7 +179,10 @@ class DigitsTask(Task):
     "digits",
     "QML classifier: sklearn digits (two classes), PCA to n features, RY encoding; reward = test accuracy",
     qubits=None,
-    options=("classes", "validation"),
+    options=(
+        TaskOption("classes", str, "3,5", "two digit classes, e.g. '3,5'"),
+        TaskOption("validation", float, 0.0, "select on a validation split of this share (e.g. 0.2)"),
+    ),
 )
 def digits(num_qubits: int, classes: tuple[int, int] | str = (3, 5), validation: float = 0.0) -> Task:
     """Digits 3 vs 5 by default; thresholds 0.9 and 0.95 (held-out accuracy).

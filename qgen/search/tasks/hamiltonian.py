@@ -10,7 +10,6 @@ objective is ``-sum_{v in V} (1 - <C>) / 2`` with PennyLane's cost ``C = sum_{(i
 
 from __future__ import annotations
 
-import itertools
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,34 +18,21 @@ import torch
 from qiskit.circuit import QuantumCircuit
 from qiskit.quantum_info import SparsePauliOp, Statevector
 
+from qgen.hamiltonians import (
+    HamiltonianError,
+    exact_ground_energy,
+    h2_sto3g,
+    load_hamiltonian,
+    maxcut_value,
+)
+from qgen.hamiltonians import maxcut as maxcut_hamiltonian
+from qgen.hamiltonians import (
+    tfim as tfim_chain,
+)
 from qgen.search.errors import TaskError
-from qgen.search.tasks.base import Task, register_task
+from qgen.search.tasks.base import Task, TaskOption, register_task
 from qgen.sim.losses import energy
 from qgen.sim.training import LossFn
-
-# H2 in STO-3G, Jordan-Wigner, 4 qubits, bond length 0.7 Angstrom (1.3228 bohr). Source: the Hamiltonian
-# PennyLane prints in its VQE demo ("A brief overview of VQE", pennylane.ai/qml/demos/tutorial_vqe), from
-# qml.qchem.molecular_hamiltonian(["H", "H"], [0, 0, -0.6614, 0, 0, 0.6614]) -- the call the QAS paper's
-# code (circuit/vqe.py) makes. Exact ground energy -1.136189 Ha (FCI in this basis). Labels: (Pauli letters,
-# qubits), PennyLane wire w = Qiskit qubit w.
-H2_STO3G_TERMS = (
-    ("", (), -0.04207897647782276),
-    ("Z", (0,), 0.17771287465139946),
-    ("Z", (1,), 0.17771287465139946),
-    ("Z", (2,), -0.24274280513140462),
-    ("Z", (3,), -0.24274280513140462),
-    ("ZZ", (0, 1), 0.17059738328801052),
-    ("ZZ", (0, 2), 0.12293305056183798),
-    ("ZZ", (1, 3), 0.12293305056183798),
-    ("ZZ", (0, 3), 0.1676831945771896),
-    ("ZZ", (1, 2), 0.1676831945771896),
-    ("ZZ", (2, 3), 0.17627640804319591),
-    ("YYXX", (0, 1, 2, 3), -0.04475014401535161),
-    ("XXYY", (0, 1, 2, 3), -0.04475014401535161),
-    ("YXXY", (0, 1, 2, 3), 0.04475014401535161),
-    ("XYYX", (0, 1, 2, 3), 0.04475014401535161),
-)
-H2_GROUND_ENERGY = -1.136189454  # Ha, exact diagonalisation of H2_STO3G_TERMS
 
 MAXCUT_GRAPHS = {
     4: ((0, 1), (1, 2), (2, 3), (3, 0)),  # the 4-node ring
@@ -57,36 +43,26 @@ MAXCUT_GRAPHS = {
 
 
 def h2_hamiltonian() -> SparsePauliOp:
-    """The 15-term H2 STO-3G Jordan-Wigner Hamiltonian (4 qubits) at 0.7 Angstrom; see the module source."""
-    return SparsePauliOp.from_sparse_list([(p, q, c) for p, q, c in H2_STO3G_TERMS], 4).simplify()
+    """The 15-term H2 STO-3G Jordan-Wigner Hamiltonian (4 qubits) at 0.7 Angstrom (shared ``h2_sto3g``)."""
+    return h2_sto3g()
 
 
 def tfim_ring(num_qubits: int, coupling: float = 1.0, field: float = 1.0) -> SparsePauliOp:
-    """Transverse-field Ising ring ``H = J sum Z_i Z_{i+1} + h sum X_i`` (the paper's 8-qubit VQE task)."""
-    terms = [("ZZ", (i, (i + 1) % num_qubits), coupling) for i in range(num_qubits)]
-    terms += [("X", (i,), field) for i in range(num_qubits)]
-    return SparsePauliOp.from_sparse_list(terms, num_qubits).simplify()
+    """The paper's TFIM ring ``H = J sum Z_i Z_{i+1} + h sum X_i``: the shared ``tfim`` with -J, -h."""
+    return tfim_chain(num_qubits, coupling=-coupling, field=-field, periodic=True)
 
 
 def ground_energy(hamiltonian: SparsePauliOp) -> float:
     """Smallest eigenvalue by exact (sparse) diagonalisation; practical up to about 16 qubits."""
-    n = hamiltonian.num_qubits
-    if n > 16:
-        raise TaskError(f"exact ground energy needs <= 16 qubits; the Hamiltonian has {n}")
-    if n <= 10:
-        return float(np.linalg.eigvalsh(hamiltonian.to_matrix()).min())
-    from scipy.sparse.linalg import eigsh
-
-    return float(eigsh(hamiltonian.to_matrix(sparse=True), k=1, which="SA")[0][0])
+    try:
+        return exact_ground_energy(hamiltonian, max_qubits=16)
+    except HamiltonianError as exc:
+        raise TaskError(f"exact ground energy: {exc}") from None
 
 
 def max_cut(edges: tuple[tuple[int, int], ...], num_nodes: int) -> int:
     """Size of the maximum cut by enumeration (small graphs)."""
-    best = 0
-    for bits in itertools.product((0, 1), repeat=num_nodes - 1):
-        side = (0, *bits)
-        best = max(best, sum(side[a] != side[b] for a, b in edges))
-    return best
+    return int(maxcut_value(edges, num_nodes))
 
 
 @dataclass
@@ -153,9 +129,7 @@ def tfim(num_qubits: int) -> Task:
 def maxcut(num_qubits: int) -> Task:
     """MaxCut of the paper's graphs; thresholds 0.95 / 0.925 (paper) and 0.995 / 0.95 (strict)."""
     edges = MAXCUT_GRAPHS[num_qubits]
-    ham = SparsePauliOp.from_sparse_list(
-        [("ZZ", e, 0.5) for e in edges] + [("", (), -0.5 * len(edges))], num_qubits
-    ).simplify()
+    ham = maxcut_hamiltonian(edges, num_qubits)
     best = max_cut(edges, num_qubits)
     thr, strict = (0.95, 0.995) if num_qubits == 4 else (0.925, 0.95)
     norm = -num_qubits * (1 + best) / 2
@@ -167,49 +141,25 @@ def maxcut(num_qubits: int) -> Task:
 
 
 def read_hamiltonian(path: str | Path, num_qubits: int | None = None) -> SparsePauliOp:
-    """Read a Pauli-sum file: one ``COEFFICIENT PAULI_STRING`` per line (Qiskit order, qubit 0 rightmost).
-
-    Blank lines and ``#`` comments are skipped. Example line: ``-0.5 ZZII``.
+    """Read a Pauli-sum file (:func:`qgen.hamiltonians.load_hamiltonian`; Qiskit order, qubit 0 rightmost).
 
     Raises:
         TaskError: ``file:line: message`` for a malformed line, or a width that is not ``num_qubits``.
     """
-    p = Path(path)
-    if not p.is_file():
-        raise TaskError(f"{p}: no such Hamiltonian file")
-    labels, coeffs = [], []
-    for lineno, raw in enumerate(p.read_text().splitlines(), start=1):
-        line = raw.split("#", 1)[0].strip()
-        if not line:
-            continue
-        parts = line.split()
-        if len(parts) != 2:
-            raise TaskError(f"{p}:{lineno}: expected 'COEFFICIENT PAULI_STRING', got {raw.strip()!r}")
-        try:
-            coeff = complex(parts[0].replace("i", "j"))
-        except ValueError:
-            raise TaskError(f"{p}:{lineno}: {parts[0]!r} is not a number") from None
-        label = parts[1].upper()
-        if set(label) - set("IXYZ"):
-            raise TaskError(f"{p}:{lineno}: {parts[1]!r} is not a Pauli string (letters I, X, Y, Z)")
-        if labels and len(label) != len(labels[0]):
-            raise TaskError(f"{p}:{lineno}: {len(label)} qubits; earlier lines have {len(labels[0])}")
-        labels.append(label)
-        coeffs.append(coeff)
-    if not labels:
-        raise TaskError(f"{p}: no Pauli terms found")
-    if num_qubits is not None and len(labels[0]) != num_qubits:
-        raise TaskError(f"{p}: the Hamiltonian acts on {len(labels[0])} qubits; the search uses {num_qubits}")
-    op = SparsePauliOp(labels, np.array(coeffs)).simplify()
-    if np.abs(op.coeffs.imag).max() > 1e-12:
-        raise TaskError(f"{p}: the Hamiltonian is not Hermitian (imaginary coefficients)")
-    return SparsePauliOp(op.paulis, op.coeffs.real.astype(complex))
+    try:
+        op = load_hamiltonian(path)
+    except HamiltonianError as exc:
+        raise TaskError(str(exc)) from None
+    if num_qubits is not None and op.num_qubits != num_qubits:
+        n = op.num_qubits
+        raise TaskError(f"{path}: the Hamiltonian acts on {n} qubits; the search uses {num_qubits}")
+    return op
 
 
 @register_task(
     "hamiltonian",
     "ground state of a Pauli-sum file (--hamiltonian FILE); reward E/E0",
-    options=("hamiltonian",),
+    options=(TaskOption("hamiltonian", Path, None, "Pauli-sum file (COEFF LABEL per line, or JSON)"),),
 )
 def hamiltonian_file(num_qubits: int, hamiltonian: str | Path | None = None) -> Task:
     """Custom energy task; thresholds 0.95 and 0.99."""

@@ -15,7 +15,7 @@ from qiskit.circuit import QuantumCircuit
 from qiskit.quantum_info import Statevector
 
 from qgen.search.errors import TaskError
-from qgen.search.tasks.base import Task, default_space, register_task
+from qgen.search.tasks.base import Task, TaskOption, default_space, register_task
 from qgen.sim.api import statevector
 from qgen.sim.losses import infidelity
 from qgen.sim.training import LossFn
@@ -57,7 +57,7 @@ def random_target(num_qubits: int, seed: int) -> tuple[np.ndarray, dict]:
     "state_prep",
     "prepare the state of a random circuit of the space (--target-seed); reward = fidelity",
     qubits=None,
-    options=("target_seed",),
+    options=(TaskOption("target_seed", int, 13, "seed of the random target circuit"),),
 )
 def state_prep(num_qubits: int, target_seed: int = 13) -> Task:
     """Paper thresholds 0.95 (4 qubits) / 0.75 (8); strict 0.99 / 0.9.
@@ -76,7 +76,7 @@ def state_prep(num_qubits: int, target_seed: int = 13) -> Task:
 @register_task(
     "target_state",
     "prepare the state of a bound QASM circuit (--target FILE); reward = fidelity",
-    options=("target",),
+    options=(TaskOption("target", Path, None, "bound OpenQASM circuit whose state is the target"),),
 )
 def target_state(num_qubits: int, target: str | Path | None = None) -> Task:
     """Custom target; thresholds 0.95 and 0.99."""

@@ -3,7 +3,8 @@
 Settings follow "Quantum Architecture Search with Unsupervised Representation Learning" (Sun et al., 2024):
 Adam 1e-3, batch 32, 16 epochs, a 90/10 train / held-out split. Every epoch ends with a checkpoint
 (model, optimiser, RNG state) written atomically; a later call with the same output folder and settings
-resumes after the last finished epoch.
+resumes after the last finished epoch. Checkpoints are ``checkpoint-<epoch>`` folders of
+:mod:`qgen.train.checkpoints` (safetensors weights + JSON state; the two newest are kept).
 
 >>> from qgen.search import SearchSpace, build_pool
 >>> import tempfile
@@ -16,9 +17,7 @@ resumes after the last finished epoch.
 from __future__ import annotations
 
 import json
-import os
 import platform
-import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,22 +26,18 @@ import numpy as np
 import torch
 
 from qgen._version import __version__
-from qgen.search.autoencoder import Arch2Vec, Arch2VecConfig, vae_loss
+from qgen.files import atomic_write_text
+from qgen.progress import Progress, report
+from qgen.search.arch2vec.evaluate import embed_pool, prior_validity, reconstruction_accuracy, tensors
+from qgen.search.arch2vec.model import Arch2Vec, Arch2VecConfig, vae_loss
 from qgen.search.encoding import encode_pool, node_types
 from qgen.search.errors import CheckpointError, PoolError
-from qgen.search.pool import (
-    Pool,
-    atomic_savez,
-    atomic_write_text,
-    load_pool,
-    save_pool,
-    space_from_dict,
-)
+from qgen.search.pool import Pool, atomic_savez, space_to_dict
 from qgen.search.space import SearchSpace
 from qgen.sim.device import resolve_device
-from qgen.train.arch2vec_eval import embed_pool, prior_validity, reconstruction_accuracy, tensors
+from qgen.train.checkpoints import latest_checkpoint, load_checkpoint, prune_checkpoints, save_checkpoint
 
-CHECKPOINT = "checkpoint.pt"
+CHECKPOINTS = "checkpoints"
 MODEL_JSON = "arch2vec.json"
 EMBEDDINGS = "embeddings.npz"
 
@@ -88,13 +83,14 @@ def train_arch2vec(
     seed: int = 0,
     device: str = "cpu",
     resume: bool = True,
-    progress: bool = False,
+    progress: Progress | None = None,
 ) -> Arch2VecResult:
     """Train arch2vec on ``pool``; write checkpoint, settings, metrics and pool embeddings to ``out_dir``.
 
     Args:
         pool: circuits to learn from (:func:`qgen.search.build_pool`).
-        out_dir: output folder (created); holds ``checkpoint.pt``, ``arch2vec.json``, ``embeddings.npz``.
+        out_dir: output folder (created); holds ``checkpoints/checkpoint-<epoch>``, ``arch2vec.json``,
+            ``embeddings.npz``.
         epochs, batch_size, lr: Adam training schedule (paper: 16, 32, 1e-3).
         hidden, latent, layers: GIN width, latent size per node (default 16 up to 4 qubits, else 32), depth.
         kl_weight: weight of the KL term.
@@ -103,7 +99,7 @@ def train_arch2vec(
         seed: seed of the split, the initial weights and the batches.
         device: ``"cpu"``, ``"cuda"`` or ``"auto"``.
         resume: continue from ``out_dir``'s checkpoint when its settings match.
-        progress: show a Rich progress bar.
+        progress: receives one ``advance`` per batch (with ``loss`` and ``epoch``) under task ``"arch2vec"``.
 
     Returns:
         An :class:`Arch2VecResult`.
@@ -143,23 +139,23 @@ def train_arch2vec(
     feats, adj, types, occ = tensors(enc, config.num_types)
     gen = torch.Generator().manual_seed(seed)
     start_epoch, history = 0, []
-    ckpt_path = out / CHECKPOINT
-    if resume and ckpt_path.is_file():
-        state = _load_checkpoint(ckpt_path)
+    ckpt_dir = out / CHECKPOINTS
+    last = latest_checkpoint(ckpt_dir) if resume else None
+    if last is not None:
+        state = _load_checkpoint(last)
         same = {k: v for k, v in state["settings"].items() if k != "epochs"}
         want = {k: v for k, v in settings.items() if k != "epochs"}
         if same != want:
             raise CheckpointError(
-                f"{ckpt_path} was trained with other settings or another pool; use a new --out folder "
+                f"{last} was trained with other settings or another pool; use a new --out folder "
                 "or pass resume=False (--no-resume) to start over"
             )
-        model.load_state_dict(state["model"])
-        opt.load_state_dict(state["optimizer"])
-        gen.set_state(state["generator"])
-        torch.set_rng_state(state["torch_rng"])
+        _restore(state, model, opt, gen)
         start_epoch, history = int(state["epoch"]), list(state["history"])
-    bar = _progress(progress, epochs, start_epoch)
     tr = torch.from_numpy(train_idx)
+    per_epoch = sum(1 for b in range(0, len(tr), batch_size) if len(tr) - b >= 2)
+    bar = report(progress)
+    bar.start("arch2vec", total=per_epoch * max(0, epochs - start_epoch), unit="batch")
     for epoch in range(start_epoch, epochs):
         model.train()
         t0 = time.perf_counter()
@@ -179,16 +175,14 @@ def train_arch2vec(
             for k, v in parts.items():
                 sums[k] = sums.get(k, 0.0) + v
             batches += 1
+            bar.advance("arch2vec", 1, loss=float(loss.detach()), epoch=epoch + 1)
         row = {"epoch": epoch + 1, "seconds": time.perf_counter() - t0}
         row.update({f"loss_{k}": v / max(batches, 1) for k, v in sums.items()})
         history.append(row)
-        _save_checkpoint(ckpt_path, model, opt, gen, epoch + 1, settings, history)
-        if bar is not None:
-            bar[0].update(bar[1], advance=1, description=f"arch2vec epoch {epoch + 1}/{epochs}")
-    if bar is not None:
-        bar[0].stop()
+        _save_checkpoint(ckpt_dir, model, opt, gen, epoch + 1, settings, history)
+    bar.finish("arch2vec")
     if start_epoch == 0 and epochs == 0:
-        _save_checkpoint(ckpt_path, model, opt, gen, 0, settings, history)
+        _save_checkpoint(ckpt_dir, model, opt, gen, 0, settings, history)
     model.eval().cpu()
     metrics = {
         "held_out": reconstruction_accuracy(model, pool, val_idx),
@@ -210,8 +204,6 @@ def train_arch2vec(
 
 
 def _space_dict(space: SearchSpace) -> dict:
-    from qgen.search.pool import space_to_dict
-
     return space_to_dict(space)
 
 
@@ -224,33 +216,47 @@ def _fingerprint(pool: Pool) -> str:
     return h.hexdigest()[:16]
 
 
-def _save_checkpoint(path: Path, model, opt, gen, epoch: int, settings: dict, history: list) -> None:
-    state = {
-        "model": model.state_dict(),
-        "optimizer": opt.state_dict(),
-        "generator": gen.get_state(),
-        "torch_rng": torch.get_rng_state(),
-        "epoch": epoch,
-        "settings": settings,
-        "history": history,
-    }
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    os.close(fd)
-    try:
-        torch.save(state, tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+def _save_checkpoint(folder: Path, model, opt, gen, epoch: int, settings: dict, history: list) -> None:
+    """Weights, Adam moments and RNG states as safetensors; epoch, settings and history as JSON."""
+    opt_state = opt.state_dict()
+    tensors = {f"model.{k}": v for k, v in model.state_dict().items()}
+    for pid, slots in opt_state["state"].items():
+        for key, value in slots.items():
+            tensors[f"optimizer.{pid}.{key}"] = torch.as_tensor(value)
+    tensors["rng.generator"] = gen.get_state()
+    tensors["rng.torch"] = torch.get_rng_state()
+    groups = opt_state["param_groups"]
+    state = {"epoch": epoch, "settings": settings, "history": history, "param_groups": groups}
+    save_checkpoint(folder, epoch, tensors, state)
+    prune_checkpoints(folder, keep=2)
 
 
 def _load_checkpoint(path: Path) -> dict:
+    """Read a checkpoint folder: its JSON state, with the tensors under ``"tensors"``."""
     try:
-        return torch.load(path, map_location="cpu", weights_only=False)
+        _, tensors, state = load_checkpoint(path)
     except Exception as exc:  # noqa: BLE001 - any unreadable file is the same user problem
         raise CheckpointError(
             f"{path}: cannot read the checkpoint ({exc}); delete it to start over"
         ) from None
+    state["tensors"] = tensors
+    return state
+
+
+def _restore(state: dict, model: Arch2Vec, opt=None, gen=None) -> None:
+    """Load a checkpoint's weights into ``model`` and, where given, Adam's moments and the RNG states."""
+    tensors = state["tensors"]
+    model.load_state_dict({k[6:]: v for k, v in tensors.items() if k.startswith("model.")})
+    if opt is not None:
+        slots: dict[int, dict] = {}
+        for k, v in tensors.items():
+            if k.startswith("optimizer."):
+                _, pid, key = k.split(".", 2)
+                slots.setdefault(int(pid), {})[key] = v
+        opt.load_state_dict({"state": slots, "param_groups": state["param_groups"]})
+    if gen is not None:
+        gen.set_state(tensors["rng.generator"])
+        torch.set_rng_state(tensors["rng.torch"])
 
 
 def load_arch2vec(out_dir: str | Path) -> tuple[Arch2Vec, dict]:
@@ -260,15 +266,17 @@ def load_arch2vec(out_dir: str | Path) -> tuple[Arch2Vec, dict]:
         CheckpointError: the folder has no checkpoint.
     """
     out = Path(out_dir)
-    ckpt = out / CHECKPOINT
-    if not ckpt.is_file():
+    ckpt = latest_checkpoint(out / CHECKPOINTS)
+    if ckpt is None:
         raise CheckpointError(
-            f"{out}: no arch2vec checkpoint ({CHECKPOINT}); run `qgen train arch2vec` first"
+            f"{out}: no arch2vec checkpoint ({CHECKPOINTS}/checkpoint-<epoch>); "
+            "run `qgen train arch2vec` first"
         )
     state = _load_checkpoint(ckpt)
     config = Arch2VecConfig(**state["settings"]["model"])
     model = Arch2Vec(config)
-    model.load_state_dict(state["model"])
+    _restore(state, model)
+    state.pop("tensors")
     model.eval()
     meta = json.loads((out / MODEL_JSON).read_text()) if (out / MODEL_JSON).is_file() else {}
     meta.setdefault("settings", state["settings"])
@@ -284,25 +292,10 @@ def load_embeddings(out_dir: str | Path) -> np.ndarray:
         return data["embeddings"]
 
 
-def _progress(enabled: bool, epochs: int, done: int):
-    if not enabled:
-        return None
-    from rich.progress import Progress
-
-    prog = Progress(transient=True)
-    prog.start()
-    return prog, prog.add_task("arch2vec", total=epochs, completed=done)
-
-
 __all__ = [
     "Arch2VecResult",
-    "embed_pool",
     "load_arch2vec",
     "load_embeddings",
-    "load_pool",
-    "prior_validity",
-    "reconstruction_accuracy",
-    "save_pool",
-    "space_from_dict",
+    "split_indices",
     "train_arch2vec",
 ]

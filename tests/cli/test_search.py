@@ -47,6 +47,41 @@ def test_tasks_listing() -> None:
     assert {"state_prep", "maxcut", "vqe_h2", "tfim", "digits", "hamiltonian", "target_state"} <= names
 
 
+@pytest.fixture
+def toy_task():
+    """A task registered from this test module only: prepare |1...1> with a declared integer option."""
+    import numpy as np
+
+    from qgen.search.tasks import TASKS, TaskOption, register_task
+    from qgen.search.tasks.state import StateTask
+
+    @register_task("toy_ones", "prepare |1..1>", options=(TaskOption("flips", int, 1, "unused count"),))
+    def toy_ones(num_qubits: int, flips: int = 1) -> StateTask:
+        psi = np.zeros(2**num_qubits, dtype=complex)
+        psi[-1] = 1.0
+        return StateTask("toy_ones", num_qubits, 0.9, 0.99, "fidelity", target=psi, info={"flips": flips})
+
+    yield TASKS["toy_ones"]
+    TASKS._items.pop("toy_ones")
+
+
+def test_task_options_come_from_the_declaration(toy_task, tmp_path) -> None:
+    assert toy_task.parse_options(["flips=3"]) == {"flips": 3}
+    res = runner.invoke(search_app, ["tasks", "--json"])
+    row = next(r for r in json.loads(res.stdout) if r["name"] == "toy_ones")
+    assert row["options"] == [{"name": "flips", "type": "int", "default": "1", "help": "unused count"}]
+    base = ["--task", "toy_ones", "--qubits", "2", "--out", str(tmp_path / "o")]
+    res = runner.invoke(search_app, [*base, "--task-option", "flops=2"])
+    assert res.exit_code == 1 and "task 'toy_ones' has no option 'flops'; valid options: flips" in res.stderr
+    res = runner.invoke(search_app, [*base, "--task-option", "flips=two"])
+    assert res.exit_code == 1 and "task option 'flips' expects a value of type int, got 'two'" in res.stderr
+    res = runner.invoke(search_app, [*base, "--task-option", "flips"])
+    assert res.exit_code == 1 and "--task-option expects NAME=VALUE, got 'flips'" in res.stderr
+    res = runner.invoke(search_app, [*base, "--target-seed", "3"])
+    assert res.exit_code == 1 and "takes no option(s) ['target_seed']; it takes ['flips']" in res.stderr
+
+
+@pytest.mark.slow
 def test_search_end_to_end(prepared) -> None:
     out = prepared / "run"
     args = ["--task", "maxcut", "--qubits", "4", "--budget", "24", "--seeds", "2", "--out", str(out)]
@@ -77,6 +112,7 @@ def test_search_end_to_end(prepared) -> None:
     assert 0 < summary["best_reward"]["max"] <= 1 + 1e-9 and len(summary["above_threshold"]["per_seed"]) == 2
 
 
+@pytest.mark.slow
 def test_digits_validation_split_reports_test_accuracy(prepared) -> None:
     out = prepared / "digits"
     args = ["--task", "digits", "--validation", "0.2", "--method", "random", "--budget", "6", "--seeds", "1"]
@@ -114,6 +150,7 @@ def test_bad_method_and_pool(prepared, tmp_path) -> None:
     assert res.exit_code == 1 and "no pool found" in res.stderr
 
 
+@pytest.mark.slow
 def test_search_builds_pool_and_model_in_cache(tmp_path, monkeypatch) -> None:
     monkeypatch.setenv("QGEN_CACHE", str(tmp_path / "cache"))
     args = ["--task", "state_prep", "--pool-size", "60", "--budget", "10", "--seeds", "1"]

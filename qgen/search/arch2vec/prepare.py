@@ -12,8 +12,12 @@ from pathlib import Path
 
 import numpy as np
 
+from qgen.progress import Progress
+from qgen.search.arch2vec.evaluate import embed_pool
+from qgen.search.arch2vec.train import EMBEDDINGS, load_arch2vec, load_embeddings, train_arch2vec
 from qgen.search.errors import PoolError
-from qgen.search.pool import POOL_FILE, Pool, build_pool, load_pool, save_pool
+from qgen.search.pool import POOL_FILE, Pool, build_pool, save_pool
+from qgen.search.pool_reader import load_pool
 from qgen.search.tasks.base import default_space
 
 
@@ -31,7 +35,7 @@ def prepare_space(
     seed: int = 0,
     epochs: int = 16,
     latent: int | None = None,
-    progress: bool = False,
+    progress: Progress | None = None,
     embed: bool = True,
 ) -> tuple[Pool, np.ndarray | None, dict]:
     """A pool and the arch2vec embedding of every circuit in it.
@@ -45,7 +49,7 @@ def prepare_space(
             into ``<pool folder>/arch2vec`` (resumable).
         pool_size, seed: the cached pool's size and sampler seed.
         epochs, latent: arch2vec settings when it has to be trained.
-        progress: show progress bars.
+        progress: receives the pool build's and arch2vec training's progress.
         embed: ``False`` skips arch2vec (for methods that read the circuits' structure, not a latent).
 
     Returns:
@@ -54,8 +58,6 @@ def prepare_space(
     Raises:
         PoolError: the pool's width is not ``num_qubits``, or the model was trained on another pool.
     """
-    from qgen.train.arch2vec import EMBEDDINGS, embed_pool, load_arch2vec, load_embeddings, train_arch2vec
-
     if pool_dir is None:
         space = default_space(num_qubits)
         pool_path = (

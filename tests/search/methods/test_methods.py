@@ -24,7 +24,9 @@ def _landscape(n: int = 3000, d: int = 4, seed: int = 0):
     return emb, reward, oracle, calls
 
 
-@pytest.mark.parametrize("name", ["random", "reinforce", "bo", "predictor"])
+@pytest.mark.parametrize(
+    "name", ["random", "reinforce", pytest.param("bo", marks=pytest.mark.slow), "predictor"]
+)
 def test_trace_is_valid_and_deterministic(name: str) -> None:
     emb, reward, oracle, calls = _landscape(300)
     kw = {"bo": {"top_k": 10}, "predictor": {"initial": 10, "top_k": 10}}.get(name, {})
@@ -36,6 +38,7 @@ def test_trace_is_valid_and_deterministic(name: str) -> None:
     assert max(calls) > 1  # candidates are scored in batches
 
 
+@pytest.mark.slow
 def test_latent_methods_beat_random_on_a_smooth_landscape() -> None:
     emb, reward, oracle, _ = _landscape(1500)
     thr = np.quantile(reward, 0.97)

@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 import torch
 
+from qgen.progress import RecordingProgress
 from qgen.search import CheckpointError, SearchSpace, build_pool
-from qgen.search.autoencoder import Arch2Vec, Arch2VecConfig
-from qgen.train.arch2vec import load_arch2vec, load_embeddings, train_arch2vec
+from qgen.search.arch2vec import Arch2Vec, Arch2VecConfig, load_arch2vec, load_embeddings, train_arch2vec
 
 SPACE = SearchSpace(3, 4, None, gate_pool=("h", "ry", "cx", "cz"))
 
@@ -23,6 +23,7 @@ def test_model_shapes() -> None:
     assert mu.shape == logvar.shape == (5, 6, 4) and model.embed(feats, adj).shape == (5, 4)
 
 
+@pytest.mark.slow
 def test_training_learns_and_resumes(tmp_path) -> None:
     pool = build_pool(SPACE, 400, seed=0)
     kw = dict(hidden=32, latent=8, batch_size=8, lr=5e-3, prior_samples=50, seed=1)
@@ -31,8 +32,13 @@ def test_training_learns_and_resumes(tmp_path) -> None:
     held = straight.metrics["held_out"]
     assert held["circuits"] == 40 and held["gate_type_accuracy"] > 0.6 and held["occupancy_accuracy"] > 0.6
     assert set(straight.metrics["prior"]) >= {"validity", "uniqueness", "novelty"}
-    first = train_arch2vec(pool, tmp_path / "b", epochs=3, **kw)
+    bars = RecordingProgress()
+    first = train_arch2vec(pool, tmp_path / "b", epochs=3, progress=bars, **kw)
     assert first.metrics["epochs_trained"] == 3
+    assert bars.done("arch2vec") == 3 * 45  # 360 training circuits, batches of 8
+    assert all("loss" in e[2][1] for e in bars.events if e[0] == "advance")
+    kept = sorted(p.name for p in (tmp_path / "b" / "checkpoints").iterdir())
+    assert kept == ["checkpoint-2", "checkpoint-3"]
     resumed = train_arch2vec(pool, tmp_path / "b", epochs=6, **kw)
     assert resumed.metrics["epochs_trained"] == 6
     assert np.allclose(resumed.embeddings, straight.embeddings, atol=1e-5)  # resume == uninterrupted run

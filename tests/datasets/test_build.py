@@ -12,6 +12,7 @@ from qiskit.quantum_info import SparsePauliOp
 
 from qgen.circuits import load
 from qgen.datasets import (
+    BUILDERS,
     DatasetError,
     HubError,
     OptimizationConfig,
@@ -27,7 +28,6 @@ from qgen.datasets import (
     read_table,
     verify_dataset,
 )
-from qgen.datasets.schemas import OPTIMIZATION_SCHEMA
 from qgen.sim import expectation_values, probabilities
 
 CFG = OptimizationConfig(
@@ -46,7 +46,7 @@ def test_rows_schema_and_splits(built) -> None:
     out, report = built
     assert report.complete and report.rows == 8 and report.built == [0, 1, 2]
     table = read_table(out)
-    assert table.schema.equals(OPTIMIZATION_SCHEMA)
+    assert table.schema.equals(BUILDERS["optimization"].schema)
     ids = table.column("id").to_pylist()
     assert len(set(ids)) == 8 and sorted(ids) == sorted(f"s3-{i:06d}" for i in range(8))
     assert set(table.column("method").to_pylist()) <= {"qaoa", "vqe", "adapt"}
@@ -79,6 +79,7 @@ def test_stored_numbers_reproduce_from_the_qasm(built) -> None:
     assert report.ok and report.checked == 3 and report.max_energy_error < 1e-6
 
 
+@pytest.mark.slow
 def test_same_seed_same_rows_and_sharded_build_merges_to_it(built, tmp_path) -> None:
     out, _ = built
     parts = []
@@ -158,6 +159,6 @@ def test_push_to_hub_without_token_errors(built, monkeypatch, tmp_path) -> None:
 
 
 def test_arrow_types_are_stable() -> None:
-    assert OPTIMIZATION_SCHEMA.field("messages").type == pa.list_(
+    assert BUILDERS["optimization"].schema.field("messages").type == pa.list_(
         pa.struct([("role", pa.string()), ("content", pa.string())])
     )

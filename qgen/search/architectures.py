@@ -1,4 +1,7 @@
-"""The architecture pool: unique circuits of a QAS search space (Sun et al., 2024) as a dataset.
+"""The architecture pool: unique circuits of a QAS search space (Sun et al., 2024) as a dataset kind.
+
+This module registers the ``architectures`` kind with :data:`qgen.datasets.BUILDERS` (importing it is
+enough; ``qgen dataset`` does); :mod:`qgen.search.pool_reader` reads such a folder back as a pool.
 
 The whole pool is sampled once per process with :func:`qgen.search.pool.build_pool` (same space, size and
 seed, same pool; uniqueness by structure holds across all shards) and each shard takes its slice of rows, so
@@ -17,6 +20,7 @@ from dataclasses import asdict, dataclass, fields, replace
 
 import numpy as np
 
+from qgen.datasets.builders import DatasetKind, register_kind
 from qgen.datasets.errors import DatasetError
 from qgen.errors import QgenError
 from qgen.search.pool import Pool, build_pool
@@ -183,57 +187,123 @@ def run_shard(config: ArchitectureConfig, shard: int) -> tuple[list[dict], dict]
     return rows, {"pool_sampling_seconds": round(seconds, 3)}
 
 
-def read_pool(path: str | os.PathLike) -> Pool:
-    """The :class:`~qgen.search.pool.Pool` of a complete architecture build folder (same order and arrays).
+def build_architectures(out: str | os.PathLike, config: ArchitectureConfig | None = None, **kwargs):
+    """Build (or resume) a pool of unique search-space circuits in ``out`` (``kwargs``: ``run_build``).
 
-    Raises:
-        DatasetError: no build there, another kind, an incomplete build, or rows that disagree with it.
+    >>> # build_architectures("data/pool4-ds", ArchitectureConfig(qubits=4, size=100_000))
     """
-    import pyarrow as pa
-    import pyarrow.compute as pc
+    from qgen.datasets.runner import run_build
 
-    from qgen.datasets.io import read_table
-    from qgen.datasets.shards import read_build
-    from qgen.sim.gates import GATES
+    return run_build("architectures", out, config or ArchitectureConfig(), **kwargs)
 
-    meta = read_build(path)
-    if meta.get("kind") != "architectures":
-        raise DatasetError(
-            f"{path} holds a dataset of kind {meta.get('kind')!r}, not an architecture pool "
-            "(`qgen dataset build architectures`)"
-        )
-    cfg = ArchitectureConfig.from_dict(meta["config"]).resolved()
-    space = cfg.space()
-    table = read_table(path, columns=["index", "gates", "qubits"])
-    if table.num_rows != cfg.size:
-        raise DatasetError(
-            f"{path}: the build holds {table.num_rows} of {cfg.size} circuits; finish it first (rerun the "
-            "same `qgen dataset build` command, or merge its --shard parts)"
-        )
-    index = table.column("index").to_numpy()
-    order = np.argsort(index, kind="stable")
-    if not np.array_equal(index[order], np.arange(cfg.size)):
-        raise DatasetError(f"{path}: row indices are not 0..{cfg.size - 1} exactly once")
-    n, g = cfg.size, space.num_gates
-    gates_col = table.column("gates").combine_chunks()
-    qubits_col = table.column("qubits").combine_chunks()
-    if not (pc.all(pc.equal(pc.list_value_length(gates_col), g)).as_py() and len(qubits_col) == n):
-        raise DatasetError(f"{path}: every circuit must have {g} gates")
-    gate_idx = pc.index_in(pc.list_flatten(gates_col), value_set=pa.array(space.gate_pool))
-    if gate_idx.null_count:
-        raise DatasetError(f"{path}: gates outside the space's gate pool {list(space.gate_pool)}")
-    gates = gate_idx.to_numpy().astype(np.int16).reshape(n, g)
-    per_gate = pc.list_flatten(qubits_col)
-    lengths = pc.list_value_length(per_gate).to_numpy(zero_copy_only=False)
-    arity = np.array([GATES[name].num_qubits for name in space.gate_pool])[gates.reshape(-1)]
-    if len(lengths) != n * g or not np.array_equal(lengths, arity):
-        raise DatasetError(f"{path}: the qubits of some gates do not match their arity")
-    values = pc.list_flatten(per_gate).to_numpy(zero_copy_only=False)
-    if values.size and not 0 <= values.min() <= values.max() < space.num_qubits:
-        raise DatasetError(f"{path}: qubit indices outside 0..{space.num_qubits - 1}")
-    starts = np.concatenate([[0], np.cumsum(lengths)[:-1]])
-    qubits = np.full((n * g, 2), -1, dtype=np.int8)
-    qubits[:, 0] = values[starts]
-    two = lengths == 2
-    qubits[two, 1] = values[starts[two] + 1]
-    return Pool(space, gates[order], qubits.reshape(n, g, 2)[order], cfg.seed)
+
+# ----------------------------------------------------------------------------------------- dataset kind
+_S, _I = "string", "int64"
+ARCHITECTURE_FIELDS: tuple[tuple[str, object, str], ...] = (
+    ("id", _S, "unique row id: arch{qubits}-{index:06d}"),
+    ("index", _I, "position in the pool (`build_pool(space, size, seed)` order; `load_pool` keeps it)"),
+    ("split", _S, "train or test (seeded by the build seed)"),
+    ("num_qubits", _I, "circuit width"),
+    ("num_gates", _I, "gates (every circuit of a pool has the space's gate count)"),
+    ("depth", _I, "circuit depth (at most the space's depth limit)"),
+    ("num_two_qubit", _I, "two-qubit gates (cx, cz, swap)"),
+    ("num_parameters", _I, "free angles: each rotation angle is its own parameter (p00, p01, ...)"),
+    ("gates", ("list", _S), "gate names in circuit order (qgen.sim / Qiskit names)"),
+    ("qubits", ("list", ("list", _I)), "qubits of each gate (cx: control, target)"),
+    (
+        "structure_key",
+        _S,
+        "SHA-1 hex of the structure (width, gate names and qubits; angles ignored): unique per row",
+    ),
+    ("qasm3", _S, "OpenQASM 3.0 with symbolic parameters (`input float[64] p00;` ...)"),
+)
+
+
+def _stats(g) -> dict:
+    return {
+        "rows": len(g),
+        "qubits": f"{g.num_qubits.min()}-{g.num_qubits.max()}",
+        "mean_gates": round(float(g.num_gates.mean()), 2),
+        "mean_depth": round(float(g.depth.mean()), 2),
+        "mean_two_qubit": round(float(g.num_two_qubit.mean()), 2),
+        "mean_parameters": round(float(g.num_parameters.mean()), 2),
+    }
+
+
+def check_row(row: dict, atol: float = 0.0) -> tuple[list[str], dict[str, float]]:
+    """Problems of one row (``qasm3`` must load and match the structure columns); no numeric deviations."""
+    from qgen.circuits import load
+
+    try:
+        qc = load(row["qasm3"])
+    except Exception as exc:  # noqa: BLE001 - report any failure as a row problem
+        return [f"{row['id']}: qasm3 does not load: {str(exc).splitlines()[0]}"], {}
+    found = {
+        "num_qubits": qc.num_qubits,
+        "gates": [inst.operation.name for inst in qc.data],
+        "qubits": [[qc.find_bit(q).index for q in inst.qubits] for inst in qc.data],
+        "num_gates": len(qc.data),
+        "depth": qc.depth(),
+        "num_parameters": len(qc.parameters),
+    }
+    problems = [
+        f"{row['id']}: qasm3 has {key} {value}, the row says {row[key]}"
+        for key, value in found.items()
+        if value != row[key]
+    ]
+    return problems, {}
+
+
+def config_from_options(o: dict) -> ArchitectureConfig:
+    """The config of ``qgen dataset build architectures`` options (None: not given)."""
+    cfg = ArchitectureConfig(seed=o.get("seed", 0), num_gates=o.get("gates"), depth=o.get("depth"))
+    for key in ("qubits", "size", "shard_size"):
+        if o.get(key) is not None:
+            cfg = replace(cfg, **{key: o[key]})
+    return cfg
+
+
+def command_parts(cfg: ArchitectureConfig) -> list[str]:
+    """The options that describe ``cfg`` on a command line."""
+    parts = ["--qubits", str(cfg.qubits), "--size", str(cfg.size)]
+    parts += ["--gates", str(cfg.num_gates)] if cfg.num_gates is not None else []
+    return parts + (["--depth", str(cfg.depth)] if cfg.depth is not None else [])
+
+
+KIND = register_kind(
+    DatasetKind(
+        name="architectures",
+        description="unique circuits of a quantum architecture search space (the QAS / arch2vec pool), with "
+        "symbolic OpenQASM 3",
+        config_type=ArchitectureConfig,
+        fields=ARCHITECTURE_FIELDS,
+        run_shard=run_shard,
+        title="qgen architecture pool (unique circuits of a quantum architecture search space)",
+        license="apache-2.0",
+        tags=("quantum-architecture-search", "arch2vec"),
+        stats_keys=("num_two_qubit",),
+        stats_columns=("num_qubits", "num_gates", "depth", "num_two_qubit", "num_parameters"),
+        group_stats=_stats,
+        check_row=check_row,
+        guarantee=(
+            "Every row is a distinct structure (`structure_key` is unique): the rows are "
+            "`qgen.search.build_pool(space, size, seed)` in its order, and `qgen.search.load_pool(DIR)` "
+            "(`--pool DIR` of `qgen search` and `qgen train arch2vec`) reads the folder back as that pool. "
+            "`qgen dataset verify DIR` loads each `qasm3` with `qgen.load` (full validation) and checks its "
+            "gates, qubits, depth and free parameters against the row."
+        ),
+        stats_note="Groups are circuits with the same number of two-qubit gates; `all` is the whole "
+        "pool.\n\n",
+        limitations=(
+            "- Circuits are sampled uniformly from the space (the QAS paper's sampler: CNOT target "
+            "(control + 1) mod n, depth limit by rejection), not drawn from applications; rotation "
+            "angles are "
+            "free parameters, not trained values.\n"
+            "- Uniqueness is by structure (gate names and qubits in order); circuits that are equal as "
+            "unitaries (e.g. commuting gates swapped) count as different."
+        ),
+        cli_options=("qubits", "gates", "depth"),
+        config_from_options=config_from_options,
+        command_parts=command_parts,
+    )
+)

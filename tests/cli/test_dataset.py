@@ -63,6 +63,7 @@ def test_build_info_verify(built) -> None:
 def test_errors_are_one_line_and_exit_1(built, tmp_path, monkeypatch) -> None:
     res = runner.invoke(app, ["build", "optimisation", "--out", str(tmp_path / "x")])
     assert res.exit_code == 1 and "unknown dataset kind 'optimisation'" in res.stderr
+    assert "Did you mean 'optimization'" in res.stderr
     res = runner.invoke(
         app, ["build", "optimization", "--out", str(built), "--size", "5", "--max-qubits", "3"]
     )

@@ -92,6 +92,7 @@ def test_adapt_vqe_lowers_the_energy_and_stops_on_the_gradient() -> None:
     assert reached >= 2  # ADAPT can stop at a symmetric saddle point (vanishing gradients)
 
 
+@pytest.mark.slow
 def test_optimiser_beats_random_and_stop_rule_holds() -> None:
     insts = [make_instance(p, 4, seed=3) for p in ("maxcut", "vertex_cover", "number_partition")]
     hams = [i.hamiltonian for i in insts]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from qgen.search.autoencoder import Arch2Vec, decode_logits, reconstruct
+from qgen.search.arch2vec.model import Arch2Vec, decode_logits, reconstruct
 from qgen.search.encoding import Encoding, decode, encode_pool
 from qgen.search.pool import Pool, pool_from_gatelists
 

@@ -10,6 +10,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from qgen.datasets import OptimizationConfig, TrainSettings, build_optimization, plan, read_table
 
 CFG = OptimizationConfig(
@@ -34,6 +36,7 @@ def _records(out: Path) -> int:
     return len(list((out / "shards").glob("*.json"))) if (out / "shards").is_dir() else 0
 
 
+@pytest.mark.slow
 def test_kill_9_then_resume_loses_and_doubles_nothing(tmp_path) -> None:
     out = tmp_path / "build"
     proc = subprocess.Popen(
