@@ -85,11 +85,13 @@ class QuantumEstimator(BaseEstimator, torch.nn.Module):
     def _check_fitted(self) -> None:
         sk_validation().check_is_fitted(self)
 
-    def _validate(self, X, y=None, reset: bool = False, **kw):
-        v = sk_validation()
-        if y is None:
-            return v.validate_data(self, X, reset=reset, dtype=np.float64, **kw)
-        return v.validate_data(self, X, y, reset=reset, dtype=np.float64, **kw)
+    def _validate(self, X):
+        """Check features at predict time (fitted feature count, finite numbers)."""
+        return sk_validation().validate_data(self, X, reset=False, dtype=np.float64)
+
+    def _validate_xy(self, X, y, **kw):
+        """Check training data and record ``n_features_in_``."""
+        return sk_validation().validate_data(self, X, y, reset=True, dtype=np.float64, **kw)
 
     @property
     def torch_device(self) -> torch.device:

@@ -74,9 +74,12 @@ def angle_map(num_qubits: int, reps: int = 1, seed: int = 0) -> QuantumCircuit:
 
 @_register("zz", "feature_map", "Qiskit's ZZ feature map (Havlicek et al. 2019, arXiv:1804.11326), 2 reps")
 def zz_map(num_qubits: int, reps: int = 2, seed: int = 0) -> QuantumCircuit:
-    """Qiskit's ``zz_feature_map`` (full entanglement) with inputs renamed ``x0..``."""
-    from qiskit.circuit.library import zz_feature_map
+    """Qiskit's ``zz_feature_map`` (full entanglement) with inputs renamed ``x0..``; one qubit: its
+    single-qubit part (Qiskit's ``z_feature_map``)."""
+    from qiskit.circuit.library import z_feature_map, zz_feature_map
 
+    if num_qubits == 1:
+        return rename_vectors(z_feature_map(1, reps=reps))
     return rename_vectors(zz_feature_map(num_qubits, reps=reps))
 
 

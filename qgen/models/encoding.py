@@ -62,11 +62,24 @@ def split_parameters(circuit: QuantumCircuit) -> tuple[list[str], list[str]]:
 
 @dataclass
 class DerivedAngle:
-    """A non-linear angle: ``name`` is the circuit parameter standing for ``expression``."""
+    """A non-linear angle: ``name`` is the circuit parameter standing for ``expression`` (sympy ``srepr``);
+    ``fn`` evaluates it in torch (rebuilt after unpickling)."""
 
     name: str
     expression: str
-    fn: Callable[[dict[str, torch.Tensor]], torch.Tensor]
+    fn: Callable[[dict[str, torch.Tensor]], torch.Tensor] | None = None
+
+    def __post_init__(self) -> None:
+        if self.fn is None:
+            sympy = require_sympy()
+            self.fn = _torch_fn(sympy.sympify(self.expression))
+
+    def __getstate__(self) -> dict:
+        return {"name": self.name, "expression": self.expression}
+
+    def __setstate__(self, state: dict) -> None:
+        self.name, self.expression, self.fn = state["name"], state["expression"], None
+        self.__post_init__()
 
 
 _FUNCS: dict[str, Callable] = {
@@ -144,7 +157,8 @@ def lower_angles(circuit: QuantumCircuit) -> tuple[QuantumCircuit, list[DerivedA
                 key = str(v)
                 if key not in derived:
                     name = f"{DERIVED_PREFIX}{len(derived)}"
-                    derived[key] = DerivedAngle(name, key, _torch_fn(v.sympify()))
+                    expr = v.sympify()
+                    derived[key] = DerivedAngle(name, require_sympy().srepr(expr), _torch_fn(expr))
                     params[key] = Parameter(name)
                 new.append(params[key])
                 changed = True

@@ -62,7 +62,7 @@ def save_model(
     try:
         name = model_name(model)
     except KeyError:
-        raise ModelError(f"{type(model).__name__} is not a registered qgen model; it cannot be saved") from None
+        raise ModelError(f"{type(model).__name__} is not a registered qgen model; cannot save it") from None
     tensors, facts = model.fitted_state()
     circuit = model.layer_.circuit
     params = {}

@@ -177,11 +177,12 @@ class QSVC(_sk.ClassifierMixin, _KernelModel):
         """Compute the training kernel and fit the SVC."""
         from sklearn.svm import SVC
 
-        X, y = self._validate(X, y, reset=True)
+        X, y = self._validate_xy(X, y)
         require("sklearn.utils.multiclass", extra="models").check_classification_targets(y)
         self.classes_ = np.unique(y)
         if len(self.classes_) < 2:
-            raise DataError(f"a classifier needs at least 2 classes; the data has only {self.classes_[0]!r}")
+            one = self.classes_[0]
+            raise DataError(f"a classifier needs 2 or more classes; the data has 1 class ({one!r})")
         self._setup_kernel(X)
         self.train_labels_ = np.asarray(y)
         gram = self.kernel_.from_states(self._train_embed, self._train_embed)
@@ -191,11 +192,13 @@ class QSVC(_sk.ClassifierMixin, _KernelModel):
 
     def decision_function(self, X) -> np.ndarray:
         """SVC decision values."""
-        return self.svc_.decision_function(self.kernel_matrix(X))
+        K = self.kernel_matrix(X)
+        return self.svc_.decision_function(K)
 
     def predict(self, X) -> np.ndarray:
         """Predicted labels."""
-        return self.svc_.predict(self.kernel_matrix(X))
+        K = self.kernel_matrix(X)
+        return self.svc_.predict(K)
 
     def fitted_state(self):
         """Training angles and labels (the SVC is refitted on load: libsvm is deterministic)."""
@@ -256,7 +259,7 @@ class QKernelRidge(_sk.RegressorMixin, _KernelModel):
         """Compute the training kernel and solve the ridge problem."""
         from sklearn.kernel_ridge import KernelRidge
 
-        X, y = self._validate(X, y, reset=True, y_numeric=True)
+        X, y = self._validate_xy(X, y, y_numeric=True)
         self._setup_kernel(X)
         self.register_buffer("train_targets_", torch.as_tensor(np.asarray(y, dtype=np.float64)))
         gram = self.kernel_.from_states(self._train_embed, self._train_embed)
@@ -265,7 +268,8 @@ class QKernelRidge(_sk.RegressorMixin, _KernelModel):
 
     def predict(self, X) -> np.ndarray:
         """Predicted targets."""
-        return self.krr_.predict(self.kernel_matrix(X))
+        K = self.kernel_matrix(X)
+        return self.krr_.predict(K)
 
     def restore(self, circuit, tensors, facts) -> None:
         """Re-solve the ridge problem on the saved training angles and targets."""

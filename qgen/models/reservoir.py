@@ -102,11 +102,12 @@ class QuantumReservoirClassifier(_sk.ClassifierMixin, _Reservoir):
 
     def fit(self, X, y, progress=None) -> QuantumReservoirClassifier:
         """Run the reservoir on ``X`` and solve the readout."""
-        X, y = self._validate(X, y, reset=True)
+        X, y = self._validate_xy(X, y)
         require("sklearn.utils.multiclass", extra="models").check_classification_targets(y)
         self.classes_, idx = np.unique(y, return_inverse=True)
         if len(self.classes_) < 2:
-            raise DataError(f"a classifier needs at least 2 classes; the data has only {self.classes_[0]!r}")
+            one = self.classes_[0]
+            raise DataError(f"a classifier needs 2 or more classes; the data has 1 class ({one!r})")
         self._setup(X.shape[1], len(self.classes_))
         self.scaler_.fit(X)
         F = self.reservoir_features(X)
@@ -128,7 +129,8 @@ class QuantumReservoirClassifier(_sk.ClassifierMixin, _Reservoir):
 
     def predict(self, X) -> np.ndarray:
         """Predicted labels."""
-        return self.classes_[self.predict_proba(X).argmax(1)]
+        proba = self.predict_proba(X)
+        return self.classes_[proba.argmax(1)]
 
     def fitted_state(self):
         """Tensors and facts for save/load."""
@@ -166,7 +168,7 @@ class QuantumReservoirRegressor(_sk.RegressorMixin, _Reservoir):
 
     def fit(self, X, y, progress=None) -> QuantumReservoirRegressor:
         """Run the reservoir on ``X`` and solve the readout."""
-        X, y = self._validate(X, y, reset=True, y_numeric=True)
+        X, y = self._validate_xy(X, y, y_numeric=True)
         self._setup(X.shape[1], 1)
         self.scaler_.fit(X)
         F = self.reservoir_features(X)

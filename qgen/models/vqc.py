@@ -117,11 +117,12 @@ class VQClassifier(_sk.ClassifierMixin, QuantumEstimator):
 
     def fit(self, X, y, progress: Progress | None = None) -> VQClassifier:
         """Train on features ``X`` ``(N, d)`` and labels ``y``; ``progress`` receives one step per epoch."""
-        X, y = self._validate(X, y, reset=True)
+        X, y = self._validate_xy(X, y)
         require("sklearn.utils.multiclass", extra="models").check_classification_targets(y)
         self.classes_, y_idx = np.unique(y, return_inverse=True)
         if len(self.classes_) < 2:
-            raise DataError(f"a classifier needs at least 2 classes; the data has only {self.classes_[0]!r}")
+            one = self.classes_[0]
+            raise DataError(f"a classifier needs 2 or more classes; the data has 1 class ({one!r})")
         self._setup(X.shape[1])
         self.scaler_.fit(X)
         target = torch.as_tensor(y_idx, dtype=torch.long, device=self.layer_.weights.device)
@@ -145,7 +146,8 @@ class VQClassifier(_sk.ClassifierMixin, QuantumEstimator):
 
     def predict(self, X) -> np.ndarray:
         """Predicted labels."""
-        return self.classes_[self.predict_proba(X).argmax(1)]
+        proba = self.predict_proba(X)
+        return self.classes_[proba.argmax(1)]
 
     def probabilities_from_expectations(self, expectations: np.ndarray) -> np.ndarray:
         """Class probabilities from readout expectation values ``(N, K_obs)`` (e.g. estimated by shots)."""
@@ -235,7 +237,7 @@ class VQRegressor(_sk.RegressorMixin, QuantumEstimator):
 
     def fit(self, X, y, progress: Progress | None = None) -> VQRegressor:
         """Train on features ``X`` and real targets ``y``."""
-        X, y = self._validate(X, y, reset=True, y_numeric=True)
+        X, y = self._validate_xy(X, y, y_numeric=True)
         self._setup(X.shape[1])
         self.scaler_.fit(X)
         std = float(np.std(y)) or 1.0
