@@ -20,6 +20,19 @@ _LAZY = {
     "CircuitSource": "qgen.models.sources",
     "CIRCUITS": "qgen.models.builders",
     "ModelError": "qgen.models.errors",
+    "DataError": "qgen.models.errors",
+    "ReuploadingClassifier": "qgen.models.reuploading",
+    "QCNN": "qgen.models.qcnn",
+    "QCNNClassifier": "qgen.models.qcnn",
+    "Quanvolution": "qgen.models.quanvolution",
+    "QuantumReservoirClassifier": "qgen.models.reservoir",
+    "QuantumReservoirRegressor": "qgen.models.reservoir",
+    "MODELS": "qgen.models.registry",
+    "save_model": "qgen.models.io",
+    "load_model": "qgen.models.io",
+    "compile": "qgen.models.hardware",
+    "CompiledModel": "qgen.models.hardware",
+    "expectations_by_shots": "qgen.models.hardware",
 }
 
 __all__ = sorted(_LAZY)

@@ -123,6 +123,15 @@ class QuantumEstimator(BaseEstimator, torch.nn.Module):
         self._check_fitted()
         return self.layer_.bound_circuit() if bound else self.layer_.circuit
 
+    def _shots(self, X, backend: str, shots: int, seed: int | None) -> np.ndarray:
+        """Readout expectations estimated by shots on ``backend`` (compiled once per backend)."""
+        from qgen.models.hardware import BACKEND_TARGETS, compile, expectations_by_shots
+
+        cache = self.__dict__.setdefault("_compiled_for", {})
+        if backend not in cache and backend in BACKEND_TARGETS:
+            cache[backend] = compile(self, BACKEND_TARGETS[backend])
+        return expectations_by_shots(self, X, backend, shots, seed, compiled=cache.get(backend))
+
     # ------------------------------------------------------------------ torch
     def angles(self, X) -> torch.Tensor:
         """Scaled features (rotation angles) as a tensor on the model's device."""

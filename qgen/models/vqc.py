@@ -139,14 +139,27 @@ class VQClassifier(_sk.ClassifierMixin, QuantumEstimator):
         logits = self._outputs(self._validate(X)).cpu().numpy()
         return logits[:, 1] if len(self.classes_) == 2 else logits
 
-    def predict_proba(self, X) -> np.ndarray:
-        """Class probabilities ``(N, K)`` (columns in ``classes_`` order)."""
+    def predict_proba(
+        self, X, backend: str | None = None, shots: int = 1000, seed: int | None = 0
+    ) -> np.ndarray:
+        """Class probabilities ``(N, K)`` (columns in ``classes_`` order).
+
+        Args:
+            X: raw features.
+            backend: None for exact simulation, or a :mod:`qgen.backends` name (``quantinuum-h2-emulator``,
+                ``ibm-torino-aer``, ``qgen-exact``): the circuit is compiled once for the backend's target and
+                the readout is estimated from ``shots`` per sample.
+            shots: shots per sample on a backend.
+            seed: seed of the backend runs.
+        """
         self._check_fitted()
+        if backend is not None:
+            return self.probabilities_from_expectations(self._shots(X, backend, shots, seed))
         return torch.softmax(self._outputs(self._validate(X)), dim=1).cpu().numpy()
 
-    def predict(self, X) -> np.ndarray:
-        """Predicted labels."""
-        proba = self.predict_proba(X)
+    def predict(self, X, backend: str | None = None, shots: int = 1000, seed: int | None = 0) -> np.ndarray:
+        """Predicted labels (exact, or by shots on ``backend``; see :meth:`predict_proba`)."""
+        proba = self.predict_proba(X, backend, shots, seed)
         return self.classes_[proba.argmax(1)]
 
     def probabilities_from_expectations(self, expectations: np.ndarray) -> np.ndarray:
@@ -252,9 +265,11 @@ class VQRegressor(_sk.RegressorMixin, QuantumEstimator):
         self._train(self.angles(X), target, torch.nn.functional.mse_loss, neg_mse, progress)
         return self
 
-    def predict(self, X) -> np.ndarray:
-        """Predicted targets."""
+    def predict(self, X, backend: str | None = None, shots: int = 1000, seed: int | None = 0) -> np.ndarray:
+        """Predicted targets (exact, or by ``shots`` on ``backend``; see VQClassifier.predict_proba)."""
         self._check_fitted()
+        if backend is not None:
+            return self.values_from_expectations(self._shots(X, backend, shots, seed))
         out = self._outputs(self._validate(X))
         return (out * self.target_std_ + self.target_mean_).cpu().numpy()
 
