@@ -60,6 +60,12 @@ generate.app.command("llm")(llm.generate_llm_cmd)
 evaluate.app.command("llm")(llm.eval_llm_cmd)
 app.add_typer(generate.app, name="generate")
 app.add_typer(evaluate.app, name="eval")
+# QML models: fit, predict, list
+from qgen.cli import models as models_cli  # noqa: E402
+
+app.command("fit")(models_cli.fit_cmd)
+app.command("predict")(models_cli.predict_cmd)
+app.command("models")(models_cli.models_cmd)
 
 
 def main() -> None:
