@@ -1,7 +1,8 @@
 """QuantumLayer: a model circuit as a torch module, simulated by qgen.sim for a whole batch of samples.
 
 The circuit is lowered once (non-linear angles become derived parameters, see :mod:`qgen.models.encoding`)
-and compiled once per batch size: one structure, many inputs. ``forward(x)`` returns expectation values of
+and compiled once; batches of any size reuse that compilation (:mod:`qgen.models.replicate`): one
+structure, many inputs. ``forward(x)`` returns expectation values of
 the readout observables; :meth:`states` returns the statevectors (for kernels).
 """
 
@@ -17,6 +18,7 @@ from qiskit.quantum_info import SparsePauliOp
 
 from qgen.models.encoding import evaluate_derived, lower_angles, split_parameters
 from qgen.models.errors import ModelError
+from qgen.models.replicate import replicate
 from qgen.sim.compiled import CompiledBatch
 from qgen.sim.device import resolve_device
 from qgen.sim.gatelist import from_qiskit
@@ -109,7 +111,10 @@ class QuantumLayer(torch.nn.Module):
         if key not in self._batches:
             if len(self._batches) > 8:
                 self._batches.clear()
-            self._batches[key] = CompiledBatch([self.gatelist] * size, self.complex_dtype, device)
+            one = (1, str(device))
+            if one not in self._batches:
+                self._batches[one] = CompiledBatch([self.gatelist], self.complex_dtype, device)
+            self._batches[key] = replicate(self._batches[one], size)
         return self._batches[key]
 
     def parameter_matrix(self, x: torch.Tensor) -> torch.Tensor:
