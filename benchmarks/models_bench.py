@@ -67,7 +67,7 @@ def run_qgen(Xtr, Xte, ytr, yte, reps, steps, lr):
     from qgen.models.builders import rename_vectors
 
     fm, an = circuits(Xtr.shape[1], reps)
-    model = VQClassifier(circuit=rename_vectors(fm.compose(an)), epochs=steps, lr=lr, scaling="none")
+    model = VQClassifier(source=rename_vectors(fm.compose(an)), epochs=steps, lr=lr, scaling="none")
     t = time.perf_counter()
     model.fit(Xtr, ytr)
     seconds = time.perf_counter() - t
@@ -80,7 +80,7 @@ def untrained_layer(Xtr, ytr, reps):
     from qgen.models.builders import rename_vectors
 
     fm, an = circuits(Xtr.shape[1], reps)
-    return VQClassifier(circuit=rename_vectors(fm.compose(an)), epochs=0, scaling="none").fit(Xtr, ytr).layer_
+    return VQClassifier(source=rename_vectors(fm.compose(an)), epochs=0, scaling="none").fit(Xtr, ytr).layer_
 
 
 def initial_weights(Xtr, ytr, reps) -> dict[str, float]:

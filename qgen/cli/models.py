@@ -80,14 +80,14 @@ def fit_cmd(
             err_console.print(f"{ds.X.shape[1]} features reduced to {n} by PCA (--features to choose)")
     cls = entry.load()
     wanted = {
-        "circuit": circuit, "feature_map": feature_map, "ansatz": ansatz, "reps": reps, "epochs": epochs,
+        "source": circuit, "feature_map": feature_map, "ansatz": ansatz, "reps": reps, "epochs": epochs,
         "lr": lr, "batch_size": batch_size, "validation_fraction": validation,
         "early_stopping": early_stopping, "n_iter_no_change": patience, "random_state": seed,
         "device": device,
     }  # fmt: skip
     accepted = cls().get_params()
     params = {k: v for k, v in wanted.items() if k in accepted and v is not None}
-    if circuit is not None and "circuit" not in accepted:
+    if circuit is not None and "source" not in accepted:
         raise DataError(f"model {model!r} builds its own circuit; --circuit applies to vqc and vqr")
     estimator = cls(**params)
     with RichProgress(enabled=not quiet) as progress:

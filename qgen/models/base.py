@@ -101,7 +101,7 @@ class QuantumEstimator(BaseEstimator, torch.nn.Module):
     # ------------------------------------------------------------------ circuit
     def _build_layer(self, n_features: int, observables, trainable: bool = True) -> QuantumLayer:
         src = model_circuit(
-            self.circuit, self.feature_map, getattr(self, "ansatz", None), self.reps, n_features,
+            self.source, self.feature_map, getattr(self, "ansatz", None), self.reps, n_features,
             self._seed(),
         )  # fmt: skip
         return QuantumLayer(
@@ -113,11 +113,7 @@ class QuantumEstimator(BaseEstimator, torch.nn.Module):
         rs = getattr(self, "random_state", None)
         return 0 if rs is None else int(rs)
 
-    def circuit_(self, bound: bool = True) -> QuantumCircuit:
-        """Alias of :meth:`trained_circuit`."""
-        return self.trained_circuit(bound)
-
-    def trained_circuit(self, bound: bool = True) -> QuantumCircuit:
+    def circuit(self, bound: bool = True) -> QuantumCircuit:
         """The model circuit: weights bound to the trained values (``bound=True``) or free; data inputs
         ``x0..`` stay free (they receive the scaled features, see :mod:`qgen.models.scaling`)."""
         self._check_fitted()

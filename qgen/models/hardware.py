@@ -144,6 +144,6 @@ def expectations_by_shots(
 
 def measured_circuit(model) -> QuantumCircuit:
     """The trained circuit (weights bound, inputs free) with every qubit measured."""
-    qc = model.trained_circuit(bound=True).copy()
+    qc = model.circuit(bound=True).copy()
     qc.measure_all()
     return qc

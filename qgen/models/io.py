@@ -155,8 +155,8 @@ def load_model(folder: str | Path, device: str | None = None):
             raise ModelError(f"{folder} lacks {part}; the model folder is incomplete")
     cls = MODELS[config["model"]].load()
     params = dict(config["params"])
-    if params.get("circuit") == CIRCUIT:
-        params["circuit"] = str(folder / CIRCUIT)
+    if params.get("source") == CIRCUIT:
+        params["source"] = str(folder / CIRCUIT)
     if device is not None and "device" in params:
         params["device"] = device
     model = cls(**params)

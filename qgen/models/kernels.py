@@ -133,7 +133,7 @@ class _KernelModel(QuantumEstimator):
         a = self.kernel_.embed(self.angles(self._validate(X)).cpu().numpy())
         return self.kernel_.from_states(a, self._train_embed)
 
-    def trained_circuit(self, bound: bool = True):
+    def circuit(self, bound: bool = True):
         """The feature-map circuit (it has no weights)."""
         self._check_fitted()
         return self.layer_.circuit

@@ -50,7 +50,7 @@ class QCNNClassifier(VQClassifier):
     """QCNN classifier; arguments as :class:`VQClassifier` (``reps`` = convolutions per stage). Classes are
     read from the output qubit (two classes) or from Z on the output qubit and the last discarded ones."""
 
-    circuit = "qcnn"
+    source = "qcnn"
     feature_map = "angle"
     ansatz = None
 

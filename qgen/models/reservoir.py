@@ -31,7 +31,7 @@ def reservoir_observables(n: int) -> list[SparsePauliOp]:
 
 
 class _Reservoir(QuantumEstimator):
-    circuit = "reservoir"
+    source = "reservoir"
     feature_map = "reservoir"
     ansatz = None
 

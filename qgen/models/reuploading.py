@@ -16,7 +16,7 @@ class ReuploadingClassifier(VQClassifier):
     """Data re-uploading classifier with trainable input scaling; arguments as :class:`VQClassifier`
     (``reps`` = number of re-uploading layers)."""
 
-    circuit = "re-uploading"
+    source = "re-uploading"
     feature_map = "angle"
     ansatz = None
 

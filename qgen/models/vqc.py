@@ -35,8 +35,9 @@ class VQClassifier(_sk.ClassifierMixin, QuantumEstimator):
     """Variational quantum classifier (a ``torch.nn.Module`` and a scikit-learn classifier).
 
     Args:
-        circuit: a circuit source (see :func:`qgen.models.resolve_circuit`): QASM file or text, registered
-            name, search / tn-init output, row; None builds ``feature_map`` + ``ansatz``.
+        source: the circuit (see :func:`qgen.models.resolve_circuit`): QASM file or text, registered name,
+            ``qgen search`` / ``qgen tn-init`` output, generated row, Qiskit circuit; None builds
+            ``feature_map`` + ``ansatz``. (The trained circuit itself is :meth:`circuit`.)
         feature_map: registered feature map (``angle``, ``zz``) put in front of a circuit without inputs.
         ansatz: registered ansatz appended to a circuit without weights (``hardware-efficient``, ...).
         reps: repetitions of the ansatz.
@@ -55,7 +56,7 @@ class VQClassifier(_sk.ClassifierMixin, QuantumEstimator):
 
     def __init__(
         self,
-        circuit=None,
+        source=None,
         feature_map: str = "angle",
         ansatz: str = "hardware-efficient",
         reps: int = 2,
@@ -73,7 +74,7 @@ class VQClassifier(_sk.ClassifierMixin, QuantumEstimator):
         random_state: int | None = 0,
     ) -> None:
         self._init_module()
-        self.circuit = circuit
+        self.source = source
         self.feature_map = feature_map
         self.ansatz = ansatz
         self.reps = reps
@@ -192,7 +193,7 @@ class VQRegressor(_sk.RegressorMixin, QuantumEstimator):
 
     def __init__(
         self,
-        circuit=None,
+        source=None,
         feature_map: str = "angle",
         ansatz: str = "hardware-efficient",
         reps: int = 2,
@@ -210,7 +211,7 @@ class VQRegressor(_sk.RegressorMixin, QuantumEstimator):
         random_state: int | None = 0,
     ) -> None:
         self._init_module()
-        self.circuit = circuit
+        self.source = source
         self.feature_map = feature_map
         self.ansatz = ansatz
         self.reps = reps

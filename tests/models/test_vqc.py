@@ -71,12 +71,12 @@ def test_circuit_sources_and_errors(moons):
     qasm = ('OPENQASM 3.0; include "stdgates.inc"; input float[64] x0; input float[64] x1; '
             "input float[64] a; input float[64] b; qubit[2] q; ry(x0) q[0]; ry(x1) q[1]; cx q[0], q[1]; "
             "ry(a) q[0]; ry(b) q[1];")
-    model = VQClassifier(circuit=qasm, epochs=2).fit(X, y)
+    model = VQClassifier(source=qasm, epochs=2).fit(X, y)
     assert model.layer_.weight_names == ["a", "b"]
-    ansatz_only = VQClassifier(circuit="hardware-efficient", feature_map="zz", epochs=2).fit(X, y)
+    ansatz_only = VQClassifier(source="hardware-efficient", feature_map="zz", epochs=2).fit(X, y)
     assert ansatz_only.layer_.num_inputs == 2 and ansatz_only.layer_.derived
     with pytest.raises(ModelError, match="data has 3 feature"):
-        VQClassifier(circuit=qasm).fit(np.c_[X, X[:, :1]], y)
+        VQClassifier(source=qasm).fit(np.c_[X, X[:, :1]], y)
     with pytest.raises(DataError, match="1 class"):
         VQClassifier(epochs=1).fit(X, np.zeros(len(X)))
 
@@ -84,7 +84,7 @@ def test_circuit_sources_and_errors(moons):
 def test_trained_circuit_binds_weights_only(moons):
     X, y = moons
     model = VQClassifier(epochs=2).fit(X, y)
-    free = model.trained_circuit(bound=False)
-    bound = model.trained_circuit(bound=True)
+    free = model.circuit(bound=False)
+    bound = model.circuit(bound=True)
     assert {p.name for p in bound.parameters} == {"x0", "x1"}
     assert len(free.parameters) == 2 + len(model.layer_.weight_names)
