@@ -8,6 +8,7 @@ the fitted-state hooks used by save/load.
 from __future__ import annotations
 
 import copy
+import re
 import time
 from typing import Any
 
@@ -33,10 +34,20 @@ def sk_validation():
     return require("sklearn.utils.validation", extra="models")
 
 
+_PLAIN = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_RESERVED = {
+    "pi", "e", "U", "input", "output", "for", "if", "else", "while", "gate", "qubit", "bit", "float", "int",
+    "angle", "reset", "measure", "barrier", "ctrl", "inv", "pow", "def", "let", "const",
+}  # fmt: skip
+
+
 def canonical(circuit: QuantumCircuit) -> QuantumCircuit:
-    """The circuit after a QASM 3 round trip, so that saved and live models name parameters alike."""
+    """The circuit as a QASM 3 round trip gives it back, so that saved and live models name parameters
+    alike (circuits whose parameters already have plain identifier names are returned as they are)."""
     from qgen.circuits import dumps, load
 
+    if all(_PLAIN.fullmatch(p.name) and p.name not in _RESERVED for p in circuit.parameters):
+        return circuit
     return load(dumps(circuit, version=3))
 
 
