@@ -263,6 +263,7 @@ def main() -> None:
     ap.add_argument("--datasets", default=None, help="comma-separated (default: all six; quick: iris,moons)")
     ap.add_argument("--matched-steps", type=int, default=None, help="steps of the 3-way run (30; quick 5)")
     ap.add_argument("--matched-cap", type=int, default=40, help="training samples of the 3-way run")
+    ap.add_argument("--matched-datasets", default=None, help="datasets of the 3-way run (default: all run)")
     ap.add_argument("--skip-qiskit-vqc", action="store_true", help="leave out Qiskit ML's VQC (slowest)")
     ap.add_argument("--out", type=Path, default=Path("benchmarks/results/models_bench.json"))
     args = ap.parse_args()
@@ -278,6 +279,7 @@ def main() -> None:
     result = {
         "settings": {"steps": steps, "qubits": args.qubits, "reps": args.reps, "lr": args.lr,
                      "train_cap": cap, "matched_steps": mstep, "matched_cap": mcap, "quick": args.quick,
+                     "matched_datasets": args.matched_datasets,
                      "threads": threads},
         "versions": {p: version(p) for p in ("torch", "qiskit", "qiskit-machine-learning", "pennylane")},
         "machine": {"python": platform.python_version(),
@@ -299,7 +301,8 @@ def main() -> None:
                         "pennylane": pl}}  # fmt: skip
         line = (f"{name:14} {ours['accuracy']:9.3f} {pl['accuracy']:7.3f} {ours['train_seconds']:8.2f} "
                 f"{pl['train_seconds']:8.2f}")  # fmt: skip
-        if not args.skip_qiskit_vqc:
+        matched = args.matched_datasets.split(",") if args.matched_datasets else names
+        if not args.skip_qiskit_vqc and name in matched:
             from sklearn.model_selection import train_test_split
 
             Xm, ym = Xtr, ytr

@@ -43,5 +43,6 @@ class AngleScaler(torch.nn.Module):
         """Angles for features ``x`` ``(N, d)``."""
         if self.mode == "none":
             return x
-        lo, span = self.data_min.to(x.dtype), self.data_range.to(x.dtype)
+        lo = self.data_min.to(device=x.device, dtype=x.dtype)
+        span = self.data_range.to(device=x.device, dtype=x.dtype)
         return (x - lo) / span * self.upper
