@@ -131,6 +131,8 @@ def load_data(source: str, target_col: str | None = None, need_target: bool = Tr
     if source in BUILTIN:
         return _builtin(source)
     path = Path(source)
+    if not path.is_file() and (path.suffix or "/" in source):
+        raise DataError(f"no such file: {source} (give a .csv / .parquet file or a bundled dataset name)")
     if not path.is_file():
         raise DataError(
             f"unknown dataset {source!r}: not a file; bundled datasets are {', '.join(BUILTIN)}"

@@ -93,3 +93,8 @@ def test_models_lists_models_and_circuits():
     listing = json.loads(res.stdout)
     assert {"vqc", "qsvc", "reuploading", "qcnn", "reservoir"} <= set(listing["models"])
     assert listing["circuits"]["zz"]["kind"] == "feature_map"
+
+
+def test_missing_file_is_named(tmp_path):
+    res = runner.invoke(app, ["fit", "--data", str(tmp_path / "none.csv"), "--out", str(tmp_path / "x")])
+    assert res.exit_code == 1 and "no such file" in res.stderr
