@@ -14,7 +14,6 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 
 import torch
 from qiskit.circuit import Parameter, ParameterExpression, QuantumCircuit
@@ -60,26 +59,28 @@ def split_parameters(circuit: QuantumCircuit) -> tuple[list[str], list[str]]:
     return [inputs[i] for i in range(len(inputs))], weights
 
 
-@dataclass
 class DerivedAngle:
-    """A non-linear angle: ``name`` is the circuit parameter standing for ``expression`` (sympy ``srepr``);
-    ``fn`` evaluates it in torch (rebuilt after unpickling)."""
+    """A non-linear angle: ``name`` is the circuit parameter standing for a sympy expression of inputs and
+    weights; ``fn`` evaluates it in torch. Pickles as the expression's ``srepr`` (rebuilt on load)."""
 
-    name: str
-    expression: str
-    fn: Callable[[dict[str, torch.Tensor]], torch.Tensor] | None = None
+    def __init__(self, name: str, expr) -> None:
+        self.name = name
+        self.expr = expr
+        self.fn: Callable[[dict[str, torch.Tensor]], torch.Tensor] = _torch_fn(expr)
 
-    def __post_init__(self) -> None:
-        if self.fn is None:
-            sympy = require_sympy()
-            self.fn = _torch_fn(sympy.sympify(self.expression))
+    @property
+    def expression(self) -> str:
+        """The expression as sympy ``srepr`` text."""
+        return require_sympy().srepr(self.expr)
 
     def __getstate__(self) -> dict:
         return {"name": self.name, "expression": self.expression}
 
     def __setstate__(self, state: dict) -> None:
-        self.name, self.expression, self.fn = state["name"], state["expression"], None
-        self.__post_init__()
+        self.__init__(state["name"], require_sympy().sympify(state["expression"]))
+
+    def __repr__(self) -> str:
+        return f"DerivedAngle({self.name!r}, {self.expr})"
 
 
 _FUNCS: dict[str, Callable] = {
@@ -157,8 +158,7 @@ def lower_angles(circuit: QuantumCircuit) -> tuple[QuantumCircuit, list[DerivedA
                 key = str(v)
                 if key not in derived:
                     name = f"{DERIVED_PREFIX}{len(derived)}"
-                    expr = v.sympify()
-                    derived[key] = DerivedAngle(name, require_sympy().srepr(expr), _torch_fn(expr))
+                    derived[key] = DerivedAngle(name, v.sympify())
                     params[key] = Parameter(name)
                 new.append(params[key])
                 changed = True
