@@ -318,8 +318,8 @@ def main() -> None:
                      f"{b['pennylane']['train_seconds']:6.2f} {b['qiskit_ml']['train_seconds']:7.1f}")
         print(line, flush=True)
         result["vqc"][name] = row
-        if name == names[0]:
-            hardware_model = (model, Xte, yte)
+        if hardware_model is None or ours["accuracy"] > hardware_model[3]:
+            hardware_model = (model, Xte, yte, ours["accuracy"], name)
     size, corner = (60, 10) if args.quick else (200, 40)
     print(f"\nkernel {size}x{size}, ZZ feature map (2 reps), 6 qubits")
     kern = kernel_bench(size, 6, corner)
@@ -332,10 +332,12 @@ def main() -> None:
           f"max |diff| {kern['corner_max_abs_diff']:.2e}")  # fmt: skip
     print(f"  QSVC test accuracy: qgen {kern['qsvc_accuracy_qgen']:.3f}, "
           f"Qiskit ML kernel {kern['qsvc_accuracy_qiskit_ml']:.3f}")  # fmt: skip
-    model, Xte, yte = hardware_model
-    shots, limit = (200, 10) if args.quick else (1000, 45)
-    print(f"\nhardware: {names[0]} classifier compiled for quantinuum-h2, {shots} shots x {limit} samples")
+    model, Xte, yte, _, hw_name = hardware_model
+    shots, limit = (200, 10) if args.quick else (1000, 60)
+    print(f"\nhardware: the {hw_name} classifier (best exact accuracy) compiled for quantinuum-h2, "
+          f"{shots} shots x {min(limit, len(yte))} test samples")  # fmt: skip
     hw = hardware_bench(model, Xte, yte, shots, limit)
+    hw["dataset"] = hw_name
     result["hardware"] = hw
     print(f"  exact {hw['exact_accuracy']:.3f}  H2 emulator {hw['emulator_accuracy']:.3f}  "
           f"(agreement {hw['agreement_with_exact']:.3f}; compile {hw['compile_seconds']:.1f} s, "
