@@ -41,6 +41,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "train ketgpt": ("qgen.cli.ketgpt:train_ketgpt_cmd", "Train the KetGPT circuit generator (GPT-2 from scratch) on a circuit corpus."),  # noqa: E501
     "train synthesizer": ("qgen.cli.synth:synthesizer_cmd", "Train the deep-Q synthesis network (DeepCubeA-style value iteration) for AQ*."),  # noqa: E501
     "train llm": ("qgen.cli.llm:train_llm_cmd", "Fine-tune an LLM on an optimisation dataset (SFT, loss on the circuit only; checkpoints, resume)."),  # noqa: E501
+    # QML models built from qgen circuits
+    "fit": ("qgen.cli.models:fit_cmd", "Train a model on a dataset; write the model folder, a learning curve and a confusion matrix."),  # noqa: E501
+    "predict": ("qgen.cli.models:predict_cmd", "Predict with a saved model (exactly, or by shots on a local emulator)."),  # noqa: E501
+    "models": ("qgen.cli.models:models_cmd", "List the models and the registered circuits they can use."),
     # generation and evaluation
     "generate": ("qgen.cli.generate:app", "Generate circuits with trained models."),
     "generate llm": ("qgen.cli.llm:generate_llm_cmd", "Write a QAOA circuit for a graph problem with a fine-tuned LLM, then simulate and score it."),  # noqa: E501

@@ -1,0 +1,161 @@
+"""QuantumLayer: a model circuit as a torch module, simulated by qgen.sim for a whole batch of samples.
+
+The circuit is lowered once (non-linear angles become derived parameters, see :mod:`qgen.models.encoding`)
+and compiled once; batches of any size reuse that compilation (:mod:`qgen.models.replicate`): one
+structure, many inputs. ``forward(x)`` returns expectation values of
+the readout observables; :meth:`states` returns the statevectors (for kernels).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import numpy as np
+import torch
+from qiskit.circuit import QuantumCircuit
+from qiskit.quantum_info import SparsePauliOp
+
+from qgen.models.encoding import evaluate_derived, lower_angles, split_parameters
+from qgen.models.errors import ModelError
+from qgen.models.replicate import replicate
+from qgen.sim.compiled import CompiledBatch
+from qgen.sim.device import resolve_device
+from qgen.sim.gatelist import from_qiskit
+from qgen.sim.observables import PauliObservables
+
+DTYPES = {"float64": torch.complex128, "float32": torch.complex64}
+
+
+def z_observables(num_qubits: int, count: int | None = None) -> list[SparsePauliOp]:
+    """``count`` distinct readout observables: Z on each qubit, then ZZ on neighbours, then X, then Y."""
+    n = num_qubits
+    count = n if count is None else count
+    labels: list[tuple[str, list[int]]] = [("Z", [q]) for q in range(n)]
+    labels += [("ZZ", [q, q + 1]) for q in range(n - 1)]
+    labels += [("X", [q]) for q in range(n)] + [("Y", [q]) for q in range(n)]
+    if count > len(labels):
+        raise ModelError(f"{count} readout observables asked for, {n} qubit(s) offer {len(labels)}")
+    return [SparsePauliOp.from_sparse_list([(p, qs, 1.0)], n) for p, qs in labels[:count]]
+
+
+class QuantumLayer(torch.nn.Module):
+    """A circuit with data inputs ``x0..x{d-1}`` and trainable weights, as a batched torch layer.
+
+    Args:
+        circuit: the model circuit (Qiskit); inputs and weights are told apart by name.
+        observables: readout Pauli sums (default Z on every qubit).
+        weights: initial weights by name or in weight order (default: uniform in [-pi, pi) from ``seed``).
+        seed: seed of the default initialisation.
+        dtype: ``"float64"`` (complex128 amplitudes) or ``"float32"``.
+        device: ``"cpu"``, ``"cuda"`` or ``"auto"``.
+        trainable: whether the weights get gradients.
+    """
+
+    def __init__(
+        self,
+        circuit: QuantumCircuit,
+        observables: Sequence[SparsePauliOp] | None = None,
+        weights: dict[str, float] | Sequence[float] | np.ndarray | None = None,
+        seed: int | None = 0,
+        dtype: str = "float64",
+        device: str | torch.device = "cpu",
+        trainable: bool = True,
+    ) -> None:
+        super().__init__()
+        if dtype not in DTYPES:
+            raise ModelError(f"dtype must be one of {sorted(DTYPES)}, got {dtype!r}")
+        self.circuit = circuit
+        self.input_names, self.weight_names = split_parameters(circuit)
+        lowered, self.derived = lower_angles(circuit)
+        by_name = {p.name: p for p in lowered.parameters}
+        order = self.input_names + [d.name for d in self.derived] + self.weight_names
+        self.gatelist = from_qiskit(lowered, parameters=[by_name[n] for n in order if n in by_name])
+        present = set(self.gatelist.parameters)
+        self._cols = {
+            "inputs": [i for i, n in enumerate(self.input_names) if n in present],
+            "derived": [i for i, d in enumerate(self.derived) if d.name in present],
+            "weights": [i for i, n in enumerate(self.weight_names) if n in present],
+        }
+        self.num_qubits = circuit.num_qubits
+        self.observables = list(observables) if observables is not None else z_observables(self.num_qubits)
+        self.complex_dtype = DTYPES[dtype]
+        real = torch.float64 if dtype == "float64" else torch.float32
+        self.weights = torch.nn.Parameter(self._initial(weights, seed).to(real), requires_grad=trainable)
+        self._batches: dict[tuple[int, str], CompiledBatch] = {}
+        self._obs: dict[str, PauliObservables] = {}
+        self.to(resolve_device(device))
+
+    def _initial(self, weights, seed) -> torch.Tensor:
+        count = len(self.weight_names)
+        if weights is None:
+            gen = torch.Generator().manual_seed(0 if seed is None else int(seed))
+            return (torch.rand(count, generator=gen, dtype=torch.float64) * 2 - 1) * math.pi
+        if isinstance(weights, dict):
+            missing = [n for n in self.weight_names if n not in weights]
+            if missing:
+                raise ModelError(f"no initial values for weight(s) {missing[:5]}")
+            return torch.tensor([float(weights[n]) for n in self.weight_names], dtype=torch.float64)
+        init = torch.as_tensor(np.asarray(weights, dtype=np.float64)).reshape(-1)
+        if init.numel() != count:
+            raise ModelError(f"got {init.numel()} initial weights for {count} weight parameters")
+        return init
+
+    @property
+    def num_inputs(self) -> int:
+        """Number of data features the circuit reads."""
+        return len(self.input_names)
+
+    def _compiled(self, size: int, device: torch.device) -> CompiledBatch:
+        key = (size, str(device))
+        if key not in self._batches:
+            if len(self._batches) > 8:
+                self._batches.clear()
+            one = (1, str(device))
+            if one not in self._batches:
+                self._batches[one] = CompiledBatch([self.gatelist], self.complex_dtype, device)
+            self._batches[key] = replicate(self._batches[one], size)
+        return self._batches[key]
+
+    def parameter_matrix(self, x: torch.Tensor) -> torch.Tensor:
+        """The simulator's parameter matrix ``(N, P)``: features, derived angles, weights."""
+        w = self.weights
+        x = x.to(device=w.device, dtype=w.dtype)
+        if x.dim() != 2 or x.shape[1] != self.num_inputs:
+            raise ModelError(f"expected features of shape (N, {self.num_inputs}), got {tuple(x.shape)}")
+        n = x.shape[0]
+        parts = [x[:, self._cols["inputs"]]]
+        if self.derived:
+            derived = evaluate_derived(self.derived, self.input_names, x, self.weight_names, w)
+            parts.append(derived[:, self._cols["derived"]])
+        if self._cols["weights"]:
+            parts.append(w[self._cols["weights"]][None, :].expand(n, -1))
+        return torch.cat(parts, dim=1)
+
+    def states(self, x: torch.Tensor) -> torch.Tensor:
+        """Statevectors ``(N, 2**n)`` for features ``x`` ``(N, d)``."""
+        params = self.parameter_matrix(x)
+        batch = self._compiled(params.shape[0], params.device)
+        return batch.run(params if batch.num_parameters else None)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """Expectation values ``(N, K)`` of the readout observables."""
+        psi = self.states(x)
+        key = str(psi.device)
+        if key not in self._obs:
+            self._obs[key] = PauliObservables(
+                self.observables, self.num_qubits, self.complex_dtype, psi.device
+            )
+        return self._obs[key].expectation(psi, per_circuit=False).to(self.weights.dtype)
+
+    def bound_circuit(self) -> QuantumCircuit:
+        """The circuit with the current weights bound and the data inputs free."""
+        values = dict(zip(self.weight_names, self.weights.detach().cpu().tolist(), strict=True))
+        return self.circuit.assign_parameters({p: values[p.name] for p in self.circuit.parameters
+                                               if p.name in values})
+
+    def extra_repr(self) -> str:
+        return (
+            f"qubits={self.num_qubits}, inputs={self.num_inputs}, derived={len(self.derived)}, "
+            f"weights={len(self.weight_names)}, outputs={len(self.observables)}"
+        )
