@@ -31,6 +31,10 @@ def train_llm_cmd(
     grad_accum: int = typer.Option(1, "--grad-accum", help="Gradient accumulation steps."),
     max_length: int = typer.Option(2048, "--max-length", help="Tokens per example."),
     limit: int | None = typer.Option(None, "--limit", help="Only the first N training rows."),
+    methods: str = typer.Option("", "--methods", help="Train on these methods only, e.g. qaoa,vqe (all)."),
+    max_qubits: int | None = typer.Option(None, "--max-qubits", help="Train on rows with <= N qubits."),
+    pack: bool = typer.Option(False, "--pack/--no-pack", help="Pack examples into --max-length sequences."),
+    threads: int | None = typer.Option(None, "--threads", help="CPU threads (default: the free cores)."),
     save_steps: int = typer.Option(200, "--save-steps", help="Checkpoint interval (steps)."),
     seed: int = typer.Option(0, "--seed", help="Seed."),
     device: str = typer.Option("auto", "--device", help="cpu, cuda or auto."),
@@ -53,6 +57,10 @@ def train_llm_cmd(
         grad_accum=grad_accum,
         max_length=max_length,
         limit=limit,
+        methods=tuple(m.strip() for m in methods.split(",") if m.strip()),
+        max_qubits=max_qubits,
+        pack=pack,
+        threads=threads,
         save_steps=save_steps,
         seed=seed,
         device=device,
@@ -65,7 +73,8 @@ def train_llm_cmd(
         print_json(rec)
         return
     console.print(
-        f"fine-tuned {base} on {rec['train_rows']} rows ({rec['train_tokens']} tokens): "
+        f"fine-tuned {base} on {rec['train_rows']} rows ({rec['sequences']} sequences, "
+        f"{rec['train_tokens']} tokens): "
         f"{rec['steps']} steps, "
         f"loss {rec['train_loss']:.4f}, {rec['seconds']:.1f} s -> {out / MODEL_SUBDIR}"
     )
