@@ -13,7 +13,7 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from qgen.cli._common import console, handle_errors, print_json
+from qgen.cli._common import console, err_console, handle_errors, print_json
 from qgen.cli.progress import RichProgress
 
 
@@ -82,7 +82,9 @@ def train_llm_cmd(
 
 @handle_errors
 def generate_llm_cmd(
-    model: Path = typer.Option(..., "--model", help="Fine-tuned model folder (qgen train llm --out)."),
+    model: Path = typer.Option(
+        ..., "--model", help="Fine-tuned model folder (qgen train llm --out); a base model name warns."
+    ),
     problem: str = typer.Option("maxcut", "--problem", help="maxcut or weighted_maxcut."),
     graph: Path = typer.Option(..., "--graph", help="Graph file: node-link JSON or `u v [w]` lines."),
     layers: int = typer.Option(1, "--layers", "-p", help="QAOA layers asked for."),
@@ -102,6 +104,11 @@ def generate_llm_cmd(
     )
     with contextlib.redirect_stdout(sys.stderr):
         res = generate_for_graph(model, problem, graph, layers, settings, device=device)
+    if not res["fine_tuned"]:
+        err_console.print(
+            f"warning: {model} is a base model, not fine-tuned on circuits: expect a poor program "
+            "(fine-tune first: qgen train llm --config train/llm-cpu.yaml --data DATA --out runs/llm)"
+        )
     if out is not None:
         write_text(out, res["program"])
     if as_json:
