@@ -52,6 +52,8 @@ class LLMTrainConfig:
         limit: use only the first ``limit`` training rows (None: all), after the filters below.
         methods: train on rows of these methods only (empty: all), e.g. ``("qaoa", "vqe")``.
         max_qubits: train on rows with at most this many qubits (None: all).
+        form: ``compact`` (the dataset's ``messages``: short prompt, ``qasm3_compact``) or ``flat`` (the
+            worded ``prompt`` and the flat ``qasm3``, the paper's form).
         pack: pack whole examples into sequences of ``max_length`` tokens (instead of padded batches).
         threads: torch CPU threads (None: the free cores, ``qgen.sim.device.configure_threads``).
         save_steps: checkpoint interval in optimiser steps.
@@ -77,6 +79,7 @@ class LLMTrainConfig:
     methods: tuple[str, ...] = ()
     max_qubits: int | None = None
     pack: bool = False
+    form: str = "compact"
     threads: int | None = None
     save_steps: int = 200
     seed: int = 0
@@ -134,6 +137,8 @@ def _check(cfg: LLMTrainConfig) -> None:
         raise LLMError("need --epochs > 0 or --max-steps > 0")
     if cfg.batch_size < 1 or cfg.grad_accum < 1:
         raise LLMError("--batch-size and --grad-accum must be at least 1")
+    if cfg.form not in ("compact", "flat"):
+        raise LLMError(f"--form must be compact or flat, got {cfg.form!r}")
     if cfg.lr <= 0:
         raise LLMError(f"--lr must be positive, got {cfg.lr}")
 
@@ -173,7 +178,13 @@ def train_llm(cfg: LLMTrainConfig, progress: Progress | None = None) -> dict:
     set_seed(cfg.seed)
     tok = AutoTokenizer.from_pretrained(src)
     ensure_chat_template(tok)
-    examples = [encode_example(tok, m, cfg.max_length) for m in rows["messages"]]
+    if cfg.form == "flat":
+        from qgen.datasets.prompts import messages as chat
+
+        convs = [chat(p, q) for p, q in zip(rows["prompt"], rows["qasm3"], strict=True)]
+    else:
+        convs = rows["messages"]
+    examples = [encode_example(tok, m, cfg.max_length) for m in convs]
     tokens = sum(len(e["input_ids"]) for e in examples)
     sequences = pack_examples(examples, cfg.max_length) if cfg.pack else examples
     train_set = Dataset.from_list(sequences)
