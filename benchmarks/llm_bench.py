@@ -51,7 +51,7 @@ def _ensure_data(path: Path, size: int, max_qubits: int, methods: str, seed: int
                                "steps": steps})
     assert isinstance(cfg, OptimizationConfig)
     start = time.perf_counter()
-    build_optimization(str(path), cfg, progress=True)
+    build_optimization(str(path), cfg)
     return time.perf_counter() - start
 
 
