@@ -59,7 +59,8 @@ def test_graph_prompt_and_graph_files(tmp_path):
         ('{"nodes": [0, 1, 2], "edges": [[0, 1, 2.5], [1, 2, 1]]}', [(0, 1, 2.5), (1, 2, 1.0)]),
         ('{"edges": [[0, 1], [1, 2]]}', [(0, 1, None), (1, 2, None)]),
         (
-            '{"directed": false, "multigraph": false, "graph": {}, "nodes": [{"id": 0}, {"id": 1}, {"id": 2}],'
+            '{"directed": false, "multigraph": false, "graph": {},'
+            ' "nodes": [{"id": 0}, {"id": 1}, {"id": 2}],'
             ' "edges": [{"source": 0, "target": 1, "weight": 3}, {"source": 1, "target": 2, "weight": 1}]}',
             [(0, 1, 3), (1, 2, 1)],
         ),
