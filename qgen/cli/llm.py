@@ -13,7 +13,7 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from qgen.cli._common import console, handle_errors, print_json
+from qgen.cli._common import console, err_console, handle_errors, print_json
 from qgen.cli.progress import RichProgress
 
 
@@ -31,6 +31,11 @@ def train_llm_cmd(
     grad_accum: int = typer.Option(1, "--grad-accum", help="Gradient accumulation steps."),
     max_length: int = typer.Option(2048, "--max-length", help="Tokens per example."),
     limit: int | None = typer.Option(None, "--limit", help="Only the first N training rows."),
+    methods: str = typer.Option("", "--methods", help="Train on these methods only, e.g. qaoa,vqe (all)."),
+    max_qubits: int | None = typer.Option(None, "--max-qubits", help="Train on rows with <= N qubits."),
+    pack: bool = typer.Option(False, "--pack/--no-pack", help="Pack examples into --max-length sequences."),
+    threads: int | None = typer.Option(None, "--threads", help="CPU threads (default: the free cores)."),
+    form: str = typer.Option("compact", "--form", help="compact (short prompt, compact QASM) or flat."),
     save_steps: int = typer.Option(200, "--save-steps", help="Checkpoint interval (steps)."),
     seed: int = typer.Option(0, "--seed", help="Seed."),
     device: str = typer.Option("auto", "--device", help="cpu, cuda or auto."),
@@ -53,6 +58,11 @@ def train_llm_cmd(
         grad_accum=grad_accum,
         max_length=max_length,
         limit=limit,
+        methods=tuple(m.strip() for m in methods.split(",") if m.strip()),
+        max_qubits=max_qubits,
+        pack=pack,
+        form=form,
+        threads=threads,
         save_steps=save_steps,
         seed=seed,
         device=device,
@@ -65,7 +75,8 @@ def train_llm_cmd(
         print_json(rec)
         return
     console.print(
-        f"fine-tuned {base} on {rec['train_rows']} rows ({rec['train_tokens']} tokens): "
+        f"fine-tuned {base} on {rec['train_rows']} rows ({rec['sequences']} sequences, "
+        f"{rec['train_tokens']} tokens): "
         f"{rec['steps']} steps, "
         f"loss {rec['train_loss']:.4f}, {rec['seconds']:.1f} s -> {out / MODEL_SUBDIR}"
     )
@@ -73,7 +84,9 @@ def train_llm_cmd(
 
 @handle_errors
 def generate_llm_cmd(
-    model: Path = typer.Option(..., "--model", help="Fine-tuned model folder (qgen train llm --out)."),
+    model: Path = typer.Option(
+        ..., "--model", help="Fine-tuned model folder (qgen train llm --out); a base model name warns."
+    ),
     problem: str = typer.Option("maxcut", "--problem", help="maxcut or weighted_maxcut."),
     graph: Path = typer.Option(..., "--graph", help="Graph file: node-link JSON or `u v [w]` lines."),
     layers: int = typer.Option(1, "--layers", "-p", help="QAOA layers asked for."),
@@ -93,6 +106,11 @@ def generate_llm_cmd(
     )
     with contextlib.redirect_stdout(sys.stderr):
         res = generate_for_graph(model, problem, graph, layers, settings, device=device)
+    if not res["fine_tuned"]:
+        err_console.print(
+            f"warning: {model} is a base model, not fine-tuned on circuits: expect a poor program "
+            "(fine-tune first: qgen train llm --config train/llm-cpu.yaml --data DATA --out runs/llm)"
+        )
     if out is not None:
         write_text(out, res["program"])
     if as_json:

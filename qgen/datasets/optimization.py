@@ -20,11 +20,20 @@ from qgen.circuits import dumps, profile
 from qgen.datasets.adapt import adapt_vqe
 from qgen.datasets.ansatze import AnsatzCircuit, build_ansatz
 from qgen.datasets.builders import DatasetKind, register_kind
+from qgen.datasets.compact import compact_qasm3, round_parameters
 from qgen.datasets.errors import DatasetError
 from qgen.datasets.optimization_plan import OptimizationConfig, Task, shard_tasks
 from qgen.datasets.optimize import diagonals, optimise_group, random_mean_energies
 from qgen.datasets.problems import PROBLEMS, ExactSolution, Instance, solve_exact
-from qgen.datasets.prompts import TEMPLATES, PromptInput, messages, render
+from qgen.datasets.prompts import (
+    COMPACT_SYSTEM_PROMPT,
+    TEMPLATES,
+    PromptInput,
+    graph_form,
+    messages,
+    render,
+    short_prompt,
+)
 from qgen.datasets.schemas import DEFAULT_MAX_QUBITS, OPTIMIZATION_FIELDS, split_list
 from qgen.sim import CompiledBatch, from_qiskit
 
@@ -93,6 +102,8 @@ def run_shard(config: OptimizationConfig, shard: int) -> tuple[list[dict], dict]
                     "train_starts": int(res.starts[k]),
                     "adapt_gradient_norm": None,
                 }
+        # rounded before the stored circuit is simulated: the stored numbers are those of the short angles
+        params = [round_parameters(p) for p in params]
         bound, probs = final_probabilities([c.circuit for c in circuits], params)
         for k, t in enumerate(members):
             rows[t.index] = _row(
@@ -153,10 +164,10 @@ def _row(
     fam = PROBLEMS[task.problem]
     rng = np.random.default_rng(np.random.SeedSequence([cfg.seed, task.index, 3]))
     template = int(rng.integers(len(TEMPLATES)))
-    prompt = render(
-        template,
-        PromptInput(fam.title, inst.text, n, task.method, circuit.ansatz, circuit.layers, inst.hamiltonian),
-    )
+    item = PromptInput(fam.title, inst.text, n, task.method, circuit.ansatz, circuit.layers, inst.hamiltonian)
+    prompt = render(template, item)
+    compact = compact_qasm3(circuit.circuit, params, circuit.layers, fold_layers=task.method != "adapt")
+    short = short_prompt(item, graph_form(task.problem, inst.graph, n, inst.data))
     paulis = inst.hamiltonian.paulis.to_labels()
     row = {
         "id": f"s{cfg.seed}-{task.index:06d}",
@@ -197,9 +208,11 @@ def _row(
         "two_qubit_gates": prof.two_qubit_count,
         "qasm3": qasm,
         "qasm3_symbolic": dumps(circuit.circuit, version=3),
+        "qasm3_compact": compact,
         "prompt": prompt,
         "response": qasm,
-        "messages": messages(prompt, qasm),
+        "prompt_compact": short,
+        "messages": messages(short, compact, COMPACT_SYSTEM_PROMPT),
         "prompt_template": template,
         "seed": cfg.seed,
     }
@@ -224,7 +237,23 @@ def _check(row: dict, atol: float) -> tuple[list[str], dict[str, float]]:
     from qgen.datasets.verify import verify_optimization_row
 
     e_err, p_err, problems = verify_optimization_row(row, atol)
+    if "qasm3_compact" in row:
+        problems += compact_problems(row)
     return problems, {"energy": e_err, "probability": p_err}
+
+
+def compact_problems(row: dict, atol: float = 1e-10) -> list[str]:
+    """Whether ``qasm3_compact`` loads and gives the state of ``qasm3`` (complex128, to ``atol``)."""
+    from qgen.circuits import load
+    from qgen.sim import statevector
+
+    try:
+        psi = statevector(load(row["qasm3_compact"]), dtype=torch.complex128).numpy()
+    except Exception as exc:  # noqa: BLE001 - any failure to load is a problem of this row
+        return [f"{row['id']}: qasm3_compact does not load: {exc}"]
+    ref = statevector(load(row["qasm3"]), dtype=torch.complex128).numpy()
+    err = float(np.max(np.abs(psi - ref)))
+    return [f"{row['id']}: qasm3_compact gives another state (max deviation {err:.2e})"] if err > atol else []
 
 
 def _methods(value: str | None) -> tuple[tuple[str, float], ...] | None:

@@ -71,10 +71,70 @@ def render(template: int, item: PromptInput) -> str:
     )
 
 
-def messages(prompt: str, response: str) -> list[dict[str, str]]:
+def messages(prompt: str, response: str, system: str = SYSTEM_PROMPT) -> list[dict[str, str]]:
     """Chat messages: system, user prompt, assistant response."""
     return [
-        {"role": "system", "content": SYSTEM_PROMPT},
+        {"role": "system", "content": system},
         {"role": "user", "content": prompt},
         {"role": "assistant", "content": response},
     ]
+
+
+# ------------------------------------------------------------------------------------ the short prompt
+COMPACT_SYSTEM_PROMPT = "Write the OpenQASM 3.0 circuit with optimised, bound angles."
+#: problems whose qubits are the graph's nodes: the short prompt gives the graph instead of the Hamiltonian
+GRAPH_FORM_PROBLEMS = (
+    "maxcut", "weighted_maxcut", "independent_set", "vertex_cover", "clique", "graph_partition"
+)
+
+
+def graph_text(edges, weights=None) -> str:
+    """``0-1 1-2`` or, weighted, ``0-1:3 1-2:0.5`` (edges as given; weights ``:g``)."""
+    if weights is None:
+        return " ".join(f"{u}-{v}" for u, v in edges)
+    return " ".join(f"{u}-{v}:{w:g}" for (u, v), w in zip(edges, weights, strict=True))
+
+
+def pauli_text(op: SparsePauliOp) -> str:
+    """``0.5 Z0Z1 - 1.5 Z2``: non-identity terms, qubit indices (Qiskit order), coefficients ``:g``."""
+    parts = []
+    for pauli, coeff in zip(op.paulis, op.coeffs, strict=True):
+        label = "".join(
+            f"{'IXZY'[int(pauli.z[q]) * 2 + int(pauli.x[q])]}{q}"
+            for q in range(op.num_qubits)
+            if pauli.z[q] or pauli.x[q]
+        )
+        c = float(coeff.real)
+        if label and c != 0.0:
+            parts.append(f"{'-' if c < 0 else '+'} {abs(c):g} {label}")
+    text = " ".join(parts)
+    return text[2:] if text.startswith("+ ") else text
+
+
+def short_prompt(item: PromptInput, graph_form: str | None = None) -> str:
+    """The short user prompt (the SFT prompt of the compact form).
+
+    ``QAOA qaoa, 2 layers, 5 qubits. MaxCut: 0-1 0-4 1-2`` where ``graph_form`` (from :func:`graph_text`,
+    plus ``penalty P`` where the problem has one) is given, else ``... H = 0.5 Z0Z1 - 1.5 Z2``.
+    """
+    unit = "operators" if item.method == "adapt" else ("layer" if item.layers == 1 else "layers")
+    method = _METHODS.get(item.method, item.method)
+    head = f"{method} {item.ansatz}, {item.layers} {unit}, {item.num_qubits} qubits."
+    if graph_form is not None:
+        return f"{head} {item.title}: {graph_form}"
+    return f"{head} {item.title}, H = {pauli_text(item.hamiltonian)}"
+
+
+def graph_form(problem: str, graph, num_qubits: int, data: dict | None = None) -> str | None:
+    """The short prompt's graph text of an instance (None: use the Pauli form).
+
+    Given for :data:`GRAPH_FORM_PROBLEMS` whose graph (networkx, nodes ``0..n-1``) has one node per qubit:
+    sorted edges, their weights when any edge has one, and the penalty weight when the instance has one.
+    """
+    if problem not in GRAPH_FORM_PROBLEMS or graph is None or graph.number_of_nodes() != num_qubits:
+        return None
+    edges = sorted((min(u, v), max(u, v)) for u, v in graph.edges())
+    weighted = any("weight" in d for _, _, d in graph.edges(data=True))
+    text = graph_text(edges, [graph.edges[e].get("weight", 1) for e in edges] if weighted else None)
+    penalty = (data or {}).get("penalty")
+    return f"{text}; penalty {float(penalty):g}" if penalty is not None else text

@@ -64,9 +64,20 @@ OPTIMIZATION_FIELDS: tuple[tuple[str, object, str], ...] = (
     ("two_qubit_gates", _I, "two-qubit gates of the stored circuit"),
     ("qasm3", _S, "OpenQASM 3.0, parameters bound (what the expectation value and probabilities are of)"),
     ("qasm3_symbolic", _S, "OpenQASM 3.0 with `input float[64] t000;` ... parameters"),
-    ("prompt", _S, "user prompt for LLM fine-tuning"),
-    ("response", _S, "the answer: the bound OpenQASM 3.0 circuit"),
-    ("messages", ("list", _MESSAGE), "chat form: system, user (prompt), assistant (response)"),
+    (
+        "qasm3_compact",
+        _S,
+        "the same circuit as `qasm3`, compact OpenQASM 3.0: one `gate layer(...)` called once per layer "
+        "with its numbers (qgen.datasets.compact)",
+    ),
+    ("prompt", _S, "a worded user prompt (one of qgen.datasets.prompts.TEMPLATES)"),
+    ("response", _S, "its answer: the bound OpenQASM 3.0 circuit (`qasm3`)"),
+    ("prompt_compact", _S, "the short prompt: method, ansatz, layers, qubits and the graph or Pauli terms"),
+    (
+        "messages",
+        ("list", _MESSAGE),
+        "the SFT chat: system, user (`prompt_compact`), assistant (`qasm3_compact`)",
+    ),
     ("prompt_template", _I, "which prompt template (qgen.datasets.prompts.TEMPLATES) wrote the prompt"),
     ("seed", _I, "the build seed"),
 )

@@ -54,10 +54,11 @@ def test_rows_schema_and_splits(built) -> None:
     assert sum(len(ds[s]) for s in ds) == 8 and set(ds) <= {"train", "test"}
     row = ds["train"][0]
     assert (
-        row["messages"][-1] == {"role": "assistant", "content": row["qasm3"]}
+        row["messages"][-1] == {"role": "assistant", "content": row["qasm3_compact"]}
         and row["response"] == row["qasm3"]
     )
-    assert row["messages"][1]["content"] == row["prompt"] and "OpenQASM" in row["messages"][0]["content"]
+    assert row["messages"][1]["content"] == row["prompt_compact"]
+    assert "OpenQASM" in row["messages"][0]["content"]
 
 
 def test_stored_numbers_reproduce_from_the_qasm(built) -> None:

@@ -1,5 +1,5 @@
 """Chat formatting for the LLM generator: SFT examples with the loss on the completion only, few-shot
-prompts, and the prompt for a user's graph (template 0 of ``qgen.datasets.prompts``, the paper's).
+prompts, and the prompt for a user's graph (the short prompt of the dataset's SFT chat).
 """
 
 from __future__ import annotations
@@ -90,7 +90,7 @@ def _maxcut(graph: nx.Graph, weighted: bool) -> tuple[str, str, SparsePauliOp]:
     nx = require("networkx", extra="data", purpose="graph problems")
     Maxcut = require("qiskit_optimization.applications", extra="data", purpose="graph problems").Maxcut
 
-    from qgen.datasets.problems.base import edge_list, from_quadratic_program
+    from qgen.datasets.problems.base import from_quadratic_program
 
     n = graph.number_of_nodes()
     g = nx.convert_node_labels_to_integers(graph, ordering="sorted")
@@ -98,20 +98,38 @@ def _maxcut(graph: nx.Graph, weighted: bool) -> tuple[str, str, SparsePauliOp]:
         for u, v in g.edges():
             g.edges[u, v].setdefault("weight", 1)
     ham = from_quadratic_program(Maxcut(g.copy()).to_quadratic_program(), n)
-    if weighted:
-        return "weighted MaxCut", f"the weighted graph with {n} nodes and edges {edge_list(g, 'weight')}", ham
-    return "MaxCut", f"the graph with {n} nodes and edges {edge_list(g)}", ham
+    return ("weighted MaxCut" if weighted else "MaxCut"), ("weighted_maxcut" if weighted else "maxcut"), ham
 
 
 GRAPH_PROBLEMS.register("maxcut", lambda g: _maxcut(g, False))
 GRAPH_PROBLEMS.register("weighted_maxcut", lambda g: _maxcut(g, True))
 
+GRAPH_FORMS = "node-link JSON (the dataset's `graph` field), {\"nodes\": [...], \"edges\": [[u, v], ...]} " \
+    "(optionally [u, v, w]) or `u v [w]` lines"
+
+
+def _json_graph(data: object, nx) -> nx.Graph:
+    if not isinstance(data, dict) or not isinstance(data.get("edges", data.get("links")), list):
+        raise ValueError("a JSON graph is an object with an `edges` (or `links`) list")
+    edges = data.get("edges", data.get("links"))
+    if edges and all(isinstance(e, dict) for e in edges):  # networkx node-link data
+        return nx.node_link_graph(data, edges="edges" if "edges" in data else "links")
+    graph = nx.Graph()
+    for node in data.get("nodes", []):
+        graph.add_node(int(node["id"]) if isinstance(node, dict) else int(node))
+    for k, e in enumerate(edges):
+        if not isinstance(e, list) or len(e) not in (2, 3):
+            raise ValueError(f"edge {k}: expected [u, v] or [u, v, w], got {json.dumps(e)}")
+        graph.add_edge(int(e[0]), int(e[1]), **({"weight": float(e[2])} if len(e) == 3 else {}))
+    return graph
+
 
 def read_graph(path: str | os.PathLike) -> nx.Graph:
-    """A graph from node-link JSON (the dataset's ``graph`` field) or an edge list (``u v [weight]`` lines).
+    """A graph from node-link JSON, ``{"nodes": [...], "edges": [[u, v], ...]}`` (optionally ``[u, v, w]``),
+    or ``u v [w]`` lines.
 
     Raises:
-        LLMError: the file is missing, empty or not a graph.
+        LLMError: the file is missing, empty or none of these forms (the message names them).
     """
     nx = require("networkx", extra="data", purpose="reading graphs")
     p = Path(path)
@@ -119,9 +137,8 @@ def read_graph(path: str | os.PathLike) -> nx.Graph:
         raise LLMError(f"graph file not found: {p}")
     text = p.read_text().strip()
     try:
-        if text.startswith("{"):
-            data = json.loads(text)
-            graph = nx.node_link_graph(data, edges="edges" if "edges" in data else "links")
+        if text.startswith(("{", "[")):
+            graph = _json_graph(json.loads(text), nx)
         else:
             graph = nx.Graph()
             for k, line in enumerate(text.splitlines(), 1):
@@ -129,28 +146,31 @@ def read_graph(path: str | os.PathLike) -> nx.Graph:
                 if not parts:
                     continue
                 if len(parts) not in (2, 3):
-                    raise LLMError(f"{p}:{k}: expected `u v [weight]`, got {line!r}")
+                    raise ValueError(f"line {k}: expected `u v [w]`, got {line!r}")
                 u, v = int(parts[0]), int(parts[1])
                 graph.add_edge(u, v, **({"weight": float(parts[2])} if len(parts) == 3 else {}))
-    except (ValueError, KeyError, nx.NetworkXError) as exc:
-        raise LLMError(f"{p}: not a node-link JSON graph or an edge list: {exc}") from None
+    except (ValueError, KeyError, TypeError, AttributeError, nx.NetworkXError) as exc:
+        raise LLMError(f"{p}: not a graph ({exc}); use {GRAPH_FORMS}") from None
     if graph.number_of_edges() == 0:
         raise LLMError(f"{p}: the graph has no edges")
+    if sorted(graph.nodes) != list(range(graph.number_of_nodes())):
+        raise LLMError(f"{p}: nodes must be 0..n-1 (the qubits), got {sorted(graph.nodes)}")
     return graph
 
 
 def graph_prompt(problem: str, graph: nx.Graph, layers: int = 1, method: str = "qaoa") -> GraphPrompt:
-    """The paper's prompt (template 0) for ``problem`` on ``graph`` with ``layers`` QAOA layers.
+    """The short SFT prompt (``qgen.datasets.prompts.short_prompt``) for ``problem`` on ``graph`` with
+    ``layers`` QAOA layers: the prompt of the dataset's ``messages`` for the same instance.
 
     Raises:
         LLMError / UnknownNameError: an unsupported problem or a bad layer count.
     """
-    from qgen.datasets.prompts import SYSTEM_PROMPT, PromptInput, render
+    from qgen.datasets.prompts import COMPACT_SYSTEM_PROMPT, PromptInput, graph_form, short_prompt
 
     if not 1 <= layers <= 8:
         raise LLMError(f"--layers must be in 1..8, got {layers}")
-    title, instance, ham = GRAPH_PROBLEMS[problem](graph)
+    title, name, ham = GRAPH_PROBLEMS[problem](graph)
     n = graph.number_of_nodes()
-    text = render(0, PromptInput(title, instance, n, method, method, layers, ham))
-    msgs = [{"role": "system", "content": SYSTEM_PROMPT}, {"role": "user", "content": text}]
+    text = short_prompt(PromptInput(title, "", n, method, method, layers, ham), graph_form(name, graph, n))
+    msgs = [{"role": "system", "content": COMPACT_SYSTEM_PROMPT}, {"role": "user", "content": text}]
     return GraphPrompt(msgs, n, ham, graph)

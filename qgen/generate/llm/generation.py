@@ -17,7 +17,7 @@ import torch
 from qgen.generate.errors import LLMError
 from qgen.generate.llm.data import ensure_chat_template, graph_prompt, prompt_ids, read_graph
 from qgen.generate.llm.grammar import QasmProgramProcessor, finish_program
-from qgen.generate.llm.models import load_model
+from qgen.generate.llm.models import is_fine_tuned, load_model
 from qgen.progress import Progress, report
 
 _FENCE = re.compile(r"```[a-zA-Z0-9]*\n?")
@@ -153,8 +153,9 @@ def generate_for_graph(
         device: ``cpu``, ``cuda`` or ``auto``.
 
     Returns:
-        ``{"prompt", "program", "num_qubits", "valid", "diagnostics", "energy", "ground_energy",
-        "most_probable", "is_ground_state"}`` (energies of the cost Hamiltonian, Qiskit bit order).
+        ``{"prompt", "program", "num_qubits", "fine_tuned", "valid", "diagnostics", "energy",
+        "ground_energy", "most_probable", "is_ground_state"}`` (energies of the cost Hamiltonian, Qiskit bit
+        order; ``fine_tuned`` is False for a base model, which has not learnt the task).
     """
     from qgen.generate.llm.scoring import score_program
 
@@ -163,4 +164,10 @@ def generate_for_graph(
     gen = generate_programs(model, tok, [gp.messages], [gp.num_qubits], settings)
     program = gen.programs[0]
     scored = score_program(program, gp.num_qubits, gp.hamiltonian)
-    return {"prompt": gp.messages[-1]["content"], "program": program, "num_qubits": gp.num_qubits, **scored}
+    return {
+        "prompt": gp.messages[-1]["content"],
+        "program": program,
+        "num_qubits": gp.num_qubits,
+        "fine_tuned": is_fine_tuned(model_dir),
+        **scored,
+    }

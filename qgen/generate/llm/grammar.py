@@ -1,10 +1,14 @@
 """Grammar-constrained decoding for LLMs with BPE vocabularies: a parseable OpenQASM 3 program, n qubits.
 
-The program is the fixed header (``OPENQASM 3.0;``, ``include "stdgates.inc";``, ``qubit[n] q;``) and then
-gate lines ``name(angle, ...) q[i], q[j];`` of the gate set below, with numeric angles, qubit indices
-``< n`` and distinct operands. Each line is a regular language; a token is allowed when the text it adds
-keeps every completed line a full match and the open line a viable prefix (``regex`` partial matching).
-End of text is allowed only after a completed gate line. Candidates are tried in order of their score; a
+The program is ``OPENQASM 3.0;``, ``include "stdgates.inc";``, optionally the definitions of the compact form
+(the ``zz`` helper and one ``gate layer(a0, ...) q0, ..., q{n-1} { ... }`` whose body uses the gate set below
+on its qubits with angles ``a_i``, ``c*a_i``, ``-a_i`` or numbers; see ``qgen.datasets.compact``), then
+``qubit[n] q;`` and lines: gates ``name(angle, ...) q[i], q[j];`` of the gate set with numeric angles, qubit
+indices ``< n`` and distinct operands, ``h q;`` broadcasts, ``zz(angle) q[i], q[j];`` and
+``layer(x, ...) q[0], ..., q[n-1];`` with as many numbers as the definition has parameters. Each line is a
+regular language given the lines before it; a token is allowed when the text it adds keeps every completed
+line a full match and the open line a viable prefix (``regex`` partial matching). End of text is allowed only
+after a completed line past the qubit declaration. Candidates are tried in order of their score; a
 single-character token always continues the program, so decoding can never get stuck. A program cut by the
 token budget is trimmed to its last complete line (:func:`finish_program`).
 """
@@ -28,82 +32,153 @@ GATES: dict[str, tuple[int, int]] = {
     **{g: (0, 2) for g in ("cx", "cy", "cz", "swap")},
     **{g: (1, 2) for g in ("crx", "cry", "crz", "cp")},
 }  # all in OpenQASM 3's stdgates.inc (rxx / ryy / rzz are not: a program using them would not parse)
-_NUMBER = r"-?(?:0|[1-9][0-9]{0,2})(?:\.[0-9]{1,17})?(?:e[-+]?[0-9]{1,3})?"
+_NUMBER = r"-?(?:0|[1-9][0-9]{0,5})(?:\.[0-9]{1,17})?(?:e[-+]?[0-9]{1,3})?"
 
 
 def header(num_qubits: int) -> str:
-    """The fixed program header for ``num_qubits`` qubits."""
+    """The fixed program header of the flat form for ``num_qubits`` qubits."""
     return f'OPENQASM 3.0;\ninclude "stdgates.inc";\nqubit[{num_qubits}] q;\n'
 
 
-@lru_cache(maxsize=64)
-def line_pattern(num_qubits: int) -> regex.Pattern:
-    """Regex of one gate line (with its newline) for ``num_qubits`` qubits: distinct in-range operands."""
-    one = "(?:" + "|".join(str(i) for i in range(num_qubits)) + ")"
+_INTRO = ("OPENQASM 3.0;", 'include "stdgates.inc";')
+ZZ_GATE = "gate zz(t) a, b { cx a, b; rz(t) b; cx a, b; }"
+MAX_LAYER_PARAMS = 4  # x qubits: the most parameters a ``gate layer`` may take
+
+
+def _names(fmt: str, n: int) -> tuple[str, str]:
+    """Regexes of one qubit operand and of two distinct ones (``fmt``: ``q\\[{}\\]`` or ``q{}``)."""
+    one = "(?:" + "|".join(fmt.format(i) for i in range(n)) + ")"
     pairs = "|".join(
-        rf"{i}\], q\[(?:{'|'.join(str(j) for j in range(num_qubits) if j != i)})"
-        for i in range(num_qubits)
-        if num_qubits > 1
+        fmt.format(i) + ", (?:" + "|".join(fmt.format(j) for j in range(n) if j != i) + ")" for i in range(n)
     )
+    return one, "(?:" + (pairs if n > 1 else "(?!)") + ")"
+
+
+def _statements(n: int, angle: str, one: str, pair: str, zz: bool, end: str) -> str:
     alts = []
     for arity_p in (0, 1):
         for arity_q in (1, 2):
             names = [g for g, (p, q) in GATES.items() if p == arity_p and q == arity_q]
-            if arity_q == 2 and num_qubits < 2:
+            if arity_q == 2 and n < 2:
                 continue
-            args = rf"\({_NUMBER}\)" if arity_p else ""
-            qubits = rf"q\[{one}\]" if arity_q == 1 else rf"q\[(?:{pairs})\]"
-            alts.append(rf"(?:{'|'.join(sorted(names, key=len, reverse=True))}){args} {qubits};\n")
+            args = rf"\({angle}\)" if arity_p else ""
+            ops = one if arity_q == 1 else pair
+            alts.append(rf"(?:{'|'.join(sorted(names, key=len, reverse=True))}){args} {ops}{end}")
+    if zz and n >= 2:
+        alts.append(rf"zz\({angle}\) {pair}{end}")
+    return "(?:" + "|".join(alts) + ")"
+
+
+@lru_cache(maxsize=64)
+def line_pattern(num_qubits: int, zz: bool = False, layer_params: int | None = None) -> regex.Pattern:
+    """Regex of one program line after ``qubit[n] q;`` (no newline): a gate of the set on distinct in-range
+    operands, a one-qubit gate broadcast over ``q``, ``zz`` when defined, ``layer`` with its parameters."""
+    n = num_qubits
+    one, pair = _names(r"q\[{}\]", n)
+    alts = [_statements(n, _NUMBER, one, pair, zz, ";")]
+    singles = [g for g, (p, q) in GATES.items() if p == 0 and q == 1]
+    alts.append(rf"(?:{'|'.join(sorted(singles, key=len, reverse=True))}) q;")
+    if layer_params:
+        wires = ", ".join(f"q\\[{i}\\]" for i in range(n))
+        alts.append(rf"layer\({_NUMBER}(?:, {_NUMBER}){{{layer_params - 1}}}\) {wires};")
+    return regex.compile("(?:" + "|".join(alts) + ")")
+
+
+@lru_cache(maxsize=64)
+def definition_pattern(num_qubits: int, zz_defined: bool, layer_defined: bool) -> regex.Pattern:
+    """Regex of a line between the include and ``qubit[n] q;``: the ``zz`` helper, one ``gate layer``
+    definition (``k`` parameters ``a0..`` zero-padded, the ``n`` qubits ``q0..``, a body of gate
+    statements on them with angles ``a_i``, ``c*a_i``, ``-a_i`` or numbers), or the qubit declaration."""
+    n = num_qubits
+    alts = [regex.escape(f"qubit[{n}] q;")]
+    if not zz_defined and not layer_defined:
+        alts.append(regex.escape(ZZ_GATE))
+    if not layer_defined:
+        one, pair = _names("q{}", n)
+        wires = ", ".join(f"q{i}" for i in range(n))
+        for k in range(1, MAX_LAYER_PARAMS * n + 1):
+            width = len(str(k - 1))
+            names = [f"a{i:0{width}d}" for i in range(k)]
+            ident = "(?:" + "|".join(names) + ")"
+            angle = rf"(?:{_NUMBER}\*{ident}|-?{ident}|{_NUMBER})"
+            stmt = _statements(n, angle, one, pair, zz_defined, ";")
+            alts.append(rf"gate layer\({', '.join(names)}\) {wires} \{{(?: {stmt})+ \}}")
     return regex.compile("(?:" + "|".join(alts) + ")")
 
 
 class ProgramState:
-    """Incremental check of generated text against the grammar for one program."""
+    """Incremental check of generated text against the grammar for one program (flat or compact form)."""
 
     def __init__(self, num_qubits: int) -> None:
+        self.num_qubits = int(num_qubits)
         self.head = header(num_qubits)
-        self.pattern = line_pattern(num_qubits)
         self.text = ""
-        self.lines = 0
+        self.lines = 0  # complete lines
+        self.zz = False
+        self.layer: int | None = None  # parameter count of the defined ``layer``
+        self.body = False  # past ``qubit[n] q;``
+        self.gates = 0  # complete lines after it
 
-    def _check(self, text: str) -> tuple[bool, int]:
-        """(viable, completed gate lines) for the whole generated text ``text``."""
-        if len(text) <= len(self.head):
-            return self.head.startswith(text), 0
-        if not text.startswith(self.head):
-            return False, 0
-        body = text[len(self.head) :]
-        parts = body.split("\n")
-        for line in parts[:-1]:
-            if self.pattern.fullmatch(line + "\n") is None:
-                return False, 0
-        last = parts[-1]
-        if last and self.pattern.fullmatch(last, partial=True) is None:
-            return False, 0
-        return True, len(parts) - 1
+    def _pattern(self, lines: int, zz: bool, layer: int | None, body: bool):
+        if lines < len(_INTRO):
+            return _INTRO[lines]
+        if body:
+            return line_pattern(self.num_qubits, zz, layer)
+        return definition_pattern(self.num_qubits, zz, layer is not None)
+
+    def _step(self, line: str, st: tuple) -> tuple | None:
+        """The state after the complete ``line``, or None when it does not match."""
+        lines, zz, layer, body, gates = st
+        pat = self._pattern(lines, zz, layer, body)
+        if isinstance(pat, str):
+            return (lines + 1, zz, layer, body, gates) if line == pat else None
+        if pat.fullmatch(line) is None:
+            return None
+        if body:
+            return (lines + 1, zz, layer, body, gates + 1)
+        if line == ZZ_GATE:
+            return (lines + 1, True, layer, body, gates)
+        if line.startswith("gate layer("):
+            return (lines + 1, zz, line[len("gate layer(") : line.index(")")].count(",") + 1, body, gates)
+        return (lines + 1, zz, layer, True, gates)
+
+    def _viable(self, open_line: str, st: tuple) -> bool:
+        if not open_line:
+            return True
+        pat = self._pattern(st[0], st[1], st[2], st[3])
+        if isinstance(pat, str):
+            return pat.startswith(open_line)
+        return pat.fullmatch(open_line, partial=True) is not None
+
+    def _state(self) -> tuple:
+        return (self.lines, self.zz, self.layer, self.body, self.gates)
 
     def allows(self, piece: str) -> bool:
         """Whether appending ``piece`` keeps the program viable (only the open line is re-checked)."""
         if not piece:
             return False
-        new = self.text + piece
-        if len(self.text) < len(self.head) + 1:
-            return self._check(new)[0]
         cut = self.text.rfind("\n") + 1
-        tail = new[cut:]
-        parts = tail.split("\n")
+        parts = (self.text[cut:] + piece).split("\n")
+        st: tuple | None = self._state()
         for line in parts[:-1]:
-            if self.pattern.fullmatch(line + "\n") is None:
+            st = self._step(line, st)
+            if st is None:
                 return False
-        return not parts[-1] or self.pattern.fullmatch(parts[-1], partial=True) is not None
+        return self._viable(parts[-1], st)
 
     def can_end(self) -> bool:
-        """End of text is allowed after at least one complete gate line."""
-        return self.text.endswith("\n") and len(self.text) > len(self.head) and self._check(self.text)[0]
+        """End of text is allowed after at least one complete line past the qubit declaration."""
+        return self.text.endswith("\n") and self.body and self.gates > 0
 
     def advance(self, piece: str) -> None:
-        """Append an accepted piece."""
+        """Append an accepted piece (completed lines update the state)."""
+        cut = self.text.rfind("\n") + 1
+        parts = (self.text[cut:] + piece).split("\n")
         self.text += piece
+        st = self._state()
+        for line in parts[:-1]:
+            st = self._step(line, st) or (st[0] + 1, *st[1:])
+        self.lines, self.zz, self.layer, self.body, self.gates = st
 
 
 def finish_program(text: str) -> str:

@@ -150,6 +150,12 @@ def resolve_base(name_or_path: str | os.PathLike) -> str:
     )
 
 
+def is_fine_tuned(name_or_path: str | os.PathLike) -> bool:
+    """Whether ``name_or_path`` is a ``qgen train llm --out`` folder or its ``model/`` (``train.json``)."""
+    p = Path(str(name_or_path))
+    return (p / "train.json").is_file() or (p.name == "model" and (p.parent / "train.json").is_file())
+
+
 def load_model(name_or_path: str | os.PathLike, *, device: str = "cpu", dtype: str = "auto"):
     """Load ``(model, tokenizer)`` from a base name, a folder (full or LoRA adapter) or an HF id.
 

@@ -34,6 +34,8 @@ class EvalConfig:
         random_draws: random parameter vectors per row for the random baseline.
         max_new_tokens: cap of the per-row budget (1.3 x the reference answer's tokens + 32).
         batch_size: prompts per generate call.
+        methods, max_qubits: evaluate rows of these methods / with at most this many qubits only (the
+            training filters).
         seed: seed of decoding and of the random baseline.
         device: ``cpu``, ``cuda`` or ``auto``.
     """
@@ -49,6 +51,8 @@ class EvalConfig:
     random_draws: int = 4
     max_new_tokens: int = 4096
     batch_size: int = 8
+    methods: tuple[str, ...] = ()
+    max_qubits: int | None = None
     seed: int = 0
     device: str = "auto"
 
@@ -62,10 +66,15 @@ def _rows(cfg: EvalConfig) -> list[dict]:
     if cfg.split not in ds:
         raise LLMError(f"{cfg.data} has no split {cfg.split!r} (splits: {', '.join(ds)})")
     rows = ds[cfg.split]
-    n = len(rows) if cfg.limit is None else min(cfg.limit, len(rows))
-    if n == 0:
-        raise LLMError(f"{cfg.data}: split {cfg.split!r} is empty")
-    return [rows[i] for i in range(n)]
+    keep = [
+        i
+        for i, (m, q) in enumerate(zip(rows["method"], rows["num_qubits"], strict=True))
+        if (not cfg.methods or m in cfg.methods) and (cfg.max_qubits is None or q <= cfg.max_qubits)
+    ]
+    keep = keep if cfg.limit is None else keep[: cfg.limit]
+    if not keep:
+        raise LLMError(f"{cfg.data}: split {cfg.split!r} has no rows (after the method / qubit filters)")
+    return [rows[i] for i in keep]
 
 
 def _shots(cfg: EvalConfig, k: int) -> list[list[Mapping[str, str]]]:
@@ -74,7 +83,7 @@ def _shots(cfg: EvalConfig, k: int) -> list[list[Mapping[str, str]]]:
     if k <= 0:
         return []
     train = load_dataset(cfg.data)["train"]
-    order = sorted(range(len(train)), key=lambda i: len(train[i]["response"]))[:k]
+    order = sorted(range(len(train)), key=lambda i: len(train[i]["messages"][-1]["content"]))[:k]
     return [train[i]["messages"] for i in order]
 
 
@@ -82,7 +91,7 @@ def _run_variant(
     model, tok, rows: Sequence[Mapping], settings: GenerationSettings, shots, progress: Progress | None = None
 ) -> dict:
     convs = [prompt_messages(r["messages"], shots) for r in rows]
-    ref = [len(tok(r["response"], add_special_tokens=False)["input_ids"]) for r in rows]
+    ref = [len(tok(r["messages"][-1]["content"], add_special_tokens=False)["input_ids"]) for r in rows]
     budgets = [min(settings.max_new_tokens, int(1.3 * n) + 32) for n in ref]
     gen = generate_programs(
         model, tok, convs, [int(r["num_qubits"]) for r in rows], settings, budgets, progress

@@ -1,4 +1,4 @@
-"""Evaluate an LLM circuit generator on the held-out split (the metrics of Jern et al. 2025, RESEARCH.md s.3).
+"""Evaluate an LLM circuit generator on the held-out split (metrics of Jern et al. 2025, arXiv:2504.11109).
 
 Per held-out row the model writes a program for the row's prompt; a program **parses** when
 ``qgen.circuits.validate`` finds nothing and it has the row's qubit count. Parsed programs are simulated
@@ -32,7 +32,7 @@ KL_THRESHOLD = 0.1
 DE_THRESHOLD = 0.2
 _EPS = 1e-9
 
-# the fine-tuned Qwen2.5-3B of Jern et al. (2025) on 200 held-out samples (RESEARCH.md section 3)
+# the fine-tuned Qwen2.5-3B of Jern et al. (2025) on 200 held-out samples (arXiv:2504.11109)
 PAPER_3B = {
     "parse_rate": 0.86,
     "ground_rate": 0.055,

@@ -1,7 +1,9 @@
 """Supervised fine-tuning of a causal LLM on qgen's optimisation dataset (Agent-Q style, Jern et al. 2025).
 
 The chat template of the model formats each training row (system, user prompt, assistant = the bound
-OpenQASM 3 circuit); the loss is on the completion only (prompt tokens are labelled -100). Full fine-tuning
+OpenQASM 3 circuit in its compact form); the loss is on the completion only (prompt tokens are labelled -100).
+With ``pack`` the examples are packed whole into sequences of ``max_length`` tokens (no padding waste: the
+CPU recipe's main saving after the compact form). Full fine-tuning
 or LoRA (peft), transformers' ``Trainer`` (so ``accelerate launch`` runs it on several GPUs), bf16 on GPUs
 that support it, a checkpoint every ``save_steps`` steps and resume from the last one. Only the ``train``
 split is read; the ``test`` split (held-out instances) is never trained on.
@@ -26,7 +28,7 @@ from qgen.generate.llm.models import resolve_base
 from qgen.generate.trainer_progress import progress_callback
 from qgen.optional import require
 from qgen.progress import Progress, report
-from qgen.sim.device import resolve_device
+from qgen.sim.device import configure_threads, resolve_device
 
 MODEL_SUBDIR = "model"
 TRAIN_JSON = "train.json"
@@ -47,7 +49,13 @@ class LLMTrainConfig:
         lr: AdamW peak learning rate (cosine decay, 3% warm-up); 5e-5 full, 2e-4 typical for LoRA.
         batch_size, grad_accum: per-device batch and gradient accumulation.
         max_length: tokens per example (longer rows are cut; their prompt part is never lost first).
-        limit: use only the first ``limit`` training rows (None: all).
+        limit: use only the first ``limit`` training rows (None: all), after the filters below.
+        methods: train on rows of these methods only (empty: all), e.g. ``("qaoa", "vqe")``.
+        max_qubits: train on rows with at most this many qubits (None: all).
+        form: ``compact`` (the dataset's ``messages``: short prompt, ``qasm3_compact``) or ``flat`` (the
+            worded ``prompt`` and the flat ``qasm3``, the paper's form).
+        pack: pack whole examples into sequences of ``max_length`` tokens (instead of padded batches).
+        threads: torch CPU threads (None: the free cores, ``qgen.sim.device.configure_threads``).
         save_steps: checkpoint interval in optimiser steps.
         seed: seed of weights init (LoRA), shuffling and dropout.
         device: ``cpu``, ``cuda`` or ``auto``.
@@ -68,6 +76,11 @@ class LLMTrainConfig:
     grad_accum: int = 1
     max_length: int = 2048
     limit: int | None = None
+    methods: tuple[str, ...] = ()
+    max_qubits: int | None = None
+    pack: bool = False
+    form: str = "compact"
+    threads: int | None = None
     save_steps: int = 200
     seed: int = 0
     device: str = "auto"
@@ -87,11 +100,36 @@ def _train_rows(cfg: LLMTrainConfig):
     rows = ds["train"]
     if "messages" not in rows.column_names:
         raise LLMError(f"{cfg.data} is not an optimisation dataset: its rows have no `messages` field")
+    if cfg.methods or cfg.max_qubits is not None:
+        methods, top = set(cfg.methods), cfg.max_qubits
+        keep = [
+            i
+            for i, (m, n) in enumerate(zip(rows["method"], rows["num_qubits"], strict=True))
+            if (not methods or m in methods) and (top is None or n <= top)
+        ]
+        rows = rows.select(keep)
     if cfg.limit is not None:
         rows = rows.select(range(min(cfg.limit, len(rows))))
     if len(rows) == 0:
-        raise LLMError(f"{cfg.data}: the train split is empty")
+        raise LLMError(f"{cfg.data}: no training rows left (train split, --methods, --max-qubits)")
     return rows
+
+
+def pack_examples(examples: list[dict[str, list[int]]], length: int) -> list[dict[str, list[int]]]:
+    """Whole examples packed in order into sequences of at most ``length`` tokens (an example longer than
+    ``length`` is already cut to it by :func:`encode_example`)."""
+    packed: list[dict[str, list[int]]] = []
+    ids: list[int] = []
+    labels: list[int] = []
+    for e in examples:
+        if ids and len(ids) + len(e["input_ids"]) > length:
+            packed.append({"input_ids": ids, "attention_mask": [1] * len(ids), "labels": labels})
+            ids, labels = [], []
+        ids = ids + e["input_ids"]
+        labels = labels + e["labels"]
+    if ids:
+        packed.append({"input_ids": ids, "attention_mask": [1] * len(ids), "labels": labels})
+    return packed
 
 
 def _check(cfg: LLMTrainConfig) -> None:
@@ -99,6 +137,8 @@ def _check(cfg: LLMTrainConfig) -> None:
         raise LLMError("need --epochs > 0 or --max-steps > 0")
     if cfg.batch_size < 1 or cfg.grad_accum < 1:
         raise LLMError("--batch-size and --grad-accum must be at least 1")
+    if cfg.form not in ("compact", "flat"):
+        raise LLMError(f"--form must be compact or flat, got {cfg.form!r}")
     if cfg.lr <= 0:
         raise LLMError(f"--lr must be positive, got {cfg.lr}")
 
@@ -133,13 +173,21 @@ def train_llm(cfg: LLMTrainConfig, progress: Progress | None = None) -> dict:
     _check(cfg)
     rows = _train_rows(cfg)
     device = str(resolve_device(cfg.device))
+    threads = configure_threads(cfg.threads) if device == "cpu" else None
     src = resolve_base(cfg.base)
     set_seed(cfg.seed)
     tok = AutoTokenizer.from_pretrained(src)
     ensure_chat_template(tok)
-    examples = [encode_example(tok, m, cfg.max_length) for m in rows["messages"]]
+    if cfg.form == "flat":
+        from qgen.datasets.prompts import messages as chat
+
+        convs = [chat(p, q) for p, q in zip(rows["prompt"], rows["qasm3"], strict=True)]
+    else:
+        convs = rows["messages"]
+    examples = [encode_example(tok, m, cfg.max_length) for m in convs]
     tokens = sum(len(e["input_ids"]) for e in examples)
-    train_set = Dataset.from_list(examples)
+    sequences = pack_examples(examples, cfg.max_length) if cfg.pack else examples
+    train_set = Dataset.from_list(sequences)
     bf16 = device.startswith("cuda") and torch.cuda.is_available() and torch.cuda.is_bf16_supported()
     model = AutoModelForCausalLM.from_pretrained(src, dtype=torch.float32)
     if cfg.lora:
@@ -181,7 +229,7 @@ def train_llm(cfg: LLMTrainConfig, progress: Progress | None = None) -> dict:
         disable_tqdm=True,
     )
     collator = DataCollatorForSeq2Seq(tok, padding=True, label_pad_token_id=-100, pad_to_multiple_of=8)
-    per_step = cfg.batch_size * cfg.grad_accum * tokens / max(len(examples), 1)
+    per_step = cfg.batch_size * cfg.grad_accum * tokens / max(len(sequences), 1)
     trainer = Trainer(
         model=model,
         args=args,
@@ -206,6 +254,8 @@ def train_llm(cfg: LLMTrainConfig, progress: Progress | None = None) -> dict:
         "bf16": bf16,
         "train_rows": len(rows),
         "train_tokens": tokens,
+        "sequences": len(sequences),
+        "threads": threads,
         "supervised_tokens": sum(sum(1 for t in e["labels"] if t != -100) for e in examples),
         "steps": steps_done,
         "epochs": epochs_done,

@@ -62,3 +62,39 @@ def test_end_only_after_a_complete_gate_line():
     state.advance("\n")
     assert state.can_end()
     assert finish_program(header(2) + "h q[1];\ncx q[1], q[") == header(2) + "h q[1];\n"
+
+
+COMPACT = (
+    'OPENQASM 3.0;\ninclude "stdgates.inc";\ngate zz(t) a, b { cx a, b; rz(t) b; cx a, b; }\n'
+    "gate layer(a0, a1) q0, q1, q2 { zz(a0) q0, q1; zz(-1.5*a0) q1, q2; rz(-a0) q2; rx(2*a1) q0; }\n"
+    "qubit[3] q;\nh q;\nlayer(0.25, -1.5) q[0], q[1], q[2];\nlayer(2.5e-3, 3) q[0], q[1], q[2];\n"
+)
+
+
+def test_grammar_accepts_the_compact_form_char_by_char():
+    state = ProgramState(3)
+    for ch in COMPACT:
+        assert state.allows(ch), repr(state.text + ch)
+        state.advance(ch)
+    assert state.can_end() and state.layer == 2 and state.zz
+    assert validate(COMPACT) == []
+
+
+@pytest.mark.parametrize(
+    ("prefix", "piece", "ok"),
+    [
+        (COMPACT.split("qubit")[0], "qubit[3] q;\nlayer(1) q[0], q[1], q[2]", False),  # 2 parameters
+        (COMPACT.split("qubit")[0], "qubit[3] q;\nlayer(1, 2) q[0], q[1]", True),
+        (COMPACT.split("qubit")[0], "qubit[3] q;\nlayer(1, 2) q[0], q[2]", False),  # all qubits, in order
+        ('OPENQASM 3.0;\ninclude "stdgates.inc";\n', "gate layer(a0) q0, q1 { cx q0, q0;", False),
+        ('OPENQASM 3.0;\ninclude "stdgates.inc";\n', "gate layer(a0) q0, q1 { rz(a1) q0;", False),
+        ('OPENQASM 3.0;\ninclude "stdgates.inc";\n', "gate layer(a0) q0, q1 { rz(3*a0) q1; }\n", True),
+        ('OPENQASM 3.0;\ninclude "stdgates.inc";\n', "gate layer(a0) q0, q1 { zz(a0) q0, q1;", False),
+        ('OPENQASM 3.0;\ninclude "stdgates.inc";\n', "qubit[3] q;\nzz(1) q[0], q[1]", False),  # undefined
+        ('OPENQASM 3.0;\ninclude "stdgates.inc";\n', "qubit[3] q;\nlayer(1)", False),
+    ],
+)
+def test_compact_grammar_prefixes(prefix, piece, ok):
+    state = ProgramState(3 if "q2" in prefix or "qubit[3]" in piece or "q[2]" in piece else 2)
+    state.advance(prefix)
+    assert state.allows(piece) is ok
