@@ -104,7 +104,9 @@ def generate_programs(
         )
         budget = max(max_new_tokens[i] for i in idx) if max_new_tokens is not None else s.max_new_tokens
         procs = (
-            [QasmProgramProcessor(tokenizer, [num_qubits[i] for i in idx], top_k=8)] if s.constrained else []
+            [QasmProgramProcessor(tokenizer, [num_qubits[i] for i in idx], top_k=8, budget=budget)]
+            if s.constrained
+            else []
         )
         sample = {"do_sample": True, "temperature": s.temperature} if s.do_sample else {"do_sample": False}
         t0 = time.perf_counter()

@@ -85,10 +85,13 @@ def line_pattern(num_qubits: int, zz: bool = False, layer_params: int | None = N
 
 
 @lru_cache(maxsize=64)
-def definition_pattern(num_qubits: int, zz_defined: bool, layer_defined: bool) -> regex.Pattern:
+def definition_pattern(
+    num_qubits: int, zz_defined: bool, layer_defined: bool, max_body: int | None = None
+) -> regex.Pattern:
     """Regex of a line between the include and ``qubit[n] q;``: the ``zz`` helper, one ``gate layer``
     definition (``k`` parameters ``a0..`` zero-padded, the ``n`` qubits ``q0..``, a body of gate
-    statements on them with angles ``a_i``, ``c*a_i``, ``-a_i`` or numbers), or the qubit declaration."""
+    statements on them with angles ``a_i``, ``c*a_i``, ``-a_i`` or numbers), or the qubit declaration.
+    ``max_body`` caps the statements of the layer body (a program that must close soon)."""
     n = num_qubits
     alts = [regex.escape(f"qubit[{n}] q;")]
     if not zz_defined and not layer_defined:
@@ -102,7 +105,8 @@ def definition_pattern(num_qubits: int, zz_defined: bool, layer_defined: bool) -
             ident = "(?:" + "|".join(names) + ")"
             angle = rf"(?:{_NUMBER}\*{ident}|-?{ident}|{_NUMBER})"
             stmt = _statements(n, angle, one, pair, zz_defined, ";")
-            alts.append(rf"gate layer\({', '.join(names)}\) {wires} \{{(?: {stmt})+ \}}")
+            times = f"{{1,{max_body}}}" if max_body else "+"
+            alts.append(rf"gate layer\({', '.join(names)}\) {wires} \{{(?: {stmt}){times} \}}")
     return regex.compile("(?:" + "|".join(alts) + ")")
 
 
@@ -118,13 +122,34 @@ class ProgramState:
         self.layer: int | None = None  # parameter count of the defined ``layer``
         self.body = False  # past ``qubit[n] q;``
         self.gates = 0  # complete lines after it
+        self.closing = False  # the token budget is nearly spent: finish the definitions, declare the qubits
+        self.cap: int | None = None  # statements the open ``gate layer`` line may still reach when closing
 
     def _pattern(self, lines: int, zz: bool, layer: int | None, body: bool):
         if lines < len(_INTRO):
             return _INTRO[lines]
         if body:
             return line_pattern(self.num_qubits, zz, layer)
+        if self.closing:  # only the open ``gate layer`` line (at most ``cap`` statements), then the qubits
+            return definition_pattern(self.num_qubits, True, layer is not None or self.cap is None, self.cap)
         return definition_pattern(self.num_qubits, zz, layer is not None)
+
+    def reserve(self) -> int:
+        """Tokens to keep for finishing a compact program: the layer's definition, the qubits, one call."""
+        open_line = self.text[self.text.rfind("\n") + 1 :]
+        if self.body or (self.lines >= len(_INTRO) + 1 and not open_line.startswith("gate layer(")):
+            k = self.layer or 0
+        else:
+            k = self.layer or MAX_LAYER_PARAMS * self.num_qubits
+        return 40 + 6 * self.num_qubits + 12 * k
+
+    def start_closing(self) -> None:
+        """From now on, steer to the qubit declaration (bounded layer body, no new definitions)."""
+        if self.closing or self.body:
+            return
+        open_line = self.text[self.text.rfind("\n") + 1 :]
+        self.closing = True
+        self.cap = open_line.count(";") + 1 if open_line.startswith("gate layer(") else None
 
     def _step(self, line: str, st: tuple) -> tuple | None:
         """The state after the complete ``line``, or None when it does not match."""
@@ -194,9 +219,13 @@ class QasmProgramProcessor(LogitsProcessor):
         tokenizer: the model's tokenizer (its vocabulary is decoded once).
         num_qubits: qubit count of each row of the batch (one per prompt; ``num_return_sequences`` = 1).
         top_k: how many allowed tokens to keep per step (1 is enough for greedy decoding).
+        budget: ``max_new_tokens`` of the generation; near its end a compact program is steered to close
+            its layer definition and declare its qubits, so the trimmed program still parses.
     """
 
-    def __init__(self, tokenizer, num_qubits: Sequence[int], top_k: int = 8) -> None:
+    def __init__(
+        self, tokenizer, num_qubits: Sequence[int], top_k: int = 8, budget: int | None = None
+    ) -> None:
         self.pieces = _vocab_pieces(tokenizer)
         self.singles = [i for i, s in enumerate(self.pieces) if len(s) == 1]
         self.eos = {int(tokenizer.eos_token_id)} if tokenizer.eos_token_id is not None else set()
@@ -204,6 +233,7 @@ class QasmProgramProcessor(LogitsProcessor):
         self.top_k = top_k
         self.start: int | None = None
         self.done = [False] * len(self.states)
+        self.budget = budget
 
     def __call__(self, input_ids: torch.LongTensor, scores: torch.FloatTensor) -> torch.FloatTensor:
         """Mask disallowed tokens to -inf (rows advance by the token chosen at the previous step)."""
@@ -216,6 +246,11 @@ class QasmProgramProcessor(LogitsProcessor):
                     self.done[row] = True
                 else:
                     state.advance(self.pieces[tok])
+        if self.budget is not None:
+            left = self.budget - (input_ids.shape[1] - self.start)
+            for row, state in enumerate(self.states):
+                if not self.done[row] and left <= state.reserve():
+                    state.start_closing()
         out = torch.full_like(scores, float("-inf"))
         order = torch.argsort(scores, dim=-1, descending=True)
         for row, state in enumerate(self.states):

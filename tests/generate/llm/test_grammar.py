@@ -98,3 +98,17 @@ def test_compact_grammar_prefixes(prefix, piece, ok):
     state = ProgramState(3 if "q2" in prefix or "qubit[3]" in piece or "q[2]" in piece else 2)
     state.advance(prefix)
     assert state.allows(piece) is ok
+
+
+def test_a_program_near_its_budget_closes_its_layer_and_declares_its_qubits():
+    from qgen.generate.llm.grammar import ProgramState
+
+    st = ProgramState(2)
+    st.advance('OPENQASM 3.0;\ninclude "stdgates.inc";\ngate layer(a0) q0, q1 { h q0;')
+    assert st.allows(" h q1;") and st.allows(" }")
+    st.start_closing()  # one more statement at most, then the body must end
+    st.advance(" h q1;")
+    assert not st.allows(" h q0;") and st.allows(" }")
+    st.advance(" }\n")
+    assert not st.allows("gate layer(") and st.allows("qubit[2] q;")
+    assert st.reserve() > 0
