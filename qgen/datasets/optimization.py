@@ -26,6 +26,7 @@ from qgen.datasets.optimize import diagonals, optimise_group, random_mean_energi
 from qgen.datasets.problems import PROBLEMS, ExactSolution, Instance, solve_exact
 from qgen.datasets.prompts import TEMPLATES, PromptInput, messages, render
 from qgen.datasets.schemas import DEFAULT_MAX_QUBITS, OPTIMIZATION_FIELDS, split_list
+from qgen.executors import tick
 from qgen.sim import CompiledBatch, from_qiskit
 
 
@@ -109,6 +110,7 @@ def run_shard(config: OptimizationConfig, shard: int) -> tuple[list[dict], dict]
                 float(rstd[k]),
                 extra[k],
             )
+            tick(1)
     return [rows[t.index] for t in tasks], {}
 
 
