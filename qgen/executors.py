@@ -78,13 +78,36 @@ def counted_ticks() -> Iterator[TickCount]:
 
 
 class _QueueTick:
-    """Picklable tick that puts counts on a queue the driver drains."""
+    """Picklable tick that puts counts on a queue the driver drains, at most every ``interval`` seconds.
 
-    def __init__(self, q: Any) -> None:
-        self.q = q
+    Counts are summed in between (a put to a Ray queue is a round trip to an actor), and :func:`_call`
+    flushes the rest before the task returns, so the driver has every count before it sees the result.
+    """
+
+    def __init__(self, q: Any, interval: float = 0.1) -> None:
+        self.q, self.interval = q, interval
+        self.pending, self.last = 0, 0.0
+
+    def __getstate__(self) -> dict:
+        return {"q": self.q, "interval": self.interval}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__init__(state["q"], state["interval"])
 
     def __call__(self, n: int) -> None:
-        self.q.put(n)
+        import time
+
+        self.pending += n
+        now = time.monotonic()
+        if now - self.last >= self.interval:
+            self.flush()
+            self.last = now
+
+    def flush(self) -> None:
+        """Send the counts not sent yet."""
+        if self.pending:
+            n, self.pending = self.pending, 0
+            self.q.put(n)
 
 
 def _call(fn: Callable, args: tuple, ticker: Callable[[int], None] | None) -> Any:
@@ -94,6 +117,8 @@ def _call(fn: Callable, args: tuple, ticker: Callable[[int], None] | None) -> An
         return fn(*args)
     finally:
         _TICK = old
+        if isinstance(ticker, _QueueTick):
+            ticker.flush()
 
 
 def _ignore_sigint() -> None:
