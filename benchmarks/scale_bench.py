@@ -153,6 +153,7 @@ def main() -> None:
         per_shard_seconds_median=round(t_shard, 4),
         ray_task_overhead_seconds=round(overhead, 5),
         ray_task_latency_seconds=round(latency, 5),
+        ray_task_overhead_share_of_shard=round((overhead + latency) / t_shard, 4),
         shard_write_seconds=round(t_write, 4),
         load_average_start=[round(x, 2) for x in load_start],
         load_average_end=[round(x, 2) for x in os.getloadavg()],
@@ -172,7 +173,8 @@ def main() -> None:
           f"{100 * results['ray_overhead_vs_local']['ray cold']:.1f}% cold (negative: faster); "
           f"ray.init {ray_init:.1f} s; Parquet identical: {same}")
     print(f"  per shard {t_shard:.3f} s, Ray per task {1e3 * overhead:.2f} ms "
-          f"(latency {1e3 * latency:.1f} ms), shard write {1e3 * t_write:.1f} ms")
+          f"(latency {1e3 * latency:.1f} ms), shard write {1e3 * t_write:.1f} ms; Ray's per-task cost is "
+          f"{100 * results['ray_task_overhead_share_of_shard']:.2f}% of a shard")
     print(f"SIMULATED scaling for {args.sim_rows} rows (not measured; model in the module docstring):")
     for p in results["simulated"]["curve"]:
         print(f"  {p['workers']:3d} workers  {p['rows_per_s']:10.1f} rows/s  x{p['speedup']:<6} "
