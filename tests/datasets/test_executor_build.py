@@ -15,7 +15,7 @@ from pathlib import Path
 import executor_kinds  # noqa: F401  (registers the test_arch kind)
 import pytest
 
-from qgen.datasets import read_table, run_build
+from qgen.datasets import read_table, run_build, verify_dataset
 from qgen.executors import get_executor
 from qgen.progress import RecordingProgress
 from qgen.search.architectures import ArchitectureConfig
@@ -53,6 +53,9 @@ def test_local_worker_counts_give_the_same_bytes(local_build, tmp_path) -> None:
     assert _parquet(out) == _parquet(local_build) and len(_parquet(out)) == 4  # 2 shards x train/test
     advances = [e for e in progress.events if e[0] == "advance"]
     assert sum(e[2][0] for e in advances) == 200 and len(advances) > 2  # ticks per row, not per shard
+    progress = RecordingProgress()
+    report = verify_dataset(out, progress=progress)
+    assert report.ok and report.checked == 200 and progress.done("verifying") == 200
 
 
 @pytest.fixture(scope="module")
@@ -78,6 +81,8 @@ def test_ray_build_is_byte_identical_to_local(ray_instance, local_build, tmp_pat
     assert report.complete and report.rows == 200
     assert _parquet(out) == _parquet(local_build)
     assert progress.done("building architectures") == 200
+    here, there = verify_dataset(out), verify_dataset(out, executor=get_executor("ray"))
+    assert there.to_dict() == here.to_dict() and there.checked == 200 and there.ok
 
 
 @pytest.mark.slow
