@@ -17,6 +17,7 @@ import os
 import queue as _queue
 import signal
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from qgen.errors import QgenError
@@ -28,6 +29,8 @@ __all__ = [
     "ExecutorError",
     "LocalExecutor",
     "RayExecutor",
+    "TickCount",
+    "counted_ticks",
     "get_executor",
     "tick",
 ]
@@ -45,14 +48,66 @@ def tick(n: int = 1) -> None:
         _TICK(n)
 
 
-class _QueueTick:
-    """Picklable tick that puts counts on a queue the driver drains."""
+class TickCount:
+    """How many units the code inside :func:`counted_ticks` reported."""
 
-    def __init__(self, q: Any) -> None:
-        self.q = q
+    def __init__(self) -> None:
+        self.n = 0
+
+
+@contextmanager
+def counted_ticks() -> Iterator[TickCount]:
+    """Count the :func:`tick` calls inside the block (they still reach the driver).
+
+    A task uses it to report, with its result, how many units it ticked, so the driver can advance the
+    progress by the rest when the code it ran does not tick.
+    """
+    global _TICK
+    outer, count = _TICK, TickCount()
+
+    def forward(n: int) -> None:
+        count.n += n
+        if outer is not None:
+            outer(n)
+
+    _TICK = forward
+    try:
+        yield count
+    finally:
+        _TICK = outer
+
+
+class _QueueTick:
+    """Picklable tick that puts counts on a queue the driver drains, at most every ``interval`` seconds.
+
+    Counts are summed in between (a put to a Ray queue is a round trip to an actor), and :func:`_call`
+    flushes the rest before the task returns, so the driver has every count before it sees the result.
+    """
+
+    def __init__(self, q: Any, interval: float = 0.1) -> None:
+        self.q, self.interval = q, interval
+        self.pending, self.last = 0, 0.0
+
+    def __getstate__(self) -> dict:
+        return {"q": self.q, "interval": self.interval}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__init__(state["q"], state["interval"])
 
     def __call__(self, n: int) -> None:
-        self.q.put(n)
+        import time
+
+        self.pending += n
+        now = time.monotonic()
+        if now - self.last >= self.interval:
+            self.flush()
+            self.last = now
+
+    def flush(self) -> None:
+        """Send the counts not sent yet."""
+        if self.pending:
+            n, self.pending = self.pending, 0
+            self.q.put(n)
 
 
 def _call(fn: Callable, args: tuple, ticker: Callable[[int], None] | None) -> Any:
@@ -62,6 +117,8 @@ def _call(fn: Callable, args: tuple, ticker: Callable[[int], None] | None) -> An
         return fn(*args)
     finally:
         _TICK = old
+        if isinstance(ticker, _QueueTick):
+            ticker.flush()
 
 
 def _ignore_sigint() -> None:
@@ -114,7 +171,12 @@ class LocalExecutor(Executor):
         from concurrent.futures.process import BrokenProcessPool
 
         ctx = mp.get_context("spawn")
-        manager = ctx.Manager() if progress is not None else None
+        manager = None
+        if progress is not None:
+            from multiprocessing.managers import SyncManager
+
+            manager = SyncManager(ctx=ctx)
+            manager.start(_ignore_sigint)  # Ctrl-C reaches the driver only
         try:
             q = manager.Queue() if manager is not None else None
             ticker = _QueueTick(q) if q is not None else None
@@ -138,11 +200,20 @@ class LocalExecutor(Executor):
                 except BaseException:
                     for fut in remaining:
                         fut.cancel()
-                    pool.shutdown(wait=False, cancel_futures=True)
+                    _stop(pool)  # do not wait for running tasks: their results would be dropped anyway
                     raise
         finally:
             if manager is not None:
                 manager.shutdown()
+
+
+def _stop(pool) -> None:
+    """Cancel what has not started and end the worker processes now (Ctrl-C, an error in the driver)."""
+    processes = list(getattr(pool, "_processes", {}).values())  # CPython keeps them here; absent: wait
+    pool.shutdown(wait=False, cancel_futures=True)
+    for proc in processes:
+        if proc.is_alive():
+            proc.terminate()
 
 
 def _drain(q, progress) -> None:
@@ -210,14 +281,16 @@ class RayExecutor(Executor):
 
             q = Queue()
         ticker = _QueueTick(q) if q is not None else None
-        remote = ray.remote(num_cpus=1, max_retries=self.max_retries, retry_exceptions=False)(_call)
+        remote = ray.remote(num_cpus=1, max_retries=self.max_retries, retry_exceptions=False)(_call_star)
+        shared = _put_shared(ray, args_list)
         pending = list(enumerate(args_list))[::-1]
         running: dict[Any, int] = {}
         try:
             while pending or running:
                 while pending and len(running) < self.max_in_flight:
                     i, args = pending.pop()
-                    running[remote.remote(fn, tuple(args), ticker)] = i
+                    refs = [shared.get(id(a), a) for a in args]
+                    running[remote.remote(fn, ticker, *refs)] = i
                 done, _ = ray.wait(list(running), num_returns=1, timeout=0.2)
                 if q is not None:
                     n = 0
@@ -242,6 +315,26 @@ class RayExecutor(Executor):
                 ray.cancel(ref, force=True)
             if q is not None:
                 q.shutdown()
+
+
+def _call_star(fn: Callable, ticker: Callable[[int], None] | None, *args: Any) -> Any:
+    """:func:`_call` with the arguments spread out, so Ray resolves object references among them."""
+    return _call(fn, args, ticker)
+
+
+_SCALARS = (int, float, str, bytes, bool, type(None))
+
+
+def _put_shared(ray: Any, args_list: Sequence[tuple]) -> dict[int, Any]:
+    """Arguments passed to more than one task (one pool, one table), stored once in Ray's object store."""
+    seen: dict[int, int] = {}
+    objects: dict[int, Any] = {}
+    for args in args_list:
+        for a in args:
+            if not isinstance(a, _SCALARS):
+                seen[id(a)] = seen.get(id(a), 0) + 1
+                objects[id(a)] = a
+    return {k: ray.put(objects[k]) for k, count in seen.items() if count > 1}
 
 
 EXECUTORS = {"local": LocalExecutor, "ray": RayExecutor}

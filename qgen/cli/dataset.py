@@ -98,6 +98,12 @@ def build_cmd(
     kind_option: list[str] = typer.Option(
         [], "--kind-option", help="NAME=VALUE setting of the kind's config (repeatable; any kind)."
     ),
+    executor: str = typer.Option(
+        "local", "--executor", help="Where shards are made: local (processes) or ray (a Ray cluster)."
+    ),
+    address: str | None = typer.Option(
+        None, "--address", help="Ray cluster: auto (joined with `ray start`) or ray://host:10001."
+    ),
 ) -> None:
     """Build (or resume) a dataset: optimised circuits, the MQT Bench corpus, or an architecture pool."""
     from qgen.datasets import push_to_hub as push
@@ -134,11 +140,17 @@ def build_cmd(
         cfg = the_kind.config_with(cfg, [f"{k}={v}" for k, v in common.items() if hasattr(cfg, k)])
     cfg = the_kind.config_with(cfg, kind_option)
     command = _command_line(the_kind, out, cfg)
-    with RichProgress(enabled=not quiet) as bars:
-        report = run_build(
-            kind, out, cfg, workers=workers, shard=shard, command=command.strip(), overwrite=overwrite,
-            progress=bars,
-        )  # fmt: skip
+    from qgen.executors import get_executor
+
+    runner_ = get_executor(executor, workers=workers, address=address)
+    try:
+        with RichProgress(enabled=not quiet) as bars:
+            report = run_build(
+                kind, out, cfg, workers=workers, shard=shard, command=command.strip(), overwrite=overwrite,
+                progress=bars, executor=runner_,
+            )  # fmt: skip
+    except KeyboardInterrupt:
+        raise fail(_interrupted(out, command.strip()), 130) from None
     state = "complete" if report.complete else "incomplete (other shards missing: build them or merge parts)"
     console.print(
         f"{report.out}: built {len(report.built)} shard(s), {report.rows} rows in {report.seconds:.1f} s; "
@@ -151,6 +163,24 @@ def build_cmd(
             raise fail("the build is incomplete; merge all parts, then push the merged folder")
         url = push(out, push_to_hub)
         console.print(f"pushed to {url}", markup=False, highlight=False)
+
+
+def _interrupted(out: Path, command: str) -> str:
+    """The one line printed when a build is interrupted: what was kept and the command that resumes."""
+    from qgen.datasets.shards import shard_record
+
+    records = [r for r in (shard_record(out, s) for s in range(_num_shards(out))) if r is not None]
+    rows = sum(r["rows"] for r in records)
+    return (
+        f"interrupted; kept {len(records)} finished shard(s) ({rows} rows) in {out}; "
+        f"resume with: {command}"
+    )
+
+
+def _num_shards(out: Path) -> int:
+    from qgen.datasets.shards import read_build
+
+    return int(read_build(out)["num_shards"]) if (out / "build.json").is_file() else 0
 
 
 @app.command("info")
@@ -212,12 +242,22 @@ def verify_cmd(
     sample: int | None = typer.Option(None, "--sample", help="Check a random sample of this many rows."),
     seed: int = typer.Option(0, "--seed", help="Seed of the sample."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+    workers: int = typer.Option(1, "--workers", "-w", help="Processes (0: one per CPU core)."),
+    executor: str = typer.Option(
+        "local", "--executor", help="Where rows are checked: local (processes) or ray (a Ray cluster)."
+    ),
+    address: str | None = typer.Option(
+        None, "--address", help="Ray cluster: auto (joined with `ray start`) or ray://host:10001."
+    ),
 ) -> None:
     """Re-parse every row's QASM and re-simulate it against the stored values (exit 1 on any mismatch)."""
     from qgen.datasets import verify_dataset
+    from qgen.executors import get_executor
 
     _kinds()
-    report = verify_dataset(path, sample=sample, seed=seed)
+    runner_ = get_executor(executor, workers=workers, address=address)
+    with RichProgress(enabled=not as_json) as bars:
+        report = verify_dataset(path, sample=sample, seed=seed, executor=runner_, progress=bars)
     if as_json:
         print_json(report.to_dict())
     else:

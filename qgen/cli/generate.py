@@ -52,6 +52,13 @@ def ketgpt_cmd(
     seed: int = typer.Option(0, "--seed", help="Seed."),
     device: str = typer.Option("auto", "--device", help="auto, cpu or cuda."),
     as_json: bool = typer.Option(False, "--json", help="Print the metadata as JSON."),
+    executor: str | None = typer.Option(
+        None, "--executor", help="Sample parts of --batch-size on: local (one process per core) or ray "
+        "(a Ray cluster; the model folder must be readable on its nodes); default: this process.",
+    ),
+    address: str | None = typer.Option(
+        None, "--address", help="Ray cluster: auto (joined with `ray start`) or ray://host:10001."
+    ),
 ) -> None:
     """Sample circuits from a KetGPT model and write them as a Hugging Face dataset."""
     from qgen.generate.ketgpt.synthetic import generate_dataset, parse_qubits
@@ -74,6 +81,7 @@ def ketgpt_cmd(
             device=device,
             progress=bar,
             cancel_free=cancel_free,
+            executor=_executor(executor, address),
         )
     if as_json:
         print_json(meta)
@@ -112,6 +120,13 @@ def synthetic_cmd(
     seed: int = typer.Option(0, "--seed", help="Seed."),
     device: str = typer.Option("auto", "--device", help="auto, cpu or cuda."),
     as_json: bool = typer.Option(False, "--json", help="Print the verification report as JSON."),
+    executor: str | None = typer.Option(
+        None, "--executor", help="Sample parts of --batch-size on: local (one process per core) or ray "
+        "(a Ray cluster; the model folder must be readable on its nodes); default: this process.",
+    ),
+    address: str | None = typer.Option(
+        None, "--address", help="Ray cluster: auto (joined with `ray start`) or ray://host:10001."
+    ),
 ) -> None:
     """Build a dataset of verified KetGPT circuits (card states the verification figures)."""
     from qgen.generate.ketgpt.synthetic import build_synthetic_dataset, parse_qubits
@@ -136,11 +151,21 @@ def synthetic_cmd(
             device=device,
             progress=bar,
             cancel_free=cancel_free,
+            executor=_executor(executor, address),
         )
     if as_json:
         print_json(ev.report)
         return
     _print_report(ev.report, f"synthetic dataset -> {path}")
+
+
+def _executor(name: str | None, address: str | None):
+    """The executor of ``--executor`` / ``--address`` (None: sample in this process, as one run)."""
+    from qgen.executors import get_executor
+
+    if name is None:
+        return get_executor("ray", address=address) if address else None
+    return get_executor(name, address=address)
 
 
 def _print_report(report: dict, title: str) -> None:

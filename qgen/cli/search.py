@@ -56,6 +56,13 @@ def search_cmd(
     ),
     device: str = typer.Option("cpu", "--device", help="Simulation device: cpu, cuda or auto."),
     as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
+    executor: str | None = typer.Option(
+        None, "--executor", help="Run seeds / --precompute batches on: local (one process per core) or ray "
+        "(a Ray cluster); default: this process.",
+    ),
+    address: str | None = typer.Option(
+        None, "--address", help="Ray cluster: auto (joined with `ray start`) or ray://host:10001."
+    ),
 ) -> None:
     """Search for circuits: writes best circuits (QASM 3 + values JSON), results.json, plot.png, a table."""
     if ctx.invoked_subcommand is not None:
@@ -83,6 +90,7 @@ def search_cmd(
         raise SearchError(f"--budget and --seeds must be >= 1, got {budget} and {seeds}")
     from qgen.search.methods import latent_methods
 
+    runner = _executor(executor, address)
     with RichProgress(enabled=not as_json) as bars:
         the_pool, emb, info = prepare_space(
             qubits, pool_dir=pool, model_dir=model, pool_size=pool_size, progress=bars,
@@ -91,6 +99,7 @@ def search_cmd(
         result = search(
             the_task, the_pool, emb, methods=method, budget=budget, seeds=seeds, out_dir=out,
             precompute=precompute, device=device, progress=bars, extra_config={"inputs": info},
+            executor=runner,
         )  # fmt: skip
     if as_json:
         print_json({"summary": result.summary, "best": result.best, "out": str(out)})
@@ -102,6 +111,17 @@ def search_cmd(
         console.print(
             f"best {name}: reward {best['reward']:.6f}{test} -> {out / best['qasm']} ({check})", markup=False
         )
+
+
+def _executor(name: str | None, address: str | None):
+    """The executor of ``--executor`` / ``--address`` (None: run in this process)."""
+    from qgen.executors import get_executor
+
+    if name is None:
+        if address:
+            return get_executor("ray", address=address)  # an address names a Ray cluster
+        return None
+    return get_executor(name, address=address)
 
 
 def summary_table(summary: dict, task) -> Table:

@@ -23,6 +23,7 @@ from qgen.datasets.builders import DatasetKind, register_kind
 from qgen.datasets.errors import DatasetError
 from qgen.datasets.qasm2_control import _CONTROL_FLOW, qasm2_with_conditions
 from qgen.datasets.schemas import ALGORITHM_FIELDS, DEFAULT_MAX_QUBITS, split_list
+from qgen.executors import tick
 
 LEVELS = ("alg", "indep")
 
@@ -235,6 +236,7 @@ def run_shard(config: AlgorithmConfig, shard: int) -> tuple[list[dict], dict]:
     rows, skipped = [], {}
     for family, qubits, level in tasks:
         key = f"{family}-{level}-{qubits}"
+        tick(1)  # progress counts tasks (a skipped task is finished too)
         try:
             qc = generate(family, qubits, level)
         except Exception as exc:  # noqa: BLE001 - MQT Bench raises several types for sizes a family lacks

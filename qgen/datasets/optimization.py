@@ -35,6 +35,7 @@ from qgen.datasets.prompts import (
     short_prompt,
 )
 from qgen.datasets.schemas import DEFAULT_MAX_QUBITS, OPTIMIZATION_FIELDS, split_list
+from qgen.executors import tick
 from qgen.sim import CompiledBatch, from_qiskit
 
 
@@ -120,6 +121,7 @@ def run_shard(config: OptimizationConfig, shard: int) -> tuple[list[dict], dict]
                 float(rstd[k]),
                 extra[k],
             )
+            tick(1)
     return [rows[t.index] for t in tasks], {}
 
 

@@ -1,19 +1,18 @@
-"""Run a build: resume, ``--shard i/N``, worker processes, progress (:mod:`qgen.progress`), then the card."""
+"""Run a build: resume, ``--shard i/N``, an executor (local processes or Ray), progress, then the card."""
 
 from __future__ import annotations
 
 import json
 import os
 import time
-from collections.abc import Callable, Sequence
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from qgen.datasets.builders import BUILDERS
 from qgen.datasets.errors import DatasetError
 from qgen.datasets.shards import ShardSpec, _clean, shard_record, versions, write_atomic, write_shard
+from qgen.executors import Executor, counted_ticks, get_executor
 from qgen.progress import Progress, report
 
 
@@ -32,10 +31,16 @@ class BuildReport:
     complete: bool
 
 
-def _work(kind: str, config_dict: dict, out: str, shard: int, module: str | None = None) -> dict:
-    """Build and write one shard (runs in a worker process or in the main one).
+def build_shard(kind: str, config_dict: dict, shard: int, module: str | None = None) -> tuple:
+    """Make the rows of one shard: a pure function of (kind, config, shard) that writes nothing.
 
-    ``module`` is the module that registers ``kind`` (a fresh worker process imports it first).
+    Runs wherever the executor puts it (this process, a local worker process, a Ray worker); the driver
+    writes the shard (:func:`qgen.datasets.shards.write_shard`). ``module`` is the module that registers
+    ``kind`` (a fresh worker imports it first).
+
+    Returns:
+        ``(rows, notes, seconds, ticked)``: ``ticked`` is how many units the builder reported with
+        :func:`qgen.executors.tick` (the driver advances the progress by the rest).
     """
     import importlib
 
@@ -49,11 +54,10 @@ def _work(kind: str, config_dict: dict, out: str, shard: int, module: str | None
     torch.set_num_threads(1)  # one shard per core; also keeps results independent of the worker count
     try:
         start, cpu = time.perf_counter(), time.process_time()
-        out_path = Path(out)
-        _clean(out_path, shard)
-        rows, notes = builder.run_shard(config, shard)
+        with counted_ticks() as ticked:
+            rows, notes = builder.run_shard(config, shard)
         notes = {**notes, "cpu_seconds": round(time.process_time() - cpu, 3)}
-        return write_shard(out_path, builder, shard, rows, notes, time.perf_counter() - start)
+        return rows, notes, time.perf_counter() - start, ticked.n
     finally:
         torch.set_num_threads(threads)
 
@@ -110,6 +114,7 @@ def run_build(
     overwrite: bool = False,
     progress: Progress | Callable[[int, int, int], None] | None = None,
     card_verify_sample: int = 8,
+    executor: Executor | None = None,
 ) -> BuildReport:
     """Build (or resume) a dataset of ``kind`` into ``out``.
 
@@ -118,13 +123,17 @@ def run_build(
             :mod:`qgen.search.architectures` is imported).
         out: the build folder.
         config: the kind's config (``OptimizationConfig`` / ``AlgorithmConfig``).
-        workers: processes (0: one per CPU core, at most one per pending shard; 1: this process).
+        workers: processes of the default local executor (0: one per CPU core, at most one per pending
+            shard; 1: this process); ignored when ``executor`` is given.
         shard: ``i/N`` to build only part ``i`` of ``N`` (merge the parts with :func:`merge`).
         command: the command line, recorded in ``build.json`` and the card.
         overwrite: discard an existing build in ``out`` instead of resuming it.
         progress: a :class:`qgen.progress.Progress` (advanced by rows; algorithms: tasks), or a callback
             ``(done, total, shards_done)``.
         card_verify_sample: rows re-simulated from their QASM for the card once the build is complete.
+        executor: where the shards' rows are made (:func:`qgen.executors.get_executor`; default: local
+            processes). Whatever runs them, this process writes every shard, so the same seed gives the
+            same files and an interruption keeps every written shard.
 
     Returns:
         A :class:`BuildReport`.
@@ -147,17 +156,19 @@ def run_build(
     rows_per_shard = config.shard_length
     total = sum(rows_per_shard(s) for s in pending)
     tracker = _Tracker(progress, total, kind)
+    if executor is None:
+        executor = get_executor("local", workers=workers)  # at most one process per pending shard
+    module = BUILDERS[kind].run_shard.__module__
+    config_dict = config.to_dict()
     built_rows = 0
-    workers = workers or (os.cpu_count() or 1)
-    workers = max(1, min(workers, len(pending) or 1))
     try:
-        if workers == 1:
-            for s in pending:
-                record = _work(kind, config.to_dict(), str(out), s)
-                built_rows += record["rows"]
-                tracker.advance(rows_per_shard(s))
-        else:
-            built_rows = _run_pool(kind, config, out, pending, workers, tracker, rows_per_shard)
+        tasks = [(kind, config_dict, s, module) for s in pending]
+        for i, (rows, notes, seconds, ticked) in executor.map(build_shard, tasks, progress=tracker.tick):
+            s = pending[i]
+            _clean(out, s)  # what an interrupted earlier run left of this shard
+            record = write_shard(out, BUILDERS[kind], s, rows, notes, seconds)
+            built_rows += record["rows"]
+            tracker.shard_done(max(0, rows_per_shard(s) - ticked))
     finally:
         tracker.close()
     complete = all(shard_record(out, s) is not None for s in range(num))
@@ -165,35 +176,6 @@ def run_build(
     return BuildReport(
         out, kind, num, selected, pending, done_before, built_rows, time.perf_counter() - start, complete
     )
-
-
-def _run_pool(kind, config, out: Path, pending: Sequence[int], workers: int, tracker, rows_per_shard) -> int:
-    import multiprocessing as mp
-
-    module = BUILDERS[kind].run_shard.__module__
-    built = 0
-    ctx = mp.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
-        futures = {pool.submit(_work, kind, config.to_dict(), str(out), s, module): s for s in pending}
-        remaining = set(futures)
-        try:
-            while remaining:
-                finished, remaining = wait(remaining, return_when=FIRST_COMPLETED)
-                for fut in finished:
-                    try:
-                        record = fut.result()
-                    except BrokenProcessPool:
-                        raise DatasetError(
-                            f"a worker process died while building shard {futures[fut]} (out of memory or "
-                            "killed); finished shards are kept: rerun the same command to resume"
-                        ) from None
-                    built += record["rows"]
-                    tracker.advance(rows_per_shard(futures[fut]))
-        except BaseException:
-            for fut in remaining:
-                fut.cancel()
-            raise
-    return built
 
 
 class _Tracker:
@@ -206,10 +188,21 @@ class _Tracker:
         self.name = f"building {kind}"
         self.bar.start(self.name, total=total, unit="tasks" if kind == "algorithms" else "rows")
 
-    def advance(self, rows: int) -> None:
-        self.done += rows
+    def tick(self, n: int) -> None:
+        """``n`` more rows (tasks) finished inside a running shard."""
+        n = min(n, self.total - self.done)  # a retried shard ticks its rows again
+        if n > 0:
+            self.done += n
+            self.bar.advance(self.name, n, shards=self.shards)
+            if self.callback is not None:
+                self.callback(self.done, self.total, self.shards)
+
+    def shard_done(self, rest: int) -> None:
+        """A shard was written; ``rest``: its units the builder did not tick."""
         self.shards += 1
-        self.bar.advance(self.name, rows, shards=self.shards)
+        rest = min(rest, self.total - self.done)
+        self.done += rest
+        self.bar.advance(self.name, rest, shards=self.shards)
         if self.callback is not None:
             self.callback(self.done, self.total, self.shards)
 

@@ -19,6 +19,9 @@ from qiskit.quantum_info import SparsePauliOp
 from qgen.circuits import load
 from qgen.datasets.builders import BUILDERS
 from qgen.datasets.shards import read_build
+from qgen.executors import Executor
+from qgen.progress import Progress
+from qgen.progress import report as report_progress
 
 
 @dataclass
@@ -107,11 +110,47 @@ def verify_algorithm_row(row: dict) -> list[str]:
     return problems
 
 
+#: rows per verification task (fixed, so the report is the same with any executor and worker count)
+VERIFY_CHUNK = 32
+
+
+def check_rows(kind: str, module: str | None, rows: list[dict], atol: float) -> tuple[list[str], dict, int]:
+    """Check rows of one kind (a pure task): ``(problems, worst deviations, rows checked)``; ticks per row."""
+    import importlib
+
+    from qgen.executors import tick
+
+    if kind not in BUILDERS and module:
+        importlib.import_module(module)
+    check = BUILDERS[kind].check_row
+    problems: list[str] = []
+    worst: dict[str, float] = {}
+    for row in rows:
+        found, deviations = check(row, atol)
+        problems += found
+        for name, value in deviations.items():
+            worst[name] = max(worst.get(name, 0.0), float(value))
+        tick(1)
+    return problems, worst, len(rows)
+
+
 def verify_dataset(
-    path: str | os.PathLike, *, sample: int | None = None, seed: int = 0, atol: float = 1e-6
+    path: str | os.PathLike,
+    *,
+    sample: int | None = None,
+    seed: int = 0,
+    atol: float = 1e-6,
+    executor: Executor | None = None,
+    progress: Progress | None = None,
 ) -> VerifyReport:
-    """Verify every row of a build folder, or a random ``sample`` of them (see the module docstring)."""
+    """Verify every row of a build folder, or a random ``sample`` of them (see the module docstring).
+
+    ``executor`` (:func:`qgen.executors.get_executor`; default: this process) checks chunks of
+    :data:`VERIFY_CHUNK` rows, read here and sent to the tasks; ``progress`` advances per checked row
+    (task ``"verifying"``).
+    """
     from qgen.datasets.io import read_table
+    from qgen.executors import get_executor
 
     kind = BUILDERS[read_build(path)["kind"]]
     table = read_table(path)
@@ -119,11 +158,24 @@ def verify_dataset(
     if sample is not None and sample < table.num_rows:
         order = np.sort(np.random.default_rng(seed).choice(table.num_rows, size=sample, replace=False))
     report = VerifyReport(kind=kind.name, max_errors={name: 0.0 for name in kind.deviations})
-    for i in order:
-        row = table.slice(int(i), 1).to_pylist()[0]
-        problems, deviations = kind.check_row(row, atol)
+    module = kind.run_shard.__module__
+    tasks = []
+    for lo in range(0, len(order), VERIFY_CHUNK):
+        rows = [table.slice(int(i), 1).to_pylist()[0] for i in order[lo : lo + VERIFY_CHUNK]]
+        tasks.append((kind.name, module, rows, atol))
+    bar = report_progress(progress)
+    bar.start("verifying", total=len(order), unit="rows")
+    results: dict[int, tuple] = {}
+    try:
+        run = executor or get_executor("local", workers=1)
+        for i, result in run.map(check_rows, tasks, progress=lambda n: bar.advance("verifying", n)):
+            results[i] = result
+    finally:
+        bar.finish("verifying")
+    for i in sorted(results):  # task order: the same report whatever finished first
+        problems, worst, checked = results[i]
         report.failures += problems
-        for name, value in deviations.items():
-            report.max_errors[name] = max(report.max_errors.get(name, 0.0), float(value))
-        report.checked += 1
+        for name, value in worst.items():
+            report.max_errors[name] = max(report.max_errors.get(name, 0.0), value)
+        report.checked += checked
     return report

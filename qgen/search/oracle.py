@@ -14,6 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
+from qgen.executors import Executor
 from qgen.files import atomic_write_text
 from qgen.progress import Progress, report
 from qgen.search.errors import SearchError
@@ -75,7 +76,10 @@ class RewardTable:
 
     def _score(self, idx: np.ndarray, progress: bool = False) -> None:
         circuits = self.pool.gatelists(idx)
-        scores = self.task.score(circuits, device=self.device, progress=progress)
+        self._store(idx, self.task.score(circuits, device=self.device, progress=progress))
+
+    def _store(self, idx: np.ndarray, scores) -> None:
+        """Keep the scores of circuits ``idx`` (and save the cache)."""
         self.reward[idx] = scores.reward
         self.loss[idx] = scores.loss
         for i, p in zip(idx.tolist(), scores.params, strict=True):
@@ -85,19 +89,53 @@ class RewardTable:
         if self.cache is not None:
             self.save()
 
-    def fill(self, progress: Progress | None = None) -> RewardTable:
+    def detached(self) -> RewardTable:
+        """A copy without the cache file (what a worker gets: it scores, the driver keeps the results)."""
+        copy = object.__new__(RewardTable)
+        copy.__dict__.update(self.__dict__)
+        copy.cache = None
+        for name in ("reward", "loss", "params", "num_params"):
+            setattr(copy, name, getattr(self, name).copy())
+        return copy
+
+    def scored_since(self, before: np.ndarray) -> dict[str, np.ndarray]:
+        """Scores of circuits that had none in ``before`` (a copy of :attr:`reward`), for :meth:`merge`."""
+        new = np.flatnonzero(np.isfinite(self.reward) & ~np.isfinite(before))
+        return {"index": new, "reward": self.reward[new], "loss": self.loss[new], "params": self.params[new],
+                "num_params": self.num_params[new]}  # fmt: skip
+
+    def merge(self, scored: dict[str, np.ndarray]) -> int:
+        """Keep scores a worker made (:meth:`scored_since`) that this table lacks; returns how many."""
+        keep = ~np.isfinite(self.reward[scored["index"]])
+        new = scored["index"][keep]
+        if len(new):
+            self.reward[new], self.loss[new] = scored["reward"][keep], scored["loss"][keep]
+            self.params[new], self.num_params[new] = scored["params"][keep], scored["num_params"][keep]
+            if self.cache is not None:
+                self.save()
+        return len(new)
+
+    def fill(self, progress: Progress | None = None, executor: Executor | None = None) -> RewardTable:
         """Score every circuit of the pool that has no reward yet (resumes from the cache).
 
         ``progress`` is advanced by the circuits of each scored batch (task ``"scoring <task>"``).
+        ``executor`` (:func:`qgen.executors.get_executor`) scores the batches in parallel, here or on a Ray
+        cluster; this process stores every batch (and saves the cache), so an interruption keeps them.
         """
         missing = np.flatnonzero(~np.isfinite(self.reward))
         bar, name = report(progress), f"scoring {self.task.name}"
         bar.start(name, total=len(missing), unit="circuit")
+        chunks = [missing[b : b + self.batch_size] for b in range(0, len(missing), self.batch_size)]
         try:
-            for b in range(0, len(missing), self.batch_size):
-                chunk = missing[b : b + self.batch_size]
-                self._score(chunk)
-                bar.advance(name, len(chunk))
+            if executor is None:
+                for chunk in chunks:
+                    self._score(chunk)
+                    bar.advance(name, len(chunk))
+            else:
+                space, task = self.pool.space, self.task
+                tasks = [(task, space, self.pool.gates[c], self.pool.qubits[c], self.device) for c in chunks]
+                for i, scores in executor.map(score_batch, tasks, progress=lambda n: bar.advance(name, n)):
+                    self._store(chunks[i], scores)
         finally:
             bar.finish(name)
         return self
@@ -127,6 +165,17 @@ class RewardTable:
                 )
             self.reward, self.loss = data["reward"].copy(), data["loss"].copy()
             self.params, self.num_params = data["params"].copy(), data["num_params"].copy()
+
+
+def score_batch(task: Task, space, gates: np.ndarray, qubits: np.ndarray, device: str = "cpu"):
+    """Train pool circuits given as arrays on ``task`` (a pure task for an executor); ticks per circuit."""
+    from qgen.executors import tick
+    from qgen.search.pool import arrays_to_gatelist
+
+    circuits = [arrays_to_gatelist(space, g, q) for g, q in zip(gates, qubits, strict=True)]
+    scores = task.score(circuits, device=device)
+    tick(len(circuits))
+    return scores
 
 
 def strict_level(rewards: np.ndarray, min_evals: float = 200.0) -> float | None:

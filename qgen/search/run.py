@@ -23,6 +23,7 @@ import numpy as np
 import torch
 
 from qgen._version import __version__
+from qgen.executors import Executor
 from qgen.files import atomic_write_text
 from qgen.progress import Progress, report
 from qgen.search.errors import SearchError
@@ -67,6 +68,7 @@ def search(
     device: str = "cpu",
     progress: Progress | None = None,
     extra_config: dict | None = None,
+    executor: Executor | None = None,
 ) -> SearchResult:
     """Search ``pool`` for circuits that do well on ``task`` with each method and seed.
 
@@ -86,6 +88,9 @@ def search(
         device: simulation device for scoring.
         progress: receives one ``advance`` per finished run (task ``"searching"``) and the table's scoring.
         extra_config: more entries for the ``config`` block of ``results.json``.
+        executor: runs the seeds (and the ``precompute`` batches) in parallel, here or on a Ray cluster
+            (:func:`qgen.executors.get_executor`); default: one after the other in this process. Rewards do
+            not depend on the batch a circuit is scored in, so the results are the same.
 
     Returns:
         A :class:`SearchResult`.
@@ -118,7 +123,7 @@ def search(
     if table is None:
         table = RewardTable(pool, task, cache=None if out is None else out / "rewards.npz", device=device)
     if precompute:
-        table.fill(progress=progress)
+        table.fill(progress=progress, executor=executor)
     kwargs = method_kwargs or {}
     traces: dict[str, list[Trace]] = {}
     structure: np.ndarray | None = None  # grid features, for methods with inputs = "structure"
@@ -135,9 +140,19 @@ def search(
 
             structure = grid_features(pool)
         inputs = structure if cls.inputs == "structure" else emb
-        for seed in seed_list:
-            traces[name].append(cls(**opts).run(inputs, table, budget, seed))
-            bar.advance("searching", 1, method=name, seed=seed)
+        if executor is None:
+            for seed in seed_list:
+                traces[name].append(cls(**opts).run(inputs, table, budget, seed))
+                bar.advance("searching", 1, method=name, seed=seed)
+        else:  # one task per seed; this process keeps the traces and the circuits the runs scored
+            shared = table.detached()  # one copy for all seeds (Ray stores it once)
+            jobs = [(cls, opts, inputs, shared, budget, seed) for seed in seed_list]
+            done: dict[int, Trace] = {}
+            for i, (trace, scored) in executor.map(run_seed, jobs):
+                table.merge(scored)
+                done[i] = trace
+                bar.advance("searching", 1, method=name, seed=seed_list[i])
+            traces[name] = [done[i] for i in range(len(seed_list))]
     bar.finish("searching")
     summary = {
         name: summarise(runs, task.threshold, task.strict_threshold, budget) for name, runs in traces.items()
@@ -176,6 +191,14 @@ def search(
             {"threshold": task.threshold, "strict": task.strict_threshold},
         )  # fmt: skip
     return SearchResult(traces, summary, best, out, table, config)
+
+
+def run_seed(cls, opts: dict, inputs: np.ndarray, table: RewardTable, budget: int, seed: int):
+    """One search run (a pure task): its trace and the scores it added to its copy of the table."""
+    table = table.detached()  # writable arrays (Ray hands shared arguments out read-only)
+    before = table.reward.copy()
+    trace = cls(**opts).run(inputs, table, budget, seed)
+    return trace, table.scored_since(before)
 
 
 def _best(runs: list[Trace], table: RewardTable) -> dict:

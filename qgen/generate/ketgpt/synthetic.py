@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 from qgen._version import __version__
+from qgen.executors import Executor
 from qgen.generate.errors import GenerateError
 from qgen.generate.io import write_dataset
 from qgen.generate.ketgpt.cards import samples_card, synthetic_card
@@ -74,6 +75,76 @@ def _meta(model_dir, result: SampleResult, model_meta: dict) -> dict:
     }
 
 
+class _TickProgress:
+    """A :class:`qgen.progress.Progress` inside a task: sampled circuits go to :func:`qgen.executors.tick`."""
+
+    def start(self, task: str, total: int | None = None, unit: str = "it") -> None:
+        """Nothing to do."""
+
+    def advance(self, task: str, n: int = 1, **info) -> None:
+        """Tick the sampled circuits."""
+        from qgen.executors import tick
+
+        tick(n)
+
+    def finish(self, task: str) -> None:
+        """Nothing to do."""
+
+
+def sample_part(model_dir: str, n: int, seed: int, settings: dict) -> SampleResult:
+    """Sample one part of a dataset (a pure task: the model folder must be readable where it runs)."""
+    import torch
+
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)  # one part per core; the same samples with any executor and worker count
+    try:
+        return sample(str(model_dir), n, seed=seed, progress=_TickProgress(), **settings)
+    finally:
+        torch.set_num_threads(threads)
+
+
+def part_seed(seed: int, part: int) -> int:
+    """The sampling seed of part ``part`` of a dataset sampled in parts."""
+    import numpy as np
+
+    return int(np.random.SeedSequence([seed, part]).generate_state(1)[0])
+
+
+def _sample_parts(model_dir, n: int, seed: int, settings: dict, executor: Executor, part_size: int | None,
+                  progress: Progress | None) -> SampleResult:  # fmt: skip
+    """Sample ``n`` circuits as parts of ``part_size`` (default: one batch) on ``executor``; in part order."""
+    from qgen.progress import report
+
+    size = max(1, part_size or settings.get("batch_size", 100))
+    counts = [min(size, n - lo) for lo in range(0, n, size)]
+    tasks = [(str(model_dir), k, part_seed(seed, p), settings) for p, k in enumerate(counts)]
+    bar = report(progress)
+    bar.start("sampling", total=n, unit="circuits")
+    parts: dict[int, SampleResult] = {}
+    try:
+        for i, part in executor.map(sample_part, tasks, progress=lambda k: bar.advance("sampling", k)):
+            parts[i] = part
+    finally:
+        bar.finish("sampling")
+    ordered = [parts[i] for i in range(len(tasks))]
+    extra = {"seed": seed, "parts": len(tasks), "part_size": size, "executor": executor.name}
+    return SampleResult(
+        [s for part in ordered for s in part.samples],
+        sum(p.seconds for p in ordered),
+        sum(p.decode_seconds for p in ordered),
+        {**(ordered[0].settings if ordered else {}), **extra},
+    )
+
+
+def _model_meta(model_dir) -> dict:
+    """The model's ``model.json`` (what the driver needs when workers load the weights)."""
+    import json
+
+    from qgen.generate.ketgpt.config import MODEL_JSON
+
+    return json.loads((Path(model_dir) / MODEL_JSON).read_text(encoding="utf-8"))
+
+
 def _rows(result: SampleResult, seed: int) -> list[dict]:
     return [
         {
@@ -108,33 +179,32 @@ def generate_dataset(
     device: str = "auto",
     progress: Progress | None = None,
     cancel_free: bool = True,
+    executor: Executor | None = None,
+    part_size: int | None = None,
 ) -> tuple[SampleResult, dict]:
     """Sample ``n`` circuits and write them all (valid or not) as a dataset in ``out``.
 
-    Arguments are those of :func:`qgen.generate.ketgpt.sample`.
+    Arguments are those of :func:`qgen.generate.ketgpt.sample`. With an ``executor``
+    (:func:`qgen.executors.get_executor`) the circuits are sampled in parts of ``part_size`` (default:
+    ``batch_size``), part ``p`` with seed :func:`part_seed` ``(seed, p)``, in parallel here or on a Ray
+    cluster; the same seed and part size give the same dataset with any executor and worker count.
 
     Returns:
         The :class:`SampleResult` and the metadata written to ``generation.json``.
     """
-    loaded = load_model(model_dir, device)
-    result = sample(
-        loaded,
-        n,
-        qubits=qubits,
-        constrained=constrained,
-        batch_size=batch_size,
-        top_k=top_k,
-        top_p=top_p,
-        min_p=min_p,
-        temperature=temperature,
-        max_new_tokens=max_new_tokens,
-        lengths=lengths,
-        seed=seed,
-        device=device,
-        progress=progress,
-        cancel_free=cancel_free,
-    )
-    meta = _meta(model_dir, result, loaded[2])
+    settings = {
+        "qubits": qubits, "constrained": constrained, "batch_size": batch_size, "top_k": top_k,
+        "top_p": top_p, "min_p": min_p, "temperature": temperature, "max_new_tokens": max_new_tokens,
+        "lengths": lengths, "device": device, "cancel_free": cancel_free,
+    }  # fmt: skip
+    if executor is not None:
+        result = _sample_parts(model_dir, n, seed, settings, executor, part_size, progress)
+        model_meta = _model_meta(model_dir)
+    else:
+        loaded = load_model(model_dir, device)
+        result = sample(loaded, n, seed=seed, progress=progress, **settings)
+        model_meta = loaded[2]
+    meta = _meta(model_dir, result, model_meta)
     rows = _rows(result, seed)
     valid = sum(r["valid_program"] for r in rows)
     card = samples_card(rows, meta, result, constrained, seed, top_k, temperature, valid)
@@ -162,6 +232,8 @@ def build_synthetic_dataset(
     device: str = "auto",
     progress: Progress | None = None,
     cancel_free: bool = True,
+    executor: Executor | None = None,
+    part_size: int | None = None,
 ) -> tuple[Evaluation, Path]:
     """Sample ``n`` constrained circuits, verify them, and write the verified ones as a HF dataset.
 
@@ -177,6 +249,8 @@ def build_synthetic_dataset(
         batch_size, top_k, top_p, min_p, temperature, lengths, seed, device, progress, cancel_free:
             sampling settings (see ``sample``).
         classifier: realism classifier kind.
+        executor, part_size: sample in parts on an executor (see :func:`generate_dataset`); the
+            verification runs here.
 
     Returns:
         The :class:`Evaluation` of all samples and the output folder.
@@ -188,23 +262,18 @@ def build_synthetic_dataset(
     from qgen.generate.ketgpt.canonical import canonicalize
     from qgen.generate.ketgpt.features import circuit_profile
 
-    loaded = load_model(model_dir, device)
-    result = sample(
-        loaded,
-        n,
-        qubits=qubits,
-        batch_size=batch_size,
-        top_k=top_k,
-        top_p=top_p,
-        min_p=min_p,
-        temperature=temperature,
-        lengths=lengths,
-        seed=seed,
-        device=device,
-        progress=progress,
-        cancel_free=cancel_free,
-    )
-    meta = _meta(model_dir, result, loaded[2])
+    settings = {
+        "qubits": qubits, "batch_size": batch_size, "top_k": top_k, "top_p": top_p, "min_p": min_p,
+        "temperature": temperature, "lengths": lengths, "device": device, "cancel_free": cancel_free,
+    }  # fmt: skip
+    if executor is not None:
+        result = _sample_parts(model_dir, n, seed, settings, executor, part_size, progress)
+        model_meta = _model_meta(model_dir)
+    else:
+        loaded = load_model(model_dir, device)
+        result = sample(loaded, n, seed=seed, progress=progress, **settings)
+        model_meta = loaded[2]
+    meta = _meta(model_dir, result, model_meta)
     out = Path(out)
     ev = evaluate_ketgpt(
         result, corpus, model_dir=model_dir, out=out / "verification", classifier=classifier, seed=seed
