@@ -12,7 +12,7 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from qgen.cli._common import console, fail, handle_errors, print_json
+from qgen.cli._common import console, err_console, fail, handle_errors, print_json
 
 
 def _fmt(value: object) -> str:
@@ -62,11 +62,11 @@ def repro_cmd(
     quick: bool = typer.Option(False, "--quick", help="The small run (<= 5 minutes on 2 CPU cores)."),
     list_: bool = typer.Option(False, "--list", help="List the experiments with their expected run time."),
     out: Path | None = typer.Option(
-        None, "--out", "-o", help="Folder for the benchmark's output (default: a temporary folder)."
+        None, "--out", "-o", help="Folder for the benchmark's output and repro.json (default: temporary)."
     ),
     as_json: bool = typer.Option(False, "--json", help="Print the figures as JSON."),
 ) -> None:
-    """Rerun a paper's experiment with its benchmark script; print qgen's figure, the paper's and a peer's."""
+    """Rerun a paper's experiment from its recipe (--quick: <= 5 min); print qgen / paper / peer."""
     if list_:
         _list()
         return
@@ -76,7 +76,7 @@ def repro_cmd(
 
     recipe = get_experiment(name)
     mode = "quick" if quick else "full"
-    console.print(
+    err_console.print(
         f"running {recipe.name} ({mode}; about {_minutes(recipe, mode)} min): {recipe.repro['bench']}",
         highlight=False,
     )
@@ -85,9 +85,14 @@ def repro_cmd(
             run = run_experiment(recipe, quick, tmp, bench_args)
     else:
         run = run_experiment(recipe, quick, out, bench_args)
+    rows = [{"figure": f.label, "qgen": f.qgen, "paper": f.paper, "peer": f.peer} for f in run.figures]
+    record = {"experiment": recipe.name, "quick": quick, "seconds": run.seconds, "figures": rows}
+    if out is not None:
+        from qgen.files import atomic_write_json
+
+        atomic_write_json(Path(out) / "repro.json", record)
     if as_json:
-        rows = [{"figure": f.label, "qgen": f.qgen, "paper": f.paper, "peer": f.peer} for f in run.figures]
-        print_json({"experiment": recipe.name, "quick": quick, "seconds": run.seconds, "figures": rows})
+        print_json(record)
         return
     table = Table(title=f"{recipe.name}: {recipe.description}" if recipe.description else recipe.name)
     table.add_column("figure")
