@@ -37,6 +37,7 @@ import re
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -206,19 +207,36 @@ def read_figures(recipe: Recipe, data: dict, quick: bool = False) -> list[Figure
 
 
 def run_experiment(
-    recipe: Recipe, quick: bool, out_dir: str | os.PathLike, extra: list[str] | None = None
+    recipe: Recipe,
+    quick: bool,
+    out_dir: str | os.PathLike,
+    extra: list[str] | None = None,
+    on_line: Callable[[str], None] | None = None,
 ) -> ReproRun:
-    """Run an experiment's benchmark into ``out_dir`` (log in ``out_dir/bench.log``) and read its figures."""
+    """Run an experiment's benchmark into ``out_dir`` (log in ``out_dir/bench.log``) and read its figures.
+
+    ``on_line`` receives each line the benchmark prints (the command line shows them as they come).
+    """
     out_dir = Path(out_dir).resolve()
     out_dir.mkdir(parents=True, exist_ok=True)
     command = bench_command(recipe, quick, out_dir, extra)
     root = checkout_root()
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(p for p in (str(root), env.get("PYTHONPATH")) if p)
+    env["PYTHONUNBUFFERED"] = "1"
     log = out_dir / "bench.log"
     start = time.perf_counter()
     with open(log, "w", encoding="utf-8") as handle:
-        proc = subprocess.run(command, cwd=out_dir, env=env, stdout=handle, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen(
+            command, cwd=out_dir, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+            text=True, errors="replace", bufsize=1,
+        )  # fmt: skip
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            handle.write(line)
+            if on_line is not None:
+                on_line(line.rstrip("\n"))
+        proc.wait()
     seconds = time.perf_counter() - start
     if proc.returncode != 0:
         tail = log.read_text(encoding="utf-8", errors="replace").strip().splitlines()[-8:]

@@ -64,6 +64,7 @@ def repro_cmd(
     out: Path | None = typer.Option(
         None, "--out", "-o", help="Folder for the benchmark's output and repro.json (default: temporary)."
     ),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Do not echo the benchmark's output (stderr)."),
     as_json: bool = typer.Option(False, "--json", help="Print the figures as JSON."),
 ) -> None:
     """Rerun a paper's experiment from its recipe (--quick: <= 5 min); print qgen / paper / peer."""
@@ -80,11 +81,12 @@ def repro_cmd(
         f"running {recipe.name} ({mode}; about {_minutes(recipe, mode)} min): {recipe.repro['bench']}",
         highlight=False,
     )
+    echo = None if quiet else (lambda line: err_console.print(f"  | {line}", markup=False, highlight=False))
     if out is None:
         with tempfile.TemporaryDirectory(prefix=f"qgen-repro-{recipe.name}-") as tmp:
-            run = run_experiment(recipe, quick, tmp, bench_args)
+            run = run_experiment(recipe, quick, tmp, bench_args, on_line=echo)
     else:
-        run = run_experiment(recipe, quick, out, bench_args)
+        run = run_experiment(recipe, quick, out, bench_args, on_line=echo)
     rows = [{"figure": f.label, "qgen": f.qgen, "paper": f.paper, "peer": f.peer} for f in run.figures]
     record = {"experiment": recipe.name, "quick": quick, "seconds": run.seconds, "figures": rows}
     if out is not None:
