@@ -30,6 +30,11 @@ def _fmt(value: object) -> str:
     return str(value)
 
 
+def _strict(value: object) -> object:
+    """A figure for strict JSON: NaN and infinities (a figure a smoke run cannot measure) become null."""
+    return None if isinstance(value, float) and not math.isfinite(value) else value
+
+
 def _minutes(recipe, key: str) -> str:
     value = (recipe.repro.get("expected_minutes") or {}).get(key)
     return "-" if value is None else f"{value:g}"
@@ -87,7 +92,10 @@ def repro_cmd(
             run = run_experiment(recipe, quick, tmp, bench_args, on_line=echo)
     else:
         run = run_experiment(recipe, quick, out, bench_args, on_line=echo)
-    rows = [{"figure": f.label, "qgen": f.qgen, "paper": f.paper, "peer": f.peer} for f in run.figures]
+    rows = [
+        {"figure": f.label, "qgen": _strict(f.qgen), "paper": _strict(f.paper), "peer": _strict(f.peer)}
+        for f in run.figures
+    ]
     record = {"experiment": recipe.name, "quick": quick, "seconds": run.seconds, "figures": rows}
     if out is not None:
         from qgen.files import atomic_write_json
