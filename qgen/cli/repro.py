@@ -24,7 +24,10 @@ def _fmt(value: object) -> str:
     if isinstance(value, float):
         if math.isnan(value):
             return "nan"
-        return f"{value:.4g}"
+        text = f"{value:.4g}"
+        if float(text) == round(value) != value:  # 0.99995 is not "1"
+            text = f"{value:.6g}"
+        return text
     if isinstance(value, list):
         return "[" + ", ".join(_fmt(v) for v in value) + "]"
     return str(value)

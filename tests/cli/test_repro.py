@@ -177,3 +177,12 @@ def test_quick_run_prints_the_qgen_paper_peer_table(name, tmp_path, capsys, monk
     assert len(numbers) >= len(figures) / 2  # NaN (not measurable at smoke scale) is null in repro.json
     for f in figures:  # every figure's label is a table row
         assert f["figure"][:30] in out
+
+
+def test_table_cells_keep_figures_readable():
+    from qgen.cli.repro import _fmt
+
+    assert _fmt(0.9999522378408252) == "0.999952"  # not rounded up to "1"
+    assert _fmt(0.0003085088) == "0.0003085"
+    assert _fmt(8.534757) == "8.535"
+    assert (_fmt(12), _fmt(2.0), _fmt(None), _fmt(float("nan")), _fmt(True)) == ("12", "2", "-", "nan", "yes")
