@@ -3,7 +3,8 @@
 A recipe names the command it configures and that command's options; ``qgen COMMAND --config FILE`` reads it,
 flags given on the command line override it, and commands that write into a folder store the resolved
 settings there (``resolved-config.yaml``). A recipe may also carry the published figure of the paper it
-reproduces and how ``qgen repro`` runs its benchmark.
+reproduces and how ``qgen repro`` runs its benchmark (``paper``: citation, arxiv, metric, value, figures
+(label -> published value), note; ``repro``: see :mod:`qgen.repro`).
 
     recipe: qas-4q-state-prep                 # a name (defaults to the file name)
     description: Sun et al. 2024, 4 qubits    # one line
@@ -32,8 +33,8 @@ __all__ = ["Recipe", "RecipeError", "load_recipe", "recipe_dirs", "find_recipes"
 
 RECIPE_FOLDERS = ("compiler", "datasets", "search", "train")
 _TOP_KEYS = {"recipe", "description", "command", "options", "paper", "repro"}
-_PAPER_KEYS = {"citation", "metric", "value", "arxiv", "note"}
-_REPRO_KEYS = {"bench", "quick", "full", "expected_minutes", "figures", "note"}
+_PAPER_KEYS = {"citation", "metric", "value", "arxiv", "note", "figures"}
+_REPRO_KEYS = {"bench", "quick", "full", "out", "result", "expected_minutes", "peer", "figures", "note"}
 
 
 class RecipeError(QgenError):

@@ -36,6 +36,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "dataset synthetic": ("qgen.cli.generate:synthetic_cmd", "Build a dataset of verified KetGPT circuits (card states the verification figures)."),  # noqa: E501
     # architecture search
     "search": ("qgen.cli.search:app", "Quantum architecture search in a learned latent space (arch2vec + REINFORCE / BO / random)."),  # noqa: E501
+    "repro": ("qgen.cli.repro:repro_cmd", "Rerun a paper's experiment from its recipe (--quick: <= 5 min); print qgen / paper / peer."),  # noqa: E501
     # training
     "train": ("qgen.cli.train:app", "Train qgen's models (arch2vec; more join this group)."),
     "train ketgpt": ("qgen.cli.ketgpt:train_ketgpt_cmd", "Train the KetGPT circuit generator (GPT-2 from scratch) on a circuit corpus."),  # noqa: E501
