@@ -76,7 +76,14 @@ def test_recipe_fits_its_command_and_a_flag_overrides_it(recipe):
     key, flag, new = _override(command, recipe)
     # required arguments the recipe leaves to the command line (compile's input file)
     positional = [GHZ for p in command.params if p.param_type_name == "argument" and p.name not in recipe.options]
-    sub = command.make_context(last, [*positional, *flag], parent=ctx)
+    # required options a recipe leaves to the command line (train llm's --data and --out)
+    required = [
+        x
+        for p in command.params
+        if p.param_type_name == "option" and p.required and p.name not in recipe.options
+        for x in (p.opts[0], "given-on-the-command-line")
+    ]
+    sub = command.make_context(last, [*positional, *required, *flag], parent=ctx)
     expected = {**recipe.options, key: new}
     got = {k: _normal(sub.params[k]) for k in expected}
     assert got == {k: _normal(v) for k, v in expected.items()}

@@ -162,17 +162,24 @@ def _split_config(args: list[str]) -> tuple[list[str], str | None]:
         if arg == "--":
             rest.extend(args[i:])
             break
-        if arg == "--config":
-            if i + 1 >= len(args):
-                raise _cli_error("--config needs a recipe file (YAML)")
-            config, i = args[i + 1], i + 2
-            continue
-        if arg.startswith("--config="):
-            config, i = arg.split("=", 1)[1], i + 1
+        value = args[i + 1] if arg == "--config" and i + 1 < len(args) else arg.partition("=")[2]
+        if arg == "--config" and i + 1 >= len(args):
+            raise _cli_error("--config needs a recipe file (YAML)")
+        # a recipe is a .yaml/.yml file; any other value belongs to the command's own --config option
+        # (``qgen train ketgpt --config small`` names a model size)
+        if (arg == "--config" or arg.startswith("--config=")) and _is_recipe(value):
+            config, i = value, i + (2 if arg == "--config" else 1)
             continue
         rest.append(arg)
         i += 1
     return rest, config
+
+
+def _is_recipe(value: str) -> bool:
+    """Whether a ``--config`` value names a recipe file (YAML) rather than a command's own setting."""
+    import os
+
+    return value.lower().endswith((".yaml", ".yml")) or os.sep in value or os.path.isfile(value)
 
 
 def _cli_error(message: str) -> SystemExit:
