@@ -68,3 +68,10 @@ def test_missing_recipe_file(tmp_path, capsys):
     assert code == 1 and "no such recipe file" in err
     code, _, err = run(["simulate", GHZ, "--config"], capsys)
     assert code == 1 and "--config needs a recipe file" in err
+
+
+def test_a_non_yaml_config_value_belongs_to_the_command():
+    from qgen.cli.app import _split_config
+
+    assert _split_config(["train", "ketgpt", "--config", "small"]) == (["train", "ketgpt", "--config", "small"], None)
+    assert _split_config(["search", "--config=s.yaml", "-o", "x"]) == (["search", "-o", "x"], "s.yaml")
