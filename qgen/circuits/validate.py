@@ -20,10 +20,13 @@ versions, although OpenQASM 3 gives them a meaning.
 
 from __future__ import annotations
 
+import math
 import re
 
 from openqasm3 import ast
+from qiskit.circuit import QuantumCircuit
 
+from qgen.circuits._qasm2_scan import scan_qasm2
 from qgen.circuits._qasm_checker import _Checker
 from qgen.circuits._qasm_gates import (
     MISSING_HEADER,
@@ -35,6 +38,9 @@ from qgen.circuits._qasm_gates import (
     parse,
 )
 from qgen.circuits.diagnostic import Diagnostic
+from qgen.circuits.limits import Limits, default_limits, exceeded
+from qgen.circuits.source import decode_source
+from qgen.errors import QasmError
 
 __all__ = ["Diagnostic", "free_parameters", "qasm_version", "validate", "with_free_parameters_declared"]
 
@@ -45,11 +51,13 @@ def qasm_version(text: str) -> int | None:
     return VERSIONS.get(found[0] or "") if found else None
 
 
-def _analyse(text: str, filename: str | None = None) -> tuple[Parsed | None, _Checker | None]:
+def _analyse(
+    text: str, filename: str | None = None, limits: Limits | None = None
+) -> tuple[Parsed | None, _Checker | None]:
     parsed = parse(text)
     if parsed is None or parsed.program is None:
         return parsed, None
-    checker = _Checker(Source(text), parsed.version, filename)
+    checker = _Checker(Source(text), parsed.version, filename, default_limits(limits))
     checker.run(parsed.program, parsed.opaques)
     return parsed, checker
 
@@ -126,8 +134,42 @@ def _import_check(text: str, parsed: Parsed, free: list[str], filename: str | No
     return []
 
 
-def _validate(text: str, filename: str | None) -> list[Diagnostic]:
-    parsed, checker = _analyse(text, filename)
+def _non_finite_operation(circuit) -> str | None:
+    """The name of the first operation with an infinite or NaN parameter, else None."""
+    for instruction in circuit.data:
+        for param in instruction.operation.params:
+            if isinstance(param, (int, float)) and not math.isfinite(param):
+                return instruction.operation.name
+    return None
+
+
+def _check_qasm2(
+    text: str, filename: str | None, limits: Limits
+) -> tuple[list[Diagnostic], QuantumCircuit | None]:
+    """OpenQASM 2: the linear scan, then Qiskit's (fast) importer; the full checker only on failure."""
+    import qiskit.qasm2
+
+    scan = scan_qasm2(text, limits, filename)
+    if any(d.severity == "error" for d in scan.diagnostics):
+        return scan.diagnostics, None
+    if scan.unknown_gate and (diagnostics := _validate_slow(text, filename, limits)):
+        return sorted(diagnostics + scan.diagnostics, key=lambda d: (d.line, d.column)), None
+    try:
+        circuit = qiskit.qasm2.loads(text, custom_instructions=qiskit.qasm2.LEGACY_CUSTOM_INSTRUCTIONS)
+    except Exception:  # noqa: BLE001 - explained by the checker below, or by Qiskit's own message
+        circuit = None
+    if circuit is not None:
+        name = _non_finite_operation(circuit)
+        if name is None:
+            return scan.diagnostics, circuit
+    diagnostics = _validate_slow(text, filename, limits)
+    if circuit is not None and not diagnostics:
+        diagnostics = [Diagnostic(1, 1, f"a parameter of '{name}' is not a finite number", file=filename)]
+    return sorted(diagnostics + scan.diagnostics, key=lambda d: (d.line, d.column)), None
+
+
+def _validate_slow(text: str, filename: str | None, limits: Limits) -> list[Diagnostic]:
+    parsed, checker = _analyse(text, filename, limits)
     if parsed is None:
         return [Diagnostic(1, 1, MISSING_HEADER, file=filename)]
     if parsed.error is not None:
@@ -137,19 +179,46 @@ def _validate(text: str, filename: str | None) -> list[Diagnostic]:
     return _import_check(text, parsed, checker.free, filename)
 
 
-def validate(text: str, *, filename: str | None = None) -> list[Diagnostic]:
-    """Check an OpenQASM 2 or 3 program; an empty list means qgen can load it."""
+def _validate(
+    text: str, filename: str | None, limits: Limits
+) -> tuple[list[Diagnostic], QuantumCircuit | None]:
+    size = len(text.encode("utf-8", errors="surrogatepass"))
+    if size > limits.max_file_bytes:
+        message = exceeded("max_file_bytes", size, limits, "program size in bytes")
+        return [Diagnostic(1, 1, message, file=filename)], None
+    if qasm_version(text) == 2:
+        return _check_qasm2(text, filename, limits)
+    return _validate_slow(text, filename, limits), None
+
+
+def check(
+    text: str | bytes, filename: str | None = None, limits: Limits | None = None
+) -> tuple[list[Diagnostic], QuantumCircuit | None]:
+    """Diagnostics, and the circuit when the check already imported it (OpenQASM 2); never raises."""
+    limits = default_limits(limits)
     if isinstance(text, (bytes, bytearray)):
-        text = bytes(text).decode("utf-8", errors="replace")
+        try:
+            text = decode_source(bytes(text), filename)
+        except QasmError as exc:
+            return [Diagnostic(1, 1, exc.message, file=filename)], None
     if not isinstance(text, str):
-        return [Diagnostic(1, 1, f"expected OpenQASM text, got {type(text).__name__}", file=filename)]
+        return [Diagnostic(1, 1, f"expected OpenQASM text, got {type(text).__name__}", file=filename)], None
     try:
-        return _validate(text, filename)
+        return _validate(text, filename, limits)
     except RecursionError:
-        return [Diagnostic(1, 1, "the program is nested too deeply to be checked", file=filename)]
+        return [Diagnostic(1, 1, "the program is nested too deeply to be checked", file=filename)], None
     except Exception as exc:  # noqa: BLE001 - validate reports, it never raises
-        return [
-            Diagnostic(
-                1, 1, f"internal error while checking the program: {type(exc).__name__}: {exc}", file=filename
-            )
-        ]
+        message = f"internal error while checking the program: {type(exc).__name__}: {exc}"
+        return [Diagnostic(1, 1, message, file=filename)], None
+
+
+def validate(
+    text: str | bytes, *, filename: str | None = None, limits: Limits | None = None
+) -> list[Diagnostic]:
+    """Check an OpenQASM 2 or 3 program; no diagnostic of severity ``"error"`` means qgen can load it.
+
+    Warnings (severity ``"warning"``) flag portability problems, such as OpenQASM 2 gates that Qiskit's
+    ``qelib1.inc`` has and the specification's lacks. ``limits`` bounds the resources a program may ask for
+    (see :class:`qgen.circuits.limits.Limits`; default: ``Limits.from_env()``).
+    """
+    return check(text, filename, limits)[0]
