@@ -16,6 +16,7 @@ from pathlib import Path
 from qiskit import qasm2, qasm3
 from qiskit.circuit import ParameterExpression, QuantumCircuit
 
+from qgen.circuits._qelib1_defs import add_definitions
 from qgen.circuits.limits import Limits, default_limits, exceeded
 from qgen.circuits.source import decode_source
 from qgen.circuits.validate import check as _check
@@ -134,6 +135,10 @@ def load(
 def dumps(circuit: QuantumCircuit, version: int = 3) -> str:
     """Write a circuit as OpenQASM ``version`` 2 or 3 (QASM 2 needs bound parameters).
 
+    OpenQASM 2 output loads with Qiskit's strict ``qiskit.qasm2.loads`` and the specification's
+    ``qelib1.inc``: gates Qiskit's ``qelib1.inc`` adds (``sx``, ``cp``, ``swap``, ``u``, ...) are defined
+    in the program. OpenQASM 3 output loads with ``qiskit.qasm3.loads`` and ``stdgates.inc``.
+
     QASM 3 keeps free parameters as ``input float[64]`` declarations and the circuit's global phase as a
     final ``gphase(...)`` statement (Qiskit's exporter drops it). QASM 2 has no global phase.
 
@@ -160,9 +165,10 @@ def dumps(circuit: QuantumCircuit, version: int = 3) -> str:
                 "(circuit.assign_parameters) or write QASM 3"
             )
         try:
-            return qasm2.dumps(circuit)
+            text = qasm2.dumps(circuit)
         except Exception as exc:  # noqa: BLE001
             raise QgenError(f"cannot write this circuit as OpenQASM 2: {exc}") from exc
+        return add_definitions(text)
     raise QgenError(f"OpenQASM version must be 2 or 3, got {version!r}")
 
 
