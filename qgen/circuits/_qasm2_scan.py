@@ -35,6 +35,7 @@ class Scan:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     qubits: int = 0
     operations: int = 0
+    statements: int = 0
     #: a gate is used that is neither built in, included nor defined (Qiskit's legacy loader still knows
     #: some of them): the full checker decides
     unknown_gate: bool = False
@@ -87,6 +88,7 @@ def scan_qasm2(text: str, limits: Limits, filename: str | None = None) -> Scan:
 
     for chunk in _CHUNK.finditer(clean):
         stmt, term, offset = chunk[0][:-1], chunk[0][-1], chunk.start()
+        scan.statements += 1
         if term == "{":
             m = _GATE.match(stmt)
             gate, body = (m[1], 0) if m else (None, 0)

@@ -143,6 +143,14 @@ def _non_finite_operation(circuit) -> str | None:
     return None
 
 
+#: OpenQASM 2 programs longer than this are explained by Qiskit's importer alone when it rejects them
+SLOW_CHECK_STATEMENTS = 5000
+
+
+def _where(d: Diagnostic) -> tuple[int, int]:
+    return d.line, d.column
+
+
 def _check_qasm2(
     text: str, filename: str | None, limits: Limits
 ) -> tuple[list[Diagnostic], QuantumCircuit | None]:
@@ -162,6 +170,10 @@ def _check_qasm2(
         name = _non_finite_operation(circuit)
         if name is None:
             return scan.diagnostics, circuit
+    if circuit is None and scan.statements > SLOW_CHECK_STATEMENTS:
+        # the full checker parses with ANTLR's Python runtime (about 1 ms a statement): Qiskit's message
+        parsed = Parsed(2)
+        return sorted(_import_check(text, parsed, [], filename) + scan.diagnostics, key=_where), None
     diagnostics = _validate_slow(text, filename, limits)
     if circuit is not None and not diagnostics:
         diagnostics = [Diagnostic(1, 1, f"a parameter of '{name}' is not a finite number", file=filename)]
