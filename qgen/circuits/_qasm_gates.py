@@ -254,6 +254,8 @@ class Opaque:
 
 def mask_opaque(text: str) -> tuple[str, list[Opaque]]:
     """Blank out ``opaque name(params) qubits;`` statements (not in the grammar) and return them."""
+    if "opaque" not in text:
+        return text, []
     lexer = qasm3Lexer(InputStream(text))
     lexer.removeErrorListeners()
     tokens = [t for t in lexer.getAllTokens() if t.channel == Token.DEFAULT_CHANNEL]

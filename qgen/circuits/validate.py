@@ -160,7 +160,7 @@ def _check_qasm2(
     scan = scan_qasm2(text, limits, filename)
     if any(d.severity == "error" for d in scan.diagnostics):
         return scan.diagnostics, None
-    if scan.unknown_gate and (diagnostics := _validate_slow(text, filename, limits)):
+    if scan.unknown_gate and (diagnostics := _validate_slow(text, filename, limits)[0]):
         return sorted(diagnostics + scan.diagnostics, key=lambda d: (d.line, d.column)), None
     try:
         circuit = qiskit.qasm2.loads(text, custom_instructions=qiskit.qasm2.LEGACY_CUSTOM_INSTRUCTIONS)
@@ -174,21 +174,48 @@ def _check_qasm2(
         # the full checker parses with ANTLR's Python runtime (about 1 ms a statement): Qiskit's message
         parsed = Parsed(2)
         return sorted(_import_check(text, parsed, [], filename) + scan.diagnostics, key=_where), None
-    diagnostics = _validate_slow(text, filename, limits)
+    diagnostics = _validate_slow(text, filename, limits)[0]
     if circuit is not None and not diagnostics:
         diagnostics = [Diagnostic(1, 1, f"a parameter of '{name}' is not a finite number", file=filename)]
     return sorted(diagnostics + scan.diagnostics, key=lambda d: (d.line, d.column)), None
 
 
-def _validate_slow(text: str, filename: str | None, limits: Limits) -> list[Diagnostic]:
+def _convert3(
+    parsed: Parsed, free: list[str], filename: str | None
+) -> tuple[list[Diagnostic], QuantumCircuit | None]:
+    """OpenQASM 3: the checked AST to a circuit with Qiskit's converter (no second parse of the text)."""
+    from qiskit_qasm3_import import convert
+
+    statements = list(parsed.program.statements)
+    at = next((i for i, stmt in enumerate(statements) if not isinstance(stmt, ast.Include)), len(statements))
+    declared = [
+        ast.IODeclaration(ast.IOKeyword.input, ast.FloatType(ast.IntegerLiteral(64)), ast.Identifier(name))
+        for name in free
+    ]
+    statements[at:at] = declared
+    program = ast.Program(statements=statements, version=parsed.program.version)
+    try:
+        return [], convert(program)
+    except Exception as exc:  # noqa: BLE001 - any failure of the importer is a diagnostic
+        message = _unquote(getattr(exc, "message", None) or str(exc))
+        if m := re.match(r"(\d+),(\d+):\s*(.*)", message, re.S):
+            return [Diagnostic(int(m[1]), int(m[2]) + 1, f"qiskit.qasm3: {m[3]}", file=filename)], None
+        return [Diagnostic(1, 1, f"qiskit.qasm3: {type(exc).__name__}: {message}", file=filename)], None
+
+
+def _validate_slow(
+    text: str, filename: str | None, limits: Limits
+) -> tuple[list[Diagnostic], QuantumCircuit | None]:
     parsed, checker = _analyse(text, filename, limits)
     if parsed is None:
-        return [Diagnostic(1, 1, MISSING_HEADER, file=filename)]
+        return [Diagnostic(1, 1, MISSING_HEADER, file=filename)], None
     if parsed.error is not None:
-        return [Diagnostic(*parsed.error, file=filename)]
+        return [Diagnostic(*parsed.error, file=filename)], None
     if checker.diags:
-        return checker.diags
-    return _import_check(text, parsed, checker.free, filename)
+        return checker.diags, None
+    if parsed.version == 3:
+        return _convert3(parsed, checker.free, filename)
+    return _import_check(text, parsed, checker.free, filename), None
 
 
 def _validate(
@@ -200,7 +227,7 @@ def _validate(
         return [Diagnostic(1, 1, message, file=filename)], None
     if qasm_version(text) == 2:
         return _check_qasm2(text, filename, limits)
-    return _validate_slow(text, filename, limits), None
+    return _validate_slow(text, filename, limits)
 
 
 def check(
