@@ -145,7 +145,10 @@ def _non_finite_operation(circuit) -> str | None:
 
 
 #: OpenQASM 2 programs longer than this are explained by Qiskit's importer alone when it rejects them
-SLOW_CHECK_STATEMENTS = 5000
+SLOW_CHECK_STATEMENTS = 2000
+
+
+_COMMENT = re.compile(r"//[^\n]*|/\*.*?\*/", re.S)
 
 
 def _where(d: Diagnostic) -> tuple[int, int]:
@@ -204,6 +207,19 @@ def _convert3(
         return [Diagnostic(1, 1, f"qiskit.qasm3: {type(exc).__name__}: {message}", file=filename)], None
 
 
+def _prefix_end(text: str, statements: int) -> int | None:
+    """Offset just past the first ``statements`` top-level statements, None for a shorter program."""
+    clean = _COMMENT.sub(lambda m: re.sub(r"[^\n]", " ", m[0]), text)
+    depth = count = 0
+    for m in re.finditer(r"[;{}]", clean):
+        depth += {"{": 1, "}": -1}.get(m[0], 0)
+        if depth == 0 and m[0] != "{":
+            count += 1
+            if count == statements:
+                return m.end()
+    return None
+
+
 def _fast_qasm3(text: str, limits: Limits) -> QuantumCircuit | None:
     """A plain OpenQASM 3 program read by Qiskit's OpenQASM 2 importer (see ``_qasm3_fast``), else None."""
     import qiskit.qasm2
@@ -251,6 +267,11 @@ def _validate(
         return _check_qasm2(text, filename, limits)
     if version == 3 and (circuit := _fast_qasm3(text, limits)) is not None:
         return [], circuit
+    cut = _prefix_end(text, SLOW_CHECK_STATEMENTS) if version == 3 else None
+    if cut is not None:  # a long program: errors in its beginning are reported without parsing the rest
+        errors = [d for d in _validate_slow(text[:cut], filename, limits)[0] if d.severity == "error"]
+        if errors:
+            return errors, None
     return _validate_slow(text, filename, limits)
 
 

@@ -67,3 +67,17 @@ def test_hundred_thousand_statements_load_in_seconds(version: int) -> None:
     assert validate(head + body) == []
     assert load(head + body).size() == 100_000
     assert time.perf_counter() - start < 20  # about 5 s on a loaded 2-core machine; 90 s before
+
+
+def test_long_invalid_programs_are_reported_from_their_beginning() -> None:
+    body = "".join(f"rz(0.{i}) q[{i % 10}];\ncx q[{i % 10}], q[{(i + 1) % 10}];\n" for i in range(10_000))
+    start = time.perf_counter()
+    wrong_include = 'OPENQASM 3.0;\ninclude "qelib1.inc";\nqubit[10] q;\n' + body
+    first = validate(wrong_include)[0]
+    assert first.format() == (
+        "<input>:2:1: cannot include 'qelib1.inc' in an OpenQASM 3 program: use 'stdgates.inc'"
+    )
+    truncated = 'OPENQASM 2.0;\ninclude "qelib1.inc";\nqreg q[10];\n' + body + "cx q[0], q[1"
+    (last,) = validate(truncated)
+    assert last.line == 20_004 and "qiskit.qasm2" in last.message
+    assert time.perf_counter() - start < 10  # 20 s and more before
