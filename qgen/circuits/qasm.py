@@ -22,6 +22,7 @@ from qgen.circuits.source import decode_source
 from qgen.circuits.validate import check as _check
 from qgen.circuits.validate import qasm_version, with_free_parameters_declared
 from qgen.errors import QasmError, QgenError
+from qgen.files import atomic_write_text
 
 
 def _looks_like_program(text: str) -> bool:
@@ -195,8 +196,4 @@ def _qasm_expr(value: object) -> str:
 
 def dump(circuit: QuantumCircuit, path: str | os.PathLike, version: int = 3) -> None:
     """Write a circuit to ``path`` atomically (no half-written file on failure)."""
-    text = dumps(circuit, version=version)
-    path = Path(path)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
+    atomic_write_text(path, dumps(circuit, version=version))
