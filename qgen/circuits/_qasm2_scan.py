@@ -39,6 +39,8 @@ class Scan:
     #: a gate is used that is neither built in, included nor defined (Qiskit's legacy loader still knows
     #: some of them): the full checker decides
     unknown_gate: bool = False
+    #: the first such use, as qgen reports it when the program is too long for the full checker
+    undefined: Diagnostic | None = None
 
 
 def _operands(text: str) -> list[tuple[str, bool]]:
@@ -137,6 +139,10 @@ def scan_qasm2(text: str, limits: Limits, filename: str | None = None) -> Scan:
                 )
             )
         if not (name in sizes or name in _SKIP or name in BUILTINS_2 or included and name in QELIB1_INC):
+            if not scan.unknown_gate:
+                hint = ' (did you forget \'include "qelib1.inc";\'?)' if name in QELIB1_INC else ""
+                message = f"undefined gate '{name}'{hint}"
+                scan.undefined = Diagnostic(*where(offset, stmt), message, file=filename)
             scan.unknown_gate = True
         size = sizes.get(name, 1)
         if gate is not None:

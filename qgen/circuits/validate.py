@@ -164,6 +164,8 @@ def _check_qasm2(
     scan = scan_qasm2(text, limits, filename)
     if any(d.severity == "error" for d in scan.diagnostics):
         return scan.diagnostics, None
+    if scan.unknown_gate and scan.statements > SLOW_CHECK_STATEMENTS:
+        return sorted([scan.undefined, *scan.diagnostics], key=_where), None
     if scan.unknown_gate and (diagnostics := _validate_slow(text, filename, limits)[0]):
         return sorted(diagnostics + scan.diagnostics, key=lambda d: (d.line, d.column)), None
     try:

@@ -81,3 +81,15 @@ def test_long_invalid_programs_are_reported_from_their_beginning() -> None:
     (last,) = validate(truncated)
     assert last.line == 20_004 and "qiskit.qasm2" in last.message
     assert time.perf_counter() - start < 10  # 20 s and more before
+
+
+def test_long_qasm2_program_with_an_undefined_gate_is_reported_quickly() -> None:
+    body = "".join(f"rz(0.{i}) q[{i % 10}];\ncx q[{i % 10}], q[{(i + 1) % 10}];\n" for i in range(10_000))
+    start = time.perf_counter()
+    text = 'OPENQASM 2.0;\ninclude "qelib1.inc";\nqreg q[10];\n' + body + "foo q[0];\nswap q[0], q[1];\n"
+    errors = [d.format() for d in validate(text) if d.severity == "error"]
+    assert errors == ["<input>:20004:1: undefined gate 'foo'"]
+    no_include = "OPENQASM 2.0;\nqreg q[10];\n" + "CX q[0], q[1];\n" * 20_000 + "swap q[0], q[1];"
+    (d,) = validate(no_include)
+    assert d.format() == "<input>:20003:1: undefined gate 'swap' (did you forget 'include \"qelib1.inc\";'?)"
+    assert time.perf_counter() - start < 10
