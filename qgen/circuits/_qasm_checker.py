@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import math
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -18,11 +19,31 @@ from qgen.circuits._qasm_gates import (
     Opaque,
     Source,
 )
+from qgen.circuits._qasm_gates import NON_SPEC_QELIB1 as NON_SPEC
 from qgen.circuits.diagnostic import Diagnostic
+from qgen.circuits.limits import Limits, exceeded
 
 # ---------------------------------------------------------------------------------------- semantic checks
 
-_MAX_REGISTER_SIZE = 100_000
+_FUNCTIONS = {"sin": math.sin, "cos": math.cos, "tan": math.tan, "exp": math.exp, "ln": math.log,
+              "sqrt": math.sqrt}  # fmt: skip
+
+
+def _finite(value: object) -> bool:
+    """A real number that converts to a finite float (huge integers and complex values do not)."""
+    if isinstance(value, complex):
+        return False
+    try:
+        return math.isfinite(float(value))
+    except (OverflowError, TypeError, ValueError):
+        return False
+
+
+def _trip_count(start: int, end: int, step: int) -> int:
+    """Iterations of an inclusive OpenQASM 3 range ``[start:step:end]``."""
+    if step > 0:
+        return max(0, (end - start) // step + 1)
+    return max(0, (start - end) // -step + 1)
 
 
 @dataclass
@@ -74,8 +95,15 @@ def _walk_values(expr: object) -> Iterator[ast.Identifier | ast.FunctionCall]:
 class _Checker:
     """Walks an ``openqasm3.ast.Program`` and collects diagnostics and free parameters."""
 
-    def __init__(self, src: Source, version: int, filename: str | None) -> None:
+    def __init__(self, src: Source, version: int, filename: str | None, limits: Limits | None = None) -> None:
         self.src, self.version, self.filename = src, version, filename
+        self.limits = limits or Limits()
+        self.qubits = 0  # qubits in all registers
+        self.operations = 0  # expanded operations so far
+        self.over_limit = False  # an operation or loop limit was reported: stop counting
+        self.repeat = 1  # iterations of the enclosing loops
+        self.sizes: dict[str, int] = {}  # expanded size of each gate defined in the program
+        self.defining = False  # inside a gate definition
         self.gates: dict[str, GateSig] = gates.builtins(version)
         self.symbols: dict[str, _Symbol] = {}
         self.declared_later: dict[str, int] = {}
@@ -122,7 +150,44 @@ class _Checker:
                 return None if lhs is None or rhs is None else BINARY[expr.op.name](lhs, rhs)
             except (ArithmeticError, ValueError, TypeError):
                 return None
+        if isinstance(expr, ast.FunctionCall) and self.version == 2 and len(expr.arguments) == 1:
+            arg, func = self.const(expr.arguments[0]), _FUNCTIONS.get(expr.name.name)
+            try:
+                return None if arg is None or func is None else func(arg)
+            except (ArithmeticError, ValueError, TypeError):
+                return float("nan")  # ln(-1), sqrt(-1): not a real number
         return None
+
+    def non_finite(self, expr: ast.Expression) -> ast.Expression | None:
+        """The first constant (sub)expression that is infinite, NaN, complex or too large for a float."""
+        stack = [expr]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, (ast.IntegerLiteral, ast.FloatLiteral, ast.BinaryExpression,
+                                 ast.UnaryExpression, ast.FunctionCall)):  # fmt: skip
+                value = self.const(node)
+                if value is not None and not _finite(value):
+                    return node
+            if isinstance(node, ast.BinaryExpression):
+                stack += [node.rhs, node.lhs]
+            elif isinstance(node, ast.UnaryExpression):
+                stack.append(node.expression)
+            elif isinstance(node, ast.FunctionCall):
+                stack += node.arguments[::-1]
+        return None
+
+    def count(self, where: ast.QASMNode, n: int) -> None:
+        """Add ``n`` operations (times the enclosing loops' iterations); an error once past the limit."""
+        if self.over_limit:
+            return
+        if self.defining:  # a gate body: its size counts where the gate is used
+            self.operations = min(self.operations + n, self.limits.max_operations + 1)
+            return
+        self.operations += n * self.repeat
+        if self.operations > self.limits.max_operations:
+            self.over_limit = True
+            what = "operations after broadcasting, unrolling loops and expanding gate definitions"
+            self.error(where, exceeded("max_operations", self.operations, self.limits, what))
 
     def declare(
         self, ident: ast.Identifier | tuple[int, int, str], kind: str, size: int | None = None
@@ -182,6 +247,9 @@ class _Checker:
         self, value: float | None, where: ast.QASMNode, kind: str, name: str, size: int
     ) -> int | None:
         """A constant index into register ``name``, or None (and an error) if it is not a valid one."""
+        if value is not None and not _finite(value):
+            self.error(where, f"{kind} index into '{name}' must be an integer, got {value}")
+            return None
         if value is None or isinstance(value, float) and not value.is_integer():
             self.error(where, f"unsupported construct: non-constant {kind} index into '{name}'")
             return None
@@ -202,6 +270,11 @@ class _Checker:
             return None
         name, indices = ident.name, getattr(operand, "indices", [])
         if name.startswith("$") and kind == "qubit":
+            if name[1:].isdigit() and (len(name) > 19 or int(name[1:]) >= self.limits.max_qubits):
+                what = f"physical qubit {name}: qubits needed"
+                number = int(name[1:]) + 1 if len(name) <= 19 else name[1:]
+                self.error(ident, exceeded("max_qubits", number, self.limits, what))
+                return None
             return [name], False
         symbol = self.symbols.get(name)
         if symbol is None or symbol.kind not in ("qubit", "bit"):
@@ -240,7 +313,12 @@ class _Checker:
                 if self.check_index(bound, expr or item, kind, name, symbol.size) is None:
                     return None
             start, end, step = bounds
-            return [f"{name}[{i}]" for i in range(start, end + (1 if step > 0 else -1), step)], True
+            selected = [f"{name}[{i}]" for i in range(start, end + (1 if step > 0 else -1), step)]
+            if not selected:
+                shown = f"{start}:{end}" if step == 1 else f"{start}:{step}:{end}"
+                self.error(item, f"empty {kind} range {shown} into '{name}' (it selects nothing)")
+                return None
+            return selected, True
         values = item.values if isinstance(item, ast.DiscreteSet) else [item]
         found = [self.check_index(self.const(v), v, kind, name, symbol.size) for v in values]
         if None in found:
@@ -318,15 +396,21 @@ class _Checker:
                     size_expr, f"register size must be a positive integer constant (register '{ident.name}')"
                 )
                 value = 1
-            elif value > _MAX_REGISTER_SIZE:
-                self.error(
-                    size_expr, f"register size {value} is larger than qgen supports ({_MAX_REGISTER_SIZE})"
-                )
+            elif kind == "qubit" and self.qubits + value > self.limits.max_qubits:
+                what = f"register '{ident.name}' of {value} qubits: qubits in all registers"
+                self.error(size_expr, exceeded("max_qubits", self.qubits + value, self.limits, what))
+                value = 1
+            elif value > 10 * self.limits.max_operations:
+                what = f"bit register '{ident.name}' size"
+                self.error(size_expr, exceeded("max_operations", value, self.limits, what))
                 value = 1
             size = value
         elif self.version == 2 and old:
             self.error(ident, f"register '{ident.name}' needs a size: '{ident.name}[N]'")
-        self.declare(ident, kind, size)
+        if self.declare(ident, kind, size) and kind == "qubit":
+            self.qubits += size or 1
+            if size is None and self.qubits > self.limits.max_qubits:
+                self.error(ident, exceeded("max_qubits", self.qubits, self.limits, "qubits in all registers"))
 
     def on_QubitDeclaration(self, node: ast.QubitDeclaration) -> None:  # noqa: N802
         old = self.starts_with(node, "qreg")
@@ -372,6 +456,9 @@ class _Checker:
 
     def on_QuantumGateDefinition(self, node: ast.QuantumGateDefinition) -> None:  # noqa: N802
         name = node.name.name
+        known = self.gates.get(name)
+        if self.version == 2 and known is not None and known.origin == "qelib1.inc" and name in NON_SPEC:
+            del self.gates[name]  # Qiskit's qelib1.inc extension: a program may define these itself
         fresh = self.declare(node.name, "gate")
         seen: set[str] = set()
         for ident in [*node.arguments, *node.qubits]:
@@ -379,6 +466,8 @@ class _Checker:
                 self.error(ident, f"'{ident.name}' is declared twice in gate '{name}'")
             seen.add(ident.name)
         scope = _GateScope(name, {a.name for a in node.arguments}, {q.name for q in node.qubits})
+        outer, self.operations, self.repeat, self.over_limit = (self.operations, self.over_limit), 0, 1, False
+        self.defining = True
         for stmt in node.body:
             if isinstance(stmt, (ast.QuantumGate, ast.QuantumPhase)):
                 self.gate_call(stmt, scope)
@@ -389,6 +478,9 @@ class _Checker:
                 self.error(stmt, f"only gate calls and 'barrier' are allowed in the body of gate '{name}'")
         if fresh:
             self.gates[name] = GateSig(len(node.arguments), len(node.qubits), f"line {node.span.start_line}")
+            self.sizes[name] = self.operations
+        (self.operations, self.over_limit), self.repeat = outer, 1
+        self.defining = False
 
     def on_QuantumGate(self, node: ast.QuantumGate) -> None:  # noqa: N802
         self.gate_call(node, None)
@@ -407,6 +499,10 @@ class _Checker:
                 count = 1 if mod.argument is None else self.const(mod.argument)
                 if not isinstance(count, int) or count < 1:
                     self.error(mod, f"'{mod.modifier.name}' needs a positive integer number of controls")
+                elif controls + count > self.limits.max_controls:
+                    what = "controls on one gate"
+                    self.error(mod, exceeded("max_controls", controls + count, self.limits, what))
+                    return
                 else:
                     controls += count
             elif mod.argument is not None and self.const(mod.argument) is None:
@@ -416,8 +512,14 @@ class _Checker:
         args = [node.argument] if phase else node.arguments
         for arg in args:
             self.check_values(arg, scope)
+            bad = self.non_finite(arg)
+            if bad is not None:
+                self.error(bad, f"parameter of '{name}' is not a finite number (got {self.const(bad)})")
         sig = self.gates.get(name)
-        if sig is None:
+        if sig is None and scope is not None and name == scope.name:
+            message = f"gate '{name}' cannot call itself: a gate body may only use gates defined before it"
+            self.error(name_node, message)
+        elif sig is None:
             self.undefined_gate(name_node, name)
         elif len(args) != sig.num_params:
             self.error(
@@ -443,6 +545,8 @@ class _Checker:
             operands = resolved
         if want is not None:
             self.check_distinct(name, node.qubits, operands)
+        width = max([len(bits) for bits, broadcast in operands if broadcast] or [1])
+        self.count(node, width * self.sizes.get(name, 1))
 
     def gate_body_qubit(self, q: ast.Expression, scope: _GateScope) -> bool:
         """A qubit operand inside a gate body must be one of the gate's qubit names."""
@@ -456,7 +560,9 @@ class _Checker:
 
     def undefined_gate(self, where: ast.QASMNode, name: str) -> None:
         lib_name, lib = gates.LIBRARIES[self.version]
-        if name in self.symbols:
+        if name in self.symbols and self.symbols[name].kind == "gate":
+            self.error(where, f"gate '{name}' is not defined: its definition has errors")
+        elif name in self.symbols:
             self.error(where, f"'{name}' is {_noun(self.symbols[name])}, not a gate")
         elif name in lib and lib_name not in self.included:
             self.error(where, f"undefined gate '{name}' (did you forget 'include \"{lib_name}\";'?)")
@@ -493,6 +599,8 @@ class _Checker:
             self.error(node, "unsupported construct: measurement without a target bit")
             return
         bits = self.resolve(node.target, "bit")
+        if qubits:
+            self.count(node, len(qubits[0]))
         if qubits and bits and len(qubits[0]) != len(bits[0]):
             self.error(
                 node.target,
@@ -501,11 +609,14 @@ class _Checker:
             )
 
     def on_QuantumReset(self, node: ast.QuantumReset) -> None:  # noqa: N802
-        self.resolve(node.qubits, "qubit")
+        qubits = self.resolve(node.qubits, "qubit")
+        if qubits:
+            self.count(node, len(qubits[0]))
 
     def on_QuantumBarrier(self, node: ast.QuantumBarrier) -> None:  # noqa: N802
         for q in node.qubits:
             self.resolve(q, "qubit")
+        self.count(node, 1)
 
     def on_BranchingStatement(self, node: ast.BranchingStatement) -> None:  # noqa: N802
         cond = node.condition
@@ -536,12 +647,32 @@ class _Checker:
         if self.qasm3_only(node, "'for' loop"):
             return
         self.check_values(node.set_declaration, None)
+        trips = self.trip_count(node.set_declaration)
+        if trips is not None and trips * self.repeat > self.limits.max_loop_iterations:
+            what = "iterations of this 'for' loop" + (" and the loops around it" if self.repeat > 1 else "")
+            where = node.set_declaration if isinstance(node.set_declaration, ast.QASMNode) else node
+            self.error(where, exceeded("max_loop_iterations", trips * self.repeat, self.limits, what))
+            return
         self.loop_vars.append(node.identifier.name)
+        outer, self.repeat = self.repeat, self.repeat * max(trips or 1, 1)
         try:
             for stmt in node.block:
                 self.statement(stmt)
         finally:
             self.loop_vars.pop()
+            self.repeat = outer
+
+    def trip_count(self, domain: object) -> int | None:
+        """Iterations of a ``for`` loop over a constant range or set; None when not constant."""
+        if isinstance(domain, ast.DiscreteSet):
+            return len(domain.values)
+        if not isinstance(domain, ast.RangeDefinition):
+            return None
+        bounds = [self.const(e) if e is not None else d for e, d in ((domain.start, 0), (domain.end, None),
+                                                                     (domain.step, 1))]  # fmt: skip
+        if not all(isinstance(b, int) for b in bounds) or bounds[2] == 0:
+            return None
+        return _trip_count(*bounds)
 
 
 # ------------------------------------------------------------------------------------ free parameters, import

@@ -57,6 +57,14 @@ QELIB1_INC = _table(
     """,
 )
 
+#: The gates of ``qelib1.inc`` as the OpenQASM 2 specification defines it (Cross et al. 2017,
+#: arXiv:1707.03429); Qiskit's strict loader ``qiskit.qasm2.loads`` knows exactly these.
+_SPEC_NAMES = "u3 u2 u1 cx id x y z h s sdg t tdg rx ry rz cz cy ch ccx crz cu1 cu3"
+SPEC_QELIB1 = frozenset(_SPEC_NAMES.split())
+#: Gates of Qiskit's extended ``qelib1.inc`` that the specification lacks: qgen reads them (warning) and
+#: writes their definitions into the programs it writes; a program may define them itself.
+NON_SPEC_QELIB1 = frozenset(QELIB1_INC) - SPEC_QELIB1
+
 #: Gates every OpenQASM 3 program has without an include.
 BUILTINS_3 = {"U": GateSig(3, 1), "gphase": GateSig(1, 0)}
 
@@ -246,6 +254,8 @@ class Opaque:
 
 def mask_opaque(text: str) -> tuple[str, list[Opaque]]:
     """Blank out ``opaque name(params) qubits;`` statements (not in the grammar) and return them."""
+    if "opaque" not in text:
+        return text, []
     lexer = qasm3Lexer(InputStream(text))
     lexer.removeErrorListeners()
     tokens = [t for t in lexer.getAllTokens() if t.channel == Token.DEFAULT_CHANNEL]
@@ -318,4 +328,10 @@ def parse(text: str) -> Parsed | None:
         m = re.match(r"L(\d+):C(\d+): (.*)", str(exc), re.S)
         error = (int(m.group(1)), int(m.group(2)) + 1, m.group(3)) if m else (1, 1, f"invalid program: {exc}")
         return Parsed(version, error=error)
+    except ValueError as exc:  # int() of a literal past Python's 4300-digit limit
+        long = re.search(r"[0-9][0-9_]{4000,}", masked)
+        if long is None:
+            return Parsed(version, error=(1, 1, f"invalid program: {exc}"))
+        line, col0 = Source(text).pos(long.start())
+        return Parsed(version, error=(line, col0 + 1, f"number literal too long ({len(long[0])} digits)"))
     return Parsed(version, program=program, opaques=opaques)

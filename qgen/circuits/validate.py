@@ -20,10 +20,14 @@ versions, although OpenQASM 3 gives them a meaning.
 
 from __future__ import annotations
 
+import math
 import re
 
 from openqasm3 import ast
+from qiskit.circuit import QuantumCircuit
 
+from qgen.circuits._qasm2_scan import scan_qasm2
+from qgen.circuits._qasm3_fast import custom_instructions, translate
 from qgen.circuits._qasm_checker import _Checker
 from qgen.circuits._qasm_gates import (
     MISSING_HEADER,
@@ -35,6 +39,9 @@ from qgen.circuits._qasm_gates import (
     parse,
 )
 from qgen.circuits.diagnostic import Diagnostic
+from qgen.circuits.limits import Limits, default_limits, exceeded
+from qgen.circuits.source import decode_source
+from qgen.errors import QasmError
 
 __all__ = ["Diagnostic", "free_parameters", "qasm_version", "validate", "with_free_parameters_declared"]
 
@@ -45,11 +52,13 @@ def qasm_version(text: str) -> int | None:
     return VERSIONS.get(found[0] or "") if found else None
 
 
-def _analyse(text: str, filename: str | None = None) -> tuple[Parsed | None, _Checker | None]:
+def _analyse(
+    text: str, filename: str | None = None, limits: Limits | None = None
+) -> tuple[Parsed | None, _Checker | None]:
     parsed = parse(text)
     if parsed is None or parsed.program is None:
         return parsed, None
-    checker = _Checker(Source(text), parsed.version, filename)
+    checker = _Checker(Source(text), parsed.version, filename, default_limits(limits))
     checker.run(parsed.program, parsed.opaques)
     return parsed, checker
 
@@ -126,30 +135,176 @@ def _import_check(text: str, parsed: Parsed, free: list[str], filename: str | No
     return []
 
 
-def _validate(text: str, filename: str | None) -> list[Diagnostic]:
-    parsed, checker = _analyse(text, filename)
-    if parsed is None:
-        return [Diagnostic(1, 1, MISSING_HEADER, file=filename)]
-    if parsed.error is not None:
-        return [Diagnostic(*parsed.error, file=filename)]
-    if checker.diags:
-        return checker.diags
-    return _import_check(text, parsed, checker.free, filename)
+def _non_finite_operation(circuit) -> str | None:
+    """The name of the first operation with an infinite or NaN parameter, else None."""
+    for instruction in circuit.data:
+        for param in instruction.operation.params:
+            if isinstance(param, (int, float)) and not math.isfinite(param):
+                return instruction.operation.name
+    return None
 
 
-def validate(text: str, *, filename: str | None = None) -> list[Diagnostic]:
-    """Check an OpenQASM 2 or 3 program; an empty list means qgen can load it."""
-    if isinstance(text, (bytes, bytearray)):
-        text = bytes(text).decode("utf-8", errors="replace")
-    if not isinstance(text, str):
-        return [Diagnostic(1, 1, f"expected OpenQASM text, got {type(text).__name__}", file=filename)]
+#: OpenQASM 2 programs longer than this are explained by Qiskit's importer alone when it rejects them
+SLOW_CHECK_STATEMENTS = 2000
+
+
+_COMMENT = re.compile(r"//[^\n]*|/\*.*?\*/", re.S)
+
+
+def _where(d: Diagnostic) -> tuple[int, int]:
+    return d.line, d.column
+
+
+def _check_qasm2(
+    text: str, filename: str | None, limits: Limits
+) -> tuple[list[Diagnostic], QuantumCircuit | None]:
+    """OpenQASM 2: the linear scan, then Qiskit's (fast) importer; the full checker only on failure."""
+    import qiskit.qasm2
+
+    scan = scan_qasm2(text, limits, filename)
+    if any(d.severity == "error" for d in scan.diagnostics):
+        return scan.diagnostics, None
+    if scan.unknown_gate and scan.statements > SLOW_CHECK_STATEMENTS:
+        return sorted([scan.undefined, *scan.diagnostics], key=_where), None
+    if scan.unknown_gate and (diagnostics := _validate_slow(text, filename, limits)[0]):
+        return sorted(diagnostics + scan.diagnostics, key=lambda d: (d.line, d.column)), None
     try:
-        return _validate(text, filename)
+        circuit = qiskit.qasm2.loads(text, custom_instructions=qiskit.qasm2.LEGACY_CUSTOM_INSTRUCTIONS)
+    except Exception:  # noqa: BLE001 - explained by the checker below, or by Qiskit's own message
+        circuit = None
+    if circuit is not None:
+        name = _non_finite_operation(circuit)
+        if name is None:
+            return scan.diagnostics, circuit
+    if circuit is None and scan.statements > SLOW_CHECK_STATEMENTS:
+        # the full checker parses with ANTLR's Python runtime (about 1 ms a statement): Qiskit's message
+        parsed = Parsed(2)
+        return sorted(_import_check(text, parsed, [], filename) + scan.diagnostics, key=_where), None
+    diagnostics = _validate_slow(text, filename, limits)[0]
+    if circuit is not None and not diagnostics:
+        diagnostics = [Diagnostic(1, 1, f"a parameter of '{name}' is not a finite number", file=filename)]
+    return sorted(diagnostics + scan.diagnostics, key=lambda d: (d.line, d.column)), None
+
+
+def _convert3(
+    parsed: Parsed, free: list[str], filename: str | None
+) -> tuple[list[Diagnostic], QuantumCircuit | None]:
+    """OpenQASM 3: the checked AST to a circuit with Qiskit's converter (no second parse of the text)."""
+    from qiskit_qasm3_import import convert
+
+    statements = list(parsed.program.statements)
+    at = next((i for i, stmt in enumerate(statements) if not isinstance(stmt, ast.Include)), len(statements))
+    declared = [
+        ast.IODeclaration(ast.IOKeyword.input, ast.FloatType(ast.IntegerLiteral(64)), ast.Identifier(name))
+        for name in free
+    ]
+    statements[at:at] = declared
+    program = ast.Program(statements=statements, version=parsed.program.version)
+    try:
+        return [], convert(program)
+    except Exception as exc:  # noqa: BLE001 - any failure of the importer is a diagnostic
+        message = _unquote(getattr(exc, "message", None) or str(exc))
+        if m := re.match(r"(\d+),(\d+):\s*(.*)", message, re.S):
+            return [Diagnostic(int(m[1]), int(m[2]) + 1, f"qiskit.qasm3: {m[3]}", file=filename)], None
+        return [Diagnostic(1, 1, f"qiskit.qasm3: {type(exc).__name__}: {message}", file=filename)], None
+
+
+def _prefix_end(text: str, statements: int) -> int | None:
+    """Offset just past the first ``statements`` top-level statements, None for a shorter program."""
+    clean = _COMMENT.sub(lambda m: re.sub(r"[^\n]", " ", m[0]), text)
+    depth = count = 0
+    for m in re.finditer(r"[;{}]", clean):
+        depth += {"{": 1, "}": -1}.get(m[0], 0)
+        if depth == 0 and m[0] != "{":
+            count += 1
+            if count == statements:
+                return m.end()
+    return None
+
+
+def _fast_qasm3(text: str, limits: Limits) -> QuantumCircuit | None:
+    """A plain OpenQASM 3 program read by Qiskit's OpenQASM 2 importer (see ``_qasm3_fast``), else None."""
+    import qiskit.qasm2
+
+    translated = translate(text)
+    if translated is None:
+        return None
+    text2, phase = translated
+    if any(d.severity == "error" for d in scan_qasm2(text2, limits).diagnostics):
+        return None  # the full checker reports it in the program's own terms
+    try:
+        circuit = qiskit.qasm2.loads(text2, custom_instructions=custom_instructions())
+    except Exception:  # noqa: BLE001 - the full checker explains it
+        return None
+    if _non_finite_operation(circuit) is not None:
+        return None
+    circuit.global_phase += phase
+    return circuit
+
+
+def _validate_slow(
+    text: str, filename: str | None, limits: Limits
+) -> tuple[list[Diagnostic], QuantumCircuit | None]:
+    parsed, checker = _analyse(text, filename, limits)
+    if parsed is None:
+        return [Diagnostic(1, 1, MISSING_HEADER, file=filename)], None
+    if parsed.error is not None:
+        return [Diagnostic(*parsed.error, file=filename)], None
+    if checker.diags:
+        return checker.diags, None
+    if parsed.version == 3:
+        return _convert3(parsed, checker.free, filename)
+    return _import_check(text, parsed, checker.free, filename), None
+
+
+def _validate(
+    text: str, filename: str | None, limits: Limits
+) -> tuple[list[Diagnostic], QuantumCircuit | None]:
+    size = len(text.encode("utf-8", errors="surrogatepass"))
+    if size > limits.max_file_bytes:
+        message = exceeded("max_file_bytes", size, limits, "program size in bytes")
+        return [Diagnostic(1, 1, message, file=filename)], None
+    version = qasm_version(text)
+    if version == 2:
+        return _check_qasm2(text, filename, limits)
+    if version == 3 and (circuit := _fast_qasm3(text, limits)) is not None:
+        return [], circuit
+    cut = _prefix_end(text, SLOW_CHECK_STATEMENTS) if version == 3 else None
+    if cut is not None:  # a long program: errors in its beginning are reported without parsing the rest
+        errors = [d for d in _validate_slow(text[:cut], filename, limits)[0] if d.severity == "error"]
+        if errors:
+            return errors, None
+    return _validate_slow(text, filename, limits)
+
+
+def check(
+    text: str | bytes, filename: str | None = None, limits: Limits | None = None
+) -> tuple[list[Diagnostic], QuantumCircuit | None]:
+    """Diagnostics, and the circuit when the check already imported it (OpenQASM 2); never raises."""
+    limits = default_limits(limits)
+    if isinstance(text, (bytes, bytearray)):
+        try:
+            text = decode_source(bytes(text), filename)
+        except QasmError as exc:
+            return [Diagnostic(1, 1, exc.message, file=filename)], None
+    if not isinstance(text, str):
+        return [Diagnostic(1, 1, f"expected OpenQASM text, got {type(text).__name__}", file=filename)], None
+    try:
+        return _validate(text, filename, limits)
     except RecursionError:
-        return [Diagnostic(1, 1, "the program is nested too deeply to be checked", file=filename)]
+        return [Diagnostic(1, 1, "the program is nested too deeply to be checked", file=filename)], None
     except Exception as exc:  # noqa: BLE001 - validate reports, it never raises
-        return [
-            Diagnostic(
-                1, 1, f"internal error while checking the program: {type(exc).__name__}: {exc}", file=filename
-            )
-        ]
+        message = f"internal error while checking the program: {type(exc).__name__}: {exc}"
+        return [Diagnostic(1, 1, message, file=filename)], None
+
+
+def validate(
+    text: str | bytes, *, filename: str | None = None, limits: Limits | None = None
+) -> list[Diagnostic]:
+    """Check an OpenQASM 2 or 3 program; no diagnostic of severity ``"error"`` means qgen can load it.
+
+    Warnings (severity ``"warning"``) flag portability problems, such as OpenQASM 2 gates that Qiskit's
+    ``qelib1.inc`` has and the specification's lacks. ``limits`` bounds the resources a program may ask for
+    (see :class:`qgen.circuits.limits.Limits`; default: ``Limits.from_env()``).
+    """
+    return check(text, filename, limits)[0]

@@ -1,0 +1,141 @@
+"""Fuzz and speed benchmark of qgen's OpenQASM front end.
+
+1. Speed: ``validate`` + ``load`` of a 100,000-statement OpenQASM 2 program, beside Qiskit's own
+   ``qiskit.qasm2.loads`` in the same run.
+2. Fuzzing: ``--mutants`` seeded mutants of examples/*.qasm and tests/data/qasmbench/*.qasm, each checked
+   (tests/qasm_fuzz.py: only QgenErrors, validate <=> load, dumps(version=3) round trip) in a worker
+   process under a time limit, so an abort or a hang is counted, not fatal.
+
+    PYTHONPATH=. python benchmarks/fuzz_bench.py --mutants 20000 --workers 2 --timeout 10
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing as mp
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+
+
+def speed(statements: int = 100_000) -> dict[str, float]:
+    """Seconds for qgen's validate, qgen's load, and qiskit.qasm2.loads on one large program."""
+    import qiskit.qasm2
+
+    from qgen.circuits import load, validate
+
+    pairs = range(statements // 2)
+    body = "".join(f"rz(0.{i}) q[{i % 10}];\ncx q[{i % 10}],q[{(i + 1) % 10}];\n" for i in pairs)
+    text = 'OPENQASM 2.0;\ninclude "qelib1.inc";\nqreg q[10];\n' + body
+    times = {}
+    for name, func in (
+        ("qiskit.qasm2.loads", lambda: qiskit.qasm2.loads(text)),
+        ("qgen.validate", lambda: validate(text)),
+        ("qgen.load (validates)", lambda: load(text)),
+    ):
+        start = time.perf_counter()
+        func()
+        times[name] = time.perf_counter() - start
+    return times
+
+
+def _worker(conn) -> None:
+    from qasm_fuzz import check
+
+    while True:
+        text = conn.recv()
+        if text is None:
+            return
+        try:
+            conn.send(("ok", check(text)))
+        except AssertionError as exc:
+            conn.send(("property", str(exc)[:300]))
+        except BaseException as exc:  # noqa: BLE001 - any other exception is what the fuzzer looks for
+            conn.send(("exception", f"{type(exc).__name__}: {str(exc)[:300]}"))
+
+
+class _Slot:
+    """One worker process and its pipe; restarted after an abort or a hang."""
+
+    def __init__(self) -> None:
+        self.conn, child = mp.Pipe()
+        self.proc = mp.get_context("fork").Process(target=_worker, args=(child,), daemon=True)
+        self.proc.start()
+
+    def kill(self) -> None:
+        self.proc.kill()
+        self.proc.join()
+
+
+def fuzz(count: int, seed: int, workers: int, timeout: float) -> tuple[Counter, list[str], float]:
+    """Run ``count`` mutants; outcome counts, a few failure samples, and the slowest case in seconds."""
+    from qasm_fuzz import mutants
+
+    cases = mutants(seed, count)
+    counts: Counter = Counter()
+    samples: list[str] = []
+    slots = [_Slot() for _ in range(workers)]
+    busy: dict[int, tuple[int, float]] = {}
+    slowest, next_case = 0.0, 0
+    while next_case < len(cases) or busy:
+        for k, slot in enumerate(slots):
+            if k not in busy and next_case < len(cases):
+                slot.conn.send(cases[next_case])
+                busy[k] = (next_case, time.perf_counter())
+                next_case += 1
+        ready = mp.connection.wait([slots[k].conn for k in busy], timeout=0.2)
+        now = time.perf_counter()
+        for k in list(busy):
+            case, started = busy[k]
+            slot = slots[k]
+            if slot.conn in ready:
+                try:
+                    status, detail = slot.conn.recv()
+                except EOFError:
+                    status, detail = "abort", f"worker died (exit code {slot.proc.exitcode})"
+                    slot.kill()
+                    slots[k] = _Slot()
+                slowest = max(slowest, now - started)
+            elif now - started > timeout:
+                status, detail = "hang", f"over {timeout} s"
+                slot.kill()
+                slots[k] = _Slot()
+            else:
+                continue
+            del busy[k]
+            counts[detail if status == "ok" else status] += 1
+            if status != "ok" and len(samples) < 10:
+                samples.append(f"case {case}: {status}: {detail}")
+    for slot in slots:
+        slot.conn.send(None)
+    return counts, samples, slowest
+
+
+def main() -> None:
+    """Print the speed comparison and the fuzzing counts."""
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--mutants", type=int, default=20_000)
+    ap.add_argument("--seed", type=int, default=2026)
+    ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--timeout", type=float, default=10.0)
+    ap.add_argument("--skip-speed", action="store_true")
+    args = ap.parse_args()
+    if not args.skip_speed:
+        for name, seconds in speed().items():
+            print(f"100,000-statement OpenQASM 2 program: {name:24s} {seconds:6.2f} s")
+    start = time.perf_counter()
+    counts, samples, slowest = fuzz(args.mutants, args.seed, args.workers, args.timeout)
+    wall = time.perf_counter() - start
+    print(f"{args.mutants} mutants (seed {args.seed}) in {wall:.0f} s with {args.workers} workers")
+    for key in ("valid", "invalid", "property", "exception", "abort", "hang"):
+        print(f"  {key:10s} {counts.get(key, 0)}")
+    print(f"  slowest finished case: {slowest:.1f} s")
+    for line in samples:
+        print("  " + line)
+
+
+if __name__ == "__main__":
+    main()
