@@ -77,7 +77,7 @@ def score_program(program: str, num_qubits: int, hamiltonian: SparsePauliOp) -> 
     """
     from qgen.circuits import load, validate
 
-    diags = [str(d) for d in validate(program)]
+    diags = [str(d) for d in validate(program) if d.severity == "error"]
     if not diags:
         circuit = load(program)
         if circuit.num_qubits != num_qubits:
@@ -113,7 +113,7 @@ def score_row(program: str, row: Mapping) -> RowScore:
     from qgen.circuits import load, validate
 
     n = int(row["num_qubits"])
-    if validate(program):
+    if any(d.severity == "error" for d in validate(program)):
         return RowScore(False)
     circuit = load(program)
     if circuit.num_qubits != n or circuit.parameters:
