@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from qgen.circuits import load, profile, read_source, validate
+from qgen.circuits import profile, validate
 from qgen.cli._common import console, err_console, fail, handle_errors, parse_params, print_json
 
 
@@ -23,7 +23,7 @@ def validate_cmd(
             err_console.print(f"{path}: error: no such file", markup=False)
             errors += 1
             continue
-        text, _ = read_source(path)
+        text = path.read_text(encoding="utf-8")
         diagnostics = validate(text, filename=str(path))
         for d in diagnostics:
             err_console.print(d.format(), markup=False)
@@ -41,6 +41,8 @@ def profile_cmd(
     as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
 ) -> None:
     """Print the structural profile of a circuit (depth, gate counts, 2-qubit metrics, interaction graph)."""
+    from qgen.circuits import load
+
     prof = profile(load(file))
     if as_json:
         print_json(prof.to_dict())
@@ -77,6 +79,7 @@ def simulate_cmd(
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
     """Simulate a circuit with qgen.sim: top probabilities and (with --shots) sampled counts."""
+    from qgen.circuits import load
     from qgen.sim import simulate
 
     if shots is not None and shots <= 0:
