@@ -15,6 +15,7 @@ from typing import TypeVar
 
 import typer
 from rich.console import Console
+from typer.core import TyperGroup
 
 from qgen.errors import QgenError
 from qgen.optional import EXTRAS, MissingExtraError
@@ -29,6 +30,23 @@ INTERRUPTED = (
 
 console = Console()
 err_console = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+class OwnRunGroup(TyperGroup):
+    """A group whose required options (``qgen search --out``) bind its own run, not its subcommands'."""
+
+    def parse_args(self, ctx, args: list[str]) -> list[str]:
+        """Parse the group's options; before a subcommand name, its required options may be left out."""
+        if args and args[0] in self.list_commands(ctx):
+            relaxed = [p for p in self.params if getattr(p, "required", False)]
+            for p in relaxed:
+                p.required = False
+            try:
+                return super().parse_args(ctx, args)
+            finally:
+                for p in relaxed:
+                    p.required = True
+        return super().parse_args(ctx, args)
 
 
 def fail(message: str, code: int = 1) -> typer.Exit:

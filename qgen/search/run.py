@@ -62,7 +62,7 @@ def search(
     seeds: int | Sequence[int] = 20,
     out_dir: str | Path | None = None,
     table: RewardTable | None = None,
-    precompute: bool = False,
+    precompute: bool | None = None,
     method_kwargs: dict[str, dict] | None = None,
     device: str = "cpu",
     progress: Progress | None = None,
@@ -81,10 +81,14 @@ def search(
         out_dir: folder for ``results.json``, ``plot.png``, ``traces.npz``, ``best_<method>.qasm`` / ``.json``
             and the reward cache ``rewards.npz`` (a rerun resumes from it); ``None`` writes nothing.
         table: reward cache to use (default: a new :class:`RewardTable`, cached in ``out_dir``).
-        precompute: score the whole pool first (tabular benchmark) instead of on demand.
+        precompute: score the whole pool first (tabular benchmark) instead of on demand; ``None`` (default)
+            does so when the pool is no larger than the evaluations the runs may make (budget x runs):
+            one large batch trains far faster than many small ones, and a cached reward does not depend on
+            its batch, so the results are the same.
         method_kwargs: per method, constructor arguments (e.g. ``{"bo": {"top_k": 5}}``).
         device: simulation device for scoring.
-        progress: receives one ``advance`` per finished run (task ``"searching"``) and the table's scoring.
+        progress: receives the table's scoring and one ``advance`` per evaluated circuit (task
+            ``"searching"``, total budget x runs, with the method, seed and best reward so far).
         extra_config: more entries for the ``config`` block of ``results.json``.
 
     Returns:
@@ -116,14 +120,18 @@ def search(
     if out is not None:
         out.mkdir(parents=True, exist_ok=True)
     if table is None:
-        table = RewardTable(pool, task, cache=None if out is None else out / "rewards.npz", device=device)
+        cache = None if out is None else out / "rewards.npz"
+        table = RewardTable(pool, task, cache=cache, batch_size=512, device=device)  # a bar step per 512
+    runs = len(classes) * len(seed_list)
+    if precompute is None:
+        precompute = len(pool) <= budget * runs
     if precompute:
         table.fill(progress=progress)
     kwargs = method_kwargs or {}
     traces: dict[str, list[Trace]] = {}
     structure: np.ndarray | None = None  # grid features, for methods with inputs = "structure"
     bar = report(progress)
-    bar.start("searching", total=len(classes) * len(seed_list), unit="run")
+    bar.start("searching", total=budget * runs, unit="circuit")
     t0 = time.perf_counter()
     for name, cls in classes.items():
         opts = dict(kwargs.get(name, {}))
@@ -136,8 +144,10 @@ def search(
             structure = grid_features(pool)
         inputs = structure if cls.inputs == "structure" else emb
         for seed in seed_list:
-            traces[name].append(cls(**opts).run(inputs, table, budget, seed))
-            bar.advance("searching", 1, method=name, seed=seed)
+            counted = _CountingOracle(table, bar, name, seed)
+            traces[name].append(cls(**opts).run(inputs, counted, budget, seed))
+            if counted.count < budget:  # a run that stopped early (pool exhausted) keeps the total right
+                bar.advance("searching", budget - counted.count, method=name, seed=seed)
     bar.finish("searching")
     summary = {
         name: summarise(runs, task.threshold, task.strict_threshold, budget) for name, runs in traces.items()
@@ -176,6 +186,26 @@ def search(
             {"threshold": task.threshold, "strict": task.strict_threshold},
         )  # fmt: skip
     return SearchResult(traces, summary, best, out, table, config)
+
+
+class _CountingOracle:
+    """The reward table as a method sees it, reporting each evaluated circuit to the progress."""
+
+    def __init__(self, table: RewardTable, bar: Progress, method: str, seed: int) -> None:
+        self.table, self.bar, self.method, self.seed = table, bar, method, seed
+        self.count, self.best = 0, float("-inf")
+
+    def __call__(self, indices: np.ndarray | list[int]) -> np.ndarray:
+        """Rewards of ``indices`` (scored by the table), then one progress step per circuit."""
+        rewards = self.table(indices)
+        if len(rewards):
+            self.count += len(rewards)
+            self.best = max(self.best, float(np.max(rewards)))
+            self.bar.advance("searching", len(rewards), method=self.method, seed=self.seed, best=self.best)
+        return rewards
+
+    def __getattr__(self, name: str):
+        return getattr(self.table, name)
 
 
 def _best(runs: list[Trace], table: RewardTable) -> dict:

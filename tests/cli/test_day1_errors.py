@@ -1,0 +1,35 @@
+"""Day-one mistakes get one clear line: required options, impossible widths, bad numbers."""
+
+from __future__ import annotations
+
+import pytest
+from typer.testing import CliRunner
+
+from qgen.cli.app import app
+
+runner = CliRunner()
+
+
+def test_search_marks_task_and_out_required() -> None:
+    res = runner.invoke(app, ["search", "--help"], env={"COLUMNS": "120"})
+    assert res.exit_code == 0
+    lines = [ln for ln in res.output.splitlines() if "--out" in ln or "--task" in ln]
+    assert len(lines) >= 2 and all("[required]" in ln for ln in lines[:2]), lines
+    res = runner.invoke(app, ["search", "--task", "maxcut"])
+    assert res.exit_code == 2 and "Missing option '--out'" in res.output
+    res = runner.invoke(app, ["search", "tasks", "--json"])  # a subcommand needs neither
+    assert res.exit_code == 0, res.output
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["search", "--task", "maxcut", "--qubits", "0", "--out", "x"], "--qubits must be >= 1, got 0"),
+        (["search", "pool", "--qubits", "0", "--out", "x"], "--qubits must be >= 1, got 0"),
+        (["search", "pool", "--qubits", "4", "--size", "0", "--out", "x"], "--size must be >= 1, got 0"),
+    ],
+)
+def test_search_widths(args: list[str], message: str) -> None:
+    res = runner.invoke(app, args)
+    assert res.exit_code == 1, res.output
+    assert f"qgen: error: {message}" in res.stderr and "Traceback" not in res.output
