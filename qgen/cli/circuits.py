@@ -8,7 +8,7 @@ import typer
 from rich.table import Table
 
 from qgen.circuits import profile, validate
-from qgen.cli._common import console, err_console, fail, handle_errors, parse_params, print_json
+from qgen.cli._common import console, err_console, fail, gather_values, handle_errors, print_json
 
 
 @handle_errors
@@ -75,7 +75,10 @@ def simulate_cmd(
     shots: int | None = typer.Option(None, "--shots", "-s", help="Sample this many shots."),
     seed: int | None = typer.Option(None, "--seed", help="Seed of the sampler."),
     param: list[str] = typer.Option([], "--param", "-p", help="Bind a free parameter: NAME=VALUE."),
-    top: int = typer.Option(8, "--top", help="How many of the most probable bitstrings to show."),
+    values: Path | None = typer.Option(
+        None, "--values", help='JSON values file {"name": value} (qgen search / tn-init write one).'
+    ),
+    top: int = typer.Option(8, "--top", help="How many of the most probable bitstrings to show (>= 1)."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
     """Simulate a circuit with qgen.sim: top probabilities and (with --shots) sampled counts."""
@@ -84,12 +87,16 @@ def simulate_cmd(
 
     if shots is not None and shots <= 0:
         raise fail(f"--shots must be positive, got {shots}")
+    if seed is not None and seed < 0:
+        raise fail(f"--seed must be >= 0, got {seed}")
+    if top < 1:
+        raise fail(f"--top must be >= 1, got {top}")
     circuit = load(file)
-    values = parse_params(param)
-    missing = [p.name for p in circuit.parameters if p.name not in values]
+    bound = gather_values(values, param, [p.name for p in circuit.parameters])
+    missing = [p.name for p in circuit.parameters if p.name not in bound]
     if missing:
-        raise fail(f"{file}: free parameter(s) {missing} need values: add --param NAME=VALUE for each")
-    result = simulate(circuit, shots=shots, seed=seed, parameters=values)
+        raise fail(f"{file}: free parameter(s) {missing} need values: --values FILE or --param NAME=VALUE")
+    result = simulate(circuit, shots=shots, seed=seed, parameters=bound)
     if as_json:
         print_json(result.to_dict(top=top))
         return

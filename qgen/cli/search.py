@@ -46,7 +46,7 @@ def search_cmd(
     ),
     epochs: int | None = typer.Option(
         None, "--epochs", show_default=False,
-        help="arch2vec epochs when the cached model is trained (default 8; the paper trains 16).",
+        help="arch2vec epochs when the cached model is trained (default 4; the paper trains 16).",
     ),
     precompute: bool | None = typer.Option(
         None, "--precompute/--no-precompute", show_default=False,

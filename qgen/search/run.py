@@ -182,7 +182,7 @@ def search(
             **{f"{m}_rewards": np.stack([t.rewards for t in r]) for m, r in traces.items()},
         )
         plot_traces(
-            traces, out / "plot.png", f"{task.name} ({task.num_qubits} qubits): {task.metric}"[:110],
+            traces, out / "plot.png", _title(f"{task.name} ({task.num_qubits} qubits): {task.metric}"),
             {"threshold": task.threshold, "strict": task.strict_threshold},
         )  # fmt: skip
     return SearchResult(traces, summary, best, out, table, config)
@@ -208,6 +208,13 @@ class _CountingOracle:
         return getattr(self.table, name)
 
 
+def _title(text: str, width: int = 64) -> str:
+    """A plot title wrapped onto lines of at most ``width`` characters (never cut off at the edge)."""
+    import textwrap
+
+    return "\n".join(textwrap.wrap(text, width)) or text
+
+
 def _best(runs: list[Trace], table: RewardTable) -> dict:
     flat_r = np.concatenate([t.rewards for t in runs])
     flat_i = np.concatenate([t.indices for t in runs])
@@ -216,7 +223,10 @@ def _best(runs: list[Trace], table: RewardTable) -> dict:
 
 
 def export_best(task: Task, pool: Pool, table: RewardTable, index: int, out: Path, stem: str) -> dict:
-    """Write a pool circuit as QASM 3 (symbolic parameters) and its trained values as JSON; check both.
+    """Write a pool circuit as QASM 3 (symbolic parameters), its record and its values file; check them.
+
+    ``<stem>.values.json`` is ``{name: value}`` (``qgen simulate/compile/run --values`` read it);
+    ``<stem>.json`` is the record (task, reward, values, inputs, reloaded reward).
 
     The check reloads the QASM with :func:`qgen.load`, binds the saved values and recomputes the reward with
     the task's independent evaluator (Qiskit ``Statevector`` or :class:`qgen.sim.CircuitModule`).
@@ -248,9 +258,12 @@ def export_best(task: Task, pool: Pool, table: RewardTable, index: int, out: Pat
     extra = task.report(reloaded, named)
     meta.update(extra)
     atomic_write_text(json_path, json.dumps(meta, indent=2))
+    values_path = out / f"{stem}.values.json"  # the values-file format: {name: value}
+    atomic_write_text(values_path, json.dumps(named, indent=2))
     return {
         "qasm": qasm_path.name,
         "values": json_path.name,
+        "values_file": values_path.name,
         "reloaded_reward": again,
         "reproduced": bool(abs(again - reward) <= 1e-6),
         **extra,

@@ -33,3 +33,25 @@ def test_search_widths(args: list[str], message: str) -> None:
     res = runner.invoke(app, args)
     assert res.exit_code == 1, res.output
     assert f"qgen: error: {message}" in res.stderr and "Traceback" not in res.output
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["simulate", "examples/ghz.qasm", "--seed", "-1"], "--seed must be >= 0, got -1"),
+        (["simulate", "examples/qaoa_maxcut.qasm", "-p", "gamma=nan", "-p", "beta=1"],
+         "--param gamma: 'nan' is not a finite number"),
+        (["simulate", "examples/qaoa_maxcut.qasm", "-p", "gamma=inf", "-p", "beta=1"],
+         "--param gamma: 'inf' is not a finite number"),
+        (["simulate", "examples/ghz.qasm", "--top", "0"], "--top must be >= 1, got 0"),
+        (["simulate", "examples/ghz.qasm", "--top", "-2"], "--top must be >= 1, got -2"),
+        (["run", "examples/ghz.qasm", "--top", "0"], "--top must be >= 1, got 0"),
+        (["compile", "examples/ghz.qasm", "--target", "generic", "--target-options", '{"num_qubits": -3}'],
+         "--target-options: num_qubits must be a positive integer, got -3"),
+        (["simulate", "examples/ghz.qasm", "-p", "nope=1"], "--param nope: the circuit has no such"),
+    ],
+)  # fmt: skip
+def test_bad_numbers(args: list[str], message: str) -> None:
+    res = runner.invoke(app, args)
+    assert res.exit_code == 1, res.output
+    assert f"qgen: error: {message}" in res.stderr and "Traceback" not in res.output

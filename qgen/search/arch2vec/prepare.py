@@ -25,7 +25,7 @@ from qgen.search.tasks.base import default_space
 #: size of the pool built into the cache when no pool is given (the paper samples 100,000)
 FIRST_RUN_POOL = 4_000
 #: arch2vec epochs when the cached model has to be trained (the paper trains 16)
-FIRST_RUN_EPOCHS = 8
+FIRST_RUN_EPOCHS = 4
 
 
 def cache_root() -> Path:
