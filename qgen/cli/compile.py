@@ -149,13 +149,17 @@ def targets_cmd(as_json: bool = typer.Option(False, "--json", help="Print JSON."
     if as_json:
         print_json(rows)
         return
-    table = Table(title="qgen targets")
-    for col in ("name", "vendor", "qubits", "gates", "connectivity", "emulator"):
-        table.add_column(col, justify="right" if col == "qubits" else "left")
+    from rich import box
+
+    table = Table(title="qgen targets", box=box.SIMPLE_HEAD)  # names whole; the rest wraps at 80 columns
+    table.add_column("name", no_wrap=True)  # the vendor is in --json
+    table.add_column("qubits", justify="right")
+    table.add_column("gates")
+    table.add_column("connectivity", no_wrap=True)
+    table.add_column("emulator", no_wrap=True)
     for r in rows:
         table.add_row(
             r["name"],
-            r["vendor"],
             str(r["num_qubits"]),
             " ".join(r["basis_gates"]),
             r["connectivity"],

@@ -55,3 +55,15 @@ def test_bad_numbers(args: list[str], message: str) -> None:
     res = runner.invoke(app, args)
     assert res.exit_code == 1, res.output
     assert f"qgen: error: {message}" in res.stderr and "Traceback" not in res.output
+
+
+@pytest.mark.parametrize("args", [["targets"], ["search", "tasks"]])
+def test_tables_readable_at_80_columns(args: list[str]) -> None:
+    res = runner.invoke(app, args, env={"COLUMNS": "80"})
+    assert res.exit_code == 0, res.output
+    assert "…" not in res.output and max(len(line) for line in res.output.splitlines()) <= 80
+    if args == ["targets"]:
+        from qgen.compiler import TARGETS
+
+        assert all(name in res.output for name in TARGETS)  # every name whole, on one line
+        assert "ibm-sherbrooke-aer" in res.output and "quantinuum-h2-emulator" in res.output
