@@ -86,3 +86,23 @@ def test_simulate_values_file_binds_like_param(tmp_path: Path) -> None:
     params = [x for n, v in vals.items() for x in ("--param", f"{n}={v}")]
     b = json.loads(_ok(["simulate", "examples/qaoa_maxcut.qasm", *params, "--json"]))
     assert a == b
+
+
+@pytest.mark.slow
+def test_compiled_files_run_on_the_targets_emulators(tmp_path: Path) -> None:
+    """What ``qgen compile -o`` wrote runs on each target's own emulator (physical qubits, unmeasured)."""
+    pytest.importorskip("pytket_pecos")
+    pytest.importorskip("qiskit_aer")
+    ham = tmp_path / "zz.txt"
+    ham.write_text("1 ZZ\n0.5 XX\n")
+    bell = tmp_path / "bell.qasm"
+    bell.write_text('OPENQASM 3.0;\ninclude "stdgates.inc";\nqubit[2] q;\nh q[0];\ncx q[0], q[1];\n')
+    for target, backend in (("quantinuum-h2", "quantinuum-h2-emulator"), ("ibm-torino", "ibm-torino-aer")):
+        out = tmp_path / f"{target}.qasm"
+        _ok(["compile", str(bell), "--target", target, "--engine", "qiskit", "-o", str(out)])
+        counts = json.loads(_ok(["run", str(out), "--backend", backend, "--shots", "200", "--seed", "1",
+                                 "--json"]))["counts"]  # fmt: skip
+        assert {len(k) for k in counts} == {2} and counts.get("00", 0) + counts.get("11", 0) >= 150, counts
+        est = json.loads(_ok(["run", str(out), "--observable", str(ham), "--backend", backend,
+                              "--shots", "400", "--seed", "1", "--json"]))  # fmt: skip
+        assert abs(est["value"] - 1.5) <= 0.2, (target, est["value"])  # noise-free 1.5; Aer noise ~ a few %
