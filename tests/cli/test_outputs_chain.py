@@ -106,3 +106,20 @@ def test_compiled_files_run_on_the_targets_emulators(tmp_path: Path) -> None:
         est = json.loads(_ok(["run", str(out), "--observable", str(ham), "--backend", backend,
                               "--shots", "400", "--seed", "1", "--json"]))  # fmt: skip
         assert abs(est["value"] - 1.5) <= 0.2, (target, est["value"])  # noise-free 1.5; Aer noise ~ a few %
+
+
+def test_search_plot_title_is_wrapped_not_cut() -> None:
+    from qgen.search.run import _title
+
+    long = "hamiltonian (4 qubits): E / E0 clipped to >= 0 (E = trained <H>, E0 = -4.758770 exact ground)"
+    lines = _title(long).splitlines()
+    assert len(lines) == 2 and max(map(len, lines)) <= 64 and " ".join(lines) == long
+
+
+@pytest.mark.slow
+def test_tn_init_values_feed_simulate(tmp_path: Path) -> None:
+    pytest.importorskip("quimb")
+    out = tmp_path / "init.qasm"
+    _ok(["tn-init", "-H", "tfim", "-n", "4", "-l", "1", "-o", str(out)])
+    data = json.loads(_ok(["simulate", str(out), "--values", str(tmp_path / "init.json"), "--json"]))
+    assert data["num_qubits"] == 4
