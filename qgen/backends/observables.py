@@ -16,7 +16,6 @@ shots, so correlations inside a group are counted; groups are independent, so th
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 
@@ -48,16 +47,6 @@ class Estimate:
     def to_dict(self) -> dict:
         """JSON-ready dict."""
         return asdict(self)
-
-
-def read_layout(text: str) -> list[int] | None:
-    """The final layout in a compiled program's first line (``qgen.compiler.api.LAYOUT_COMMENT``), or None."""
-    from qgen.compiler.api import LAYOUT_COMMENT
-
-    for line in text.splitlines()[:5]:
-        if line.startswith(LAYOUT_COMMENT):
-            return [int(x) for x in re.findall(r"\d+", line[len(LAYOUT_COMMENT) :])]
-    return None
 
 
 def qubitwise_groups(labels: Sequence[str]) -> list[list[int]]:

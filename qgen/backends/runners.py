@@ -248,7 +248,7 @@ def run(
         if isinstance(compiled, QuantumCircuit):
             circuit = compiled
         else:
-            from qgen.backends.observables import read_layout
+            from qgen.backends.layout import read_layout
             from qgen.circuits import read_source
 
             text, _ = read_source(compiled)
