@@ -3,7 +3,7 @@
 Workload: the optimisation rows of ``qgen dataset build optimization`` (QAOA p = 1..4 and VQE ansatze with
 1..4 layers on random instances of every problem family, <= --max-qubits qubits). qgen builds all rows of the
 plan the way the build does (instances batched per shard, ground-state stop rule, restarts). The anchor is
-the stack of Jern et al. (Agent-Q, RESEARCH.md section 3): PennyLane ``default.qubit``, one circuit at a
+the stack of Jern et al. (Agent-Q, arXiv:2504.11109): PennyLane ``default.qubit``, one circuit at a
 time (torch interface, backprop, the same Adam settings, the same stop rule, steps, restarts and the same
 random starts budget), on an evenly spaced subset of the same rows (same instances, ansatz, layers).
 

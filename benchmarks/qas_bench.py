@@ -235,7 +235,8 @@ def main() -> None:
         "tasks": {k: {**v, "ratios_vs_random": ratios(v["summary"])} for k, v in results.items()},
         "ablation": ablation,
         "wall_seconds": {"total_main": wall, "pool": t_pool, "arch2vec": t_a2v},
-        "paper_figures": "not available per task in ../shared/RESEARCH.md; arch2vec on NAS-Bench-101: "
+        "paper_figures": "not published per task (Sun et al. 2024, arXiv:2401.11576); "
+        "arch2vec on NAS-Bench-101: "
         "regret 0.209% (RL), 0.275% (BO), 0.858% (random)",
         "machine": {"cpus": os.cpu_count(), "platform": platform.platform(), "torch_threads": args.threads},
         "versions": {"qgen": __version__, "torch": torch.__version__, "numpy": np.__version__},

@@ -5,7 +5,7 @@ from the returned gates; a target counts as reached only if d <= eps (failures a
 
 Parts (``--parts``, default all):
   single  100 Haar-random SU(2) targets at eps 1e-2 and 1e-3: AQ*; pygridsynth via U3 (ZXZ Euler angles, three
-          Rz at eps/3 each: the compile issue's ``gridsynth`` synthesiser); pygridsynth's own single-qubit
+          Rz at eps/3 each: the compiler's ``gridsynth`` synthesiser); pygridsynth's own single-qubit
           unitary approximation (``approximate_one_qubit_unitary``); Qiskit's Solovay-Kitaev over {H, T, Tdg}
           (recursion degree raised until d <= eps, up to 5).
   rz      100 uniform Rz angles at the same eps: AQ*, pygridsynth (Ross-Selinger), Solovay-Kitaev.
@@ -50,7 +50,7 @@ T_NAMES = ("t", "tdg")
 
 
 def registry_synth(name: str, **kwargs):
-    """The compile issue's registered synthesiser (``gridsynth``, ``sk``), or None if absent."""
+    """The compiler's registered synthesiser (``gridsynth``, ``sk``), or None if absent."""
     try:
         from qgen.compiler.synthesis import SYNTHESIZERS
 
@@ -142,7 +142,7 @@ def single_qubit_part(kind: str, count: int, eps_list: list[float], seed: int, a
     for eps in eps_list:
         for name, synth in methods:
             if synth is None:
-                console.print(f"[yellow]{name}: not available (compile issue's synthesiser missing), skipped")
+                console.print(f"[yellow]{name}: not available (the compiler's synthesiser missing), skipped")
                 continue
             if synth == "direct":
                 direct = PygridsynthUnitary()

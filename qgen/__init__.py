@@ -5,7 +5,6 @@ them to a vendor's target; the simulator is ``qgen.sim``.
 """
 
 from qgen._version import __version__
-from qgen.circuits import Diagnostic, Profile, dump, dumps, load, profile, validate
 from qgen.errors import QasmError, QgenError
 
 __all__ = [
@@ -23,10 +22,17 @@ __all__ = [
 ]
 
 
+_CIRCUITS = {"Diagnostic", "Profile", "dump", "dumps", "load", "profile", "validate"}
+
+
 def __getattr__(name: str):
-    """Lazy front door: ``qgen.compile`` loads the compiler (pytket, Qiskit passes) on first use."""
+    """Lazy front door: Qiskit loads on the first ``qgen.load`` / ``profile``, the compiler on ``compile``."""
     if name == "compile":
         from qgen.compiler import compile
 
         return compile
+    if name in _CIRCUITS:
+        import qgen.circuits
+
+        return getattr(qgen.circuits, name)
     raise AttributeError(f"module 'qgen' has no attribute {name!r}")

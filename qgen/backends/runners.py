@@ -206,6 +206,7 @@ def run(
     backend: str | None = None,
     seed: int | None = None,
     params: Mapping[str, float] | None = None,
+    layout: list[int] | tuple[int, ...] | None = None,
 ) -> RunResult:
     """Run a compiled circuit on a local emulator and return counts in Qiskit bitstring order.
 
@@ -217,6 +218,9 @@ def run(
         backend: a name in ``BACKENDS``; default: the compile target's emulator, else ``qgen-exact``.
         seed: seed of the sampler / emulator.
         params: values of free parameters by name.
+        layout: for a circuit without measurements, the physical qubit holding virtual qubit ``v`` (measured
+            into clbit ``v``); default: the final layout a compiled program (``qgen compile -o``,
+            ``CompileResult.qasm()``) states in its first line, else every qubit in order.
 
     Returns:
         A :class:`RunResult`.
@@ -241,9 +245,18 @@ def run(
         backend = backend or compiled.target.backend or "qgen-exact"
         final = compiled.final_layout
     else:
-        circuit = standardize_gates(compiled if isinstance(compiled, QuantumCircuit) else load(compiled))
+        if isinstance(compiled, QuantumCircuit):
+            circuit = compiled
+        else:
+            from qgen.backends.layout import read_layout
+            from qgen.circuits import read_source
+
+            text, _ = read_source(compiled)
+            layout = layout if layout is not None else read_layout(text)
+            circuit = load(compiled)
+        circuit = standardize_gates(circuit)
         backend = backend or "qgen-exact"
-        final = tuple(range(circuit.num_qubits))
+        final = tuple(layout) if layout is not None else tuple(range(circuit.num_qubits))
     runner = BACKENDS[backend]
     if params:
         unknown = sorted(set(params) - {p.name for p in circuit.parameters})
@@ -258,8 +271,7 @@ def run(
             f"free parameters {names} need values (params={{name: value}} / --param NAME=VALUE)"
         )
     if not any(inst.operation.name == "measure" for inst in circuit.data):
-        measured = QuantumCircuit(*circuit.qregs, global_phase=circuit.global_phase)
-        measured.compose(circuit, inplace=True)
+        measured = circuit.copy()  # keeps physical qubits ($51) and registers alike
         measured.add_register(_creg(len(final)))
         for v, p in enumerate(final):
             measured.measure(p, v)

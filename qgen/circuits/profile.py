@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING
 
-from qiskit.circuit import QuantumCircuit
+if TYPE_CHECKING:  # Qiskit loads with the circuit, not with this module (qgen validate stays fast)
+    from qiskit.circuit import QuantumCircuit
 
 _NON_GATES = {"barrier", "measure", "reset", "delay", "snapshot", "global_phase"}
 

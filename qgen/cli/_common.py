@@ -15,6 +15,7 @@ from typing import TypeVar
 
 import typer
 from rich.console import Console
+from typer.core import TyperGroup
 
 from qgen.errors import QgenError
 from qgen.optional import EXTRAS, MissingExtraError
@@ -29,6 +30,23 @@ INTERRUPTED = (
 
 console = Console()
 err_console = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+class OwnRunGroup(TyperGroup):
+    """A group whose required options (``qgen search --out``) bind its own run, not its subcommands'."""
+
+    def parse_args(self, ctx, args: list[str]) -> list[str]:
+        """Parse the group's options; before a subcommand name, its required options may be left out."""
+        if args and args[0] in self.list_commands(ctx):
+            relaxed = [p for p in self.params if getattr(p, "required", False)]
+            for p in relaxed:
+                p.required = False
+            try:
+                return super().parse_args(ctx, args)
+            finally:
+                for p in relaxed:
+                    p.required = True
+        return super().parse_args(ctx, args)
 
 
 def fail(message: str, code: int = 1) -> typer.Exit:
@@ -88,14 +106,62 @@ def print_json(data: object) -> None:
 
 
 def parse_params(items: list[str]) -> dict[str, float]:
-    """``--param NAME=VALUE`` options -> ``{name: value}``; malformed items raise QgenError."""
+    """``--param NAME=VALUE`` options -> ``{name: value}``; malformed or non-finite items raise QgenError."""
+    import math
+
     out = {}
     for item in items:
         name, sep, value = item.partition("=")
         if not sep or not name.strip():
             raise QgenError(f"--param expects NAME=VALUE, got {item!r}")
         try:
-            out[name.strip()] = float(value)
+            number = float(value)
         except ValueError:
             raise QgenError(f"--param {name}: {value!r} is not a number") from None
+        if not math.isfinite(number):
+            raise QgenError(f"--param {name}: {value!r} is not a finite number")
+        out[name.strip()] = number
+    return out
+
+
+def read_values(path: Path) -> dict[str, float]:
+    """A values file: a JSON object ``{"name": value}`` (``qgen search`` writes ``best_<m>.values.json``).
+
+    A record that holds that object under ``"values"`` (``best_<method>.json``) or ``"parameters"``
+    (``qgen tn-init``'s JSON) is read too. Non-numbers, NaN and infinities raise QgenError.
+    """
+    import math
+
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise QgenError(f"--values {path}: no such file") from None
+    except json.JSONDecodeError as exc:
+        raise QgenError(f"--values {path}: not JSON ({exc.msg}, line {exc.lineno})") from None
+    if isinstance(data, dict):
+        for key in ("values", "parameters"):
+            if isinstance(data.get(key), dict):
+                data = data[key]
+                break
+    if not isinstance(data, dict):
+        raise QgenError(f'--values {path}: expected a JSON object {{"name": value, ...}}')
+    out = {}
+    for name, value in data.items():
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+            raise QgenError(f"--values {path}: {name!r} is {value!r}, not a finite number")
+        out[str(name)] = float(value)
+    return out
+
+
+def gather_values(values_file: Path | None, params: list[str], names: list[str]) -> dict[str, float]:
+    """Values of a circuit's parameters ``names``: from ``--values FILE`` (its names the circuit lacks are
+    ignored), then ``--param NAME=VALUE`` (which wins; an unknown name is an error)."""
+    out = {}
+    if values_file is not None:
+        out = {k: v for k, v in read_values(values_file).items() if k in set(names)}
+    given = parse_params(params)
+    unknown = sorted(set(given) - set(names))
+    if unknown:
+        raise QgenError(f"--param {', '.join(unknown)}: the circuit has no such parameter; it has {names}")
+    out.update(given)
     return out

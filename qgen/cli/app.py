@@ -14,9 +14,10 @@ from difflib import get_close_matches
 from typing import Any
 
 import typer
-from typer.core import TyperCommand, TyperGroup
+from typer.core import TyperCommand
 
 from qgen._version import __version__
+from qgen.cli._common import OwnRunGroup
 
 #: command path -> ("module:attribute", one-line help shown by ``--help`` before the module is imported)
 COMMANDS: dict[str, tuple[str, str]] = {
@@ -81,7 +82,7 @@ def _load(path: str, target: str) -> Any:
     )
 
 
-class LazyGroup(TyperGroup):
+class LazyGroup(OwnRunGroup):
     """A Typer group whose table commands (:data:`COMMANDS`) are imported only when invoked."""
 
     prefix = ""

@@ -7,8 +7,8 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from qgen.circuits import load, profile, read_source, validate
-from qgen.cli._common import console, err_console, fail, handle_errors, parse_params, print_json
+from qgen.circuits import profile, validate
+from qgen.cli._common import console, err_console, fail, gather_values, handle_errors, print_json
 
 
 @handle_errors
@@ -23,7 +23,7 @@ def validate_cmd(
             err_console.print(f"{path}: error: no such file", markup=False)
             errors += 1
             continue
-        text, _ = read_source(path)
+        text = path.read_text(encoding="utf-8")
         diagnostics = validate(text, filename=str(path))
         for d in diagnostics:
             err_console.print(d.format(), markup=False)
@@ -41,6 +41,8 @@ def profile_cmd(
     as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
 ) -> None:
     """Print the structural profile of a circuit (depth, gate counts, 2-qubit metrics, interaction graph)."""
+    from qgen.circuits import load
+
     prof = profile(load(file))
     if as_json:
         print_json(prof.to_dict())
@@ -73,20 +75,28 @@ def simulate_cmd(
     shots: int | None = typer.Option(None, "--shots", "-s", help="Sample this many shots."),
     seed: int | None = typer.Option(None, "--seed", help="Seed of the sampler."),
     param: list[str] = typer.Option([], "--param", "-p", help="Bind a free parameter: NAME=VALUE."),
-    top: int = typer.Option(8, "--top", help="How many of the most probable bitstrings to show."),
+    values: Path | None = typer.Option(
+        None, "--values", help='JSON values file {"name": value} (qgen search / tn-init write one).'
+    ),
+    top: int = typer.Option(8, "--top", help="How many of the most probable bitstrings to show (>= 1)."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
     """Simulate a circuit with qgen.sim: top probabilities and (with --shots) sampled counts."""
+    from qgen.circuits import load
     from qgen.sim import simulate
 
     if shots is not None and shots <= 0:
         raise fail(f"--shots must be positive, got {shots}")
+    if seed is not None and seed < 0:
+        raise fail(f"--seed must be >= 0, got {seed}")
+    if top < 1:
+        raise fail(f"--top must be >= 1, got {top}")
     circuit = load(file)
-    values = parse_params(param)
-    missing = [p.name for p in circuit.parameters if p.name not in values]
+    bound = gather_values(values, param, [p.name for p in circuit.parameters])
+    missing = [p.name for p in circuit.parameters if p.name not in bound]
     if missing:
-        raise fail(f"{file}: free parameter(s) {missing} need values: add --param NAME=VALUE for each")
-    result = simulate(circuit, shots=shots, seed=seed, parameters=values)
+        raise fail(f"{file}: free parameter(s) {missing} need values: --values FILE or --param NAME=VALUE")
+    result = simulate(circuit, shots=shots, seed=seed, parameters=bound)
     if as_json:
         print_json(result.to_dict(top=top))
         return

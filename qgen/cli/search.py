@@ -1,7 +1,4 @@
-"""``qgen search``: architecture search from the command line; ``qgen search tasks``; ``qgen search pool``.
-
-Register in ``qgen/cli/app.py`` with ``app.add_typer(search.app, name="search")``.
-"""
+"""``qgen search``: architecture search from the command line; ``qgen search tasks``; ``qgen search pool``."""
 
 from __future__ import annotations
 
@@ -10,14 +7,15 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from qgen.cli._common import console, handle_errors, print_json
+from qgen.cli._common import OwnRunGroup, console, err_console, handle_errors, print_json
 from qgen.cli.progress import RichProgress
 from qgen.search.errors import SearchError
 
 app = typer.Typer(
     help="Quantum architecture search in a learned latent space (arch2vec + REINFORCE / BO / random).",
+    cls=OwnRunGroup,
     invoke_without_command=True,
-    no_args_is_help=False,
+    no_args_is_help=True,
 )
 
 
@@ -25,8 +23,10 @@ app = typer.Typer(
 @handle_errors
 def search_cmd(
     ctx: typer.Context,
-    task: str | None = typer.Option(None, "--task", "-t", help="Task name (see `qgen search tasks`)."),
-    qubits: int = typer.Option(4, "--qubits", "-n", help="Circuit width."),
+    task: str = typer.Option(
+        ..., "--task", "-t", help="Task name (see `qgen search tasks`).", show_default=False
+    ),
+    qubits: int = typer.Option(4, "--qubits", "-n", help="Circuit width (>= 1)."),
     method: list[str] = typer.Option(
         ["random", "reinforce", "bo"],
         "--method",
@@ -35,15 +35,26 @@ def search_cmd(
     ),
     budget: int = typer.Option(1000, "--budget", help="Evaluated circuits per run."),
     seeds: int = typer.Option(20, "--seeds", help="Runs per method (seeds 0..N-1)."),
-    out: Path | None = typer.Option(None, "--out", "-o", help="Output folder."),
+    out: Path = typer.Option(..., "--out", "-o", help="Output folder.", show_default=False),
     pool: Path | None = typer.Option(None, "--pool", help="Pool folder (default: built into qgen's cache)."),
     model: Path | None = typer.Option(
         None, "--model", help="arch2vec folder (default: trained on the pool)."
     ),
-    pool_size: int = typer.Option(
-        20_000, "--pool-size", help="Size of the cached pool when --pool is not given."
+    pool_size: int | None = typer.Option(
+        None, "--pool-size", show_default=False,
+        help="Size of the cached pool when --pool is not given (default 4,000; the paper samples 100,000).",
     ),
-    precompute: bool = typer.Option(False, "--precompute", help="Score the whole pool first (tabular)."),
+    epochs: int | None = typer.Option(
+        None, "--epochs", show_default=False,
+        help="arch2vec epochs when the cached model is trained (default 4; the paper trains 16).",
+    ),
+    precompute: bool | None = typer.Option(
+        None, "--precompute/--no-precompute", show_default=False,
+        help="Score the whole pool first (default: when the pool is no larger than budget x runs).",
+    ),
+    threads: int = typer.Option(
+        0, "--threads", help="torch threads (0: the free cores, from the load average)."
+    ),
     target_seed: int | None = typer.Option(None, "--target-seed", help="state_prep: seed of the target."),
     hamiltonian: Path | None = typer.Option(None, "--hamiltonian", help="hamiltonian: Pauli-sum file."),
     target: Path | None = typer.Option(None, "--target", help="target_state: bound QASM circuit."),
@@ -67,14 +78,14 @@ def search_cmd(
     """Search for circuits: writes best circuits (QASM 3 + values JSON), results.json, plot.png, a table."""
     if ctx.invoked_subcommand is not None:
         return
-    if task is None:
-        console.print(ctx.get_help())
-        raise typer.Exit(0)
-    if out is None:
-        raise SearchError("give an output folder: --out DIR")
-    from qgen.search.arch2vec import prepare_space
+    if qubits < 1:
+        raise SearchError(f"--qubits must be >= 1, got {qubits}")
+    if budget < 1 or seeds < 1:
+        raise SearchError(f"--budget and --seeds must be >= 1, got {budget} and {seeds}")
+    from qgen.search.arch2vec.prepare import FIRST_RUN_EPOCHS, FIRST_RUN_POOL, plan_space, prepare_space
     from qgen.search.run import search
     from qgen.search.tasks import TASKS, make_task
+    from qgen.sim.device import configure_threads
 
     # the named flags are shortcuts of the built-in tasks' options; --task-option reaches any task's
     options = {
@@ -86,16 +97,20 @@ def search_cmd(
     }
     options.update(TASKS[task].parse_options(task_option))
     the_task = make_task(task, qubits, **options)
-    if budget < 1 or seeds < 1:
-        raise SearchError(f"--budget and --seeds must be >= 1, got {budget} and {seeds}")
     from qgen.search.methods import latent_methods
 
     runner = _executor(executor, address)
+    n_threads = configure_threads(threads)
+    space_opts = {
+        "pool_dir": pool, "model_dir": model, "pool_size": pool_size or FIRST_RUN_POOL,
+        "epochs": epochs or FIRST_RUN_EPOCHS, "embed": bool(latent_methods(method)),
+    }  # fmt: skip
+    plan = plan_space(qubits, **space_opts)
+    if not as_json:
+        for line in describe_plan(plan, n_threads, threads):
+            err_console.print(line, markup=False)
     with RichProgress(enabled=not as_json) as bars:
-        the_pool, emb, info = prepare_space(
-            qubits, pool_dir=pool, model_dir=model, pool_size=pool_size, progress=bars,
-            embed=bool(latent_methods(method)),
-        )  # fmt: skip
+        the_pool, emb, info = prepare_space(qubits, progress=bars, **space_opts)
         result = search(
             the_task, the_pool, emb, methods=method, budget=budget, seeds=seeds, out_dir=out,
             precompute=precompute, device=device, progress=bars, extra_config={"inputs": info},
@@ -122,6 +137,30 @@ def _executor(name: str | None, address: str | None):
             return get_executor("ray", address=address)  # an address names a Ray cluster
         return None
     return get_executor(name, address=address)
+
+
+def describe_plan(plan: dict, n_threads: int, asked: int) -> list[str]:
+    """Lines saying what the search prepares (and caches), and the torch threads it uses."""
+    import os
+
+    why = "--threads" if asked > 0 else f"free cores of {os.cpu_count()}, load {os.getloadavg()[0]:.1f}"
+    lines = [f"torch threads: {n_threads} ({why}; --threads N to choose)"]
+    if plan["build_pool"] or plan["train_arch2vec"]:
+        steps = []
+        if plan["build_pool"]:
+            steps.append(f"sampling a pool of {plan['pool_size']:,} circuits")
+        if plan["train_arch2vec"]:
+            steps.append(f"training arch2vec for {plan['epochs']} epochs")
+        lines.append(f"first run: {' and '.join(steps)} into {plan['pool']}")
+        if plan["cached"]:
+            lines.append(
+                "  a one-time cost: later searches of this width reuse it; --pool-size / --epochs make it "
+                "smaller and faster, QGEN_CACHE moves the cache"
+            )
+    else:
+        model = f" and arch2vec {plan['arch2vec']}" if plan["arch2vec"] else ""
+        lines.append(f"using the pool {plan['pool']}{model}")
+    return lines
 
 
 def summary_table(summary: dict, task) -> Table:
@@ -193,6 +232,10 @@ def pool_cmd(
     seed: int = typer.Option(0, "--seed", help="Sampler seed."),
 ) -> None:
     """Sample a pool of unique circuits of the paper's search space."""
+    if qubits < 1:
+        raise SearchError(f"--qubits must be >= 1, got {qubits}")
+    if size < 1:
+        raise SearchError(f"--size must be >= 1, got {size}")
     from qgen.search.pool import build_pool, save_pool
     from qgen.search.tasks.base import default_space
 

@@ -42,6 +42,24 @@ def _entry(x: object) -> complex:
     return complex(x)  # type: ignore[arg-type]
 
 
+#: how the printed word reads (stated in the output and the JSON)
+WORD_ORDER = "circuit order: the first gate acts first; as a matrix product the word reads right to left"
+
+
+def _write_word(basis_spec, res, path: Path) -> None:
+    """Write a synthesised word as an OpenQASM 3 circuit (with its global phase) to ``path``."""
+    from qgen.circuits import dumps
+    from qgen.files import atomic_write_text
+
+    try:
+        qc = basis_spec.to_circuit(res.gates)
+    except (AttributeError, TypeError, ValueError) as exc:
+        raise SynthesisError(f"--qasm: the word has a gate Qiskit cannot write ({exc})") from None
+    qc.global_phase = float(res.global_phase or 0.0)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    atomic_write_text(path, dumps(qc, version=3))
+
+
 @handle_errors
 def synth_cmd(
     rz: float | None = typer.Option(None, "--rz", help="Synthesise Rz(THETA) (radians, Qiskit convention)."),
@@ -59,6 +77,9 @@ def synth_cmd(
     time_limit: float | None = typer.Option(None, "--time-limit", help="Search time budget in seconds."),
     fallback: str = typer.Option(
         "gridsynth", "--fallback", help="Synthesiser used if AQ* runs out of budget ('none': report failure)."
+    ),
+    qasm: Path | None = typer.Option(
+        None, "--qasm", help="Write the word as an OpenQASM 3 circuit (gates in circuit order) to this file."
     ),
     as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
 ) -> None:
@@ -101,11 +122,18 @@ def synth_cmd(
         "proven_optimal": res.info.get("proven_optimal"),
         "nodes_generated": res.info.get("nodes_generated"),
         "fallback": res.info.get("fallback"),
+        "order": WORD_ORDER,
     }
+    if qasm is not None and res.gates:
+        _write_word(basis_spec, res, qasm)
+        data["qasm"] = str(qasm)
     if as_json:
         print_json(data)
     else:
+        console.print(f"word ({WORD_ORDER}):", markup=False, highlight=False)
         console.print(" ".join(res.gates) if res.gates else "(empty word)", markup=False, highlight=False)
+        if "qasm" in data:
+            console.print(f"wrote {qasm} (OpenQASM 3, the same gate order)", markup=False, highlight=False)
         table = Table(title=f"AQ* synthesis of {what}", show_header=False)
         for key in ("t_count", "length", "distance", "eps", "global_phase", "seconds", "nodes_generated"):
             value = data[key]

@@ -24,6 +24,9 @@ from qgen.compiler.targets import TargetSpec, get_target
 from qgen.compiler.verify import MAX_VERIFY_QUBITS, Verdict
 from qgen.compiler.verify import verify as verify_fn
 
+#: first line of ``CompileResult.qasm()``: the physical qubit holding each virtual qubit at the end
+LAYOUT_COMMENT = "// qgen final layout (physical qubit of virtual qubit 0, 1, ...):"
+
 
 @dataclass
 class CompileResult:
@@ -70,8 +73,13 @@ class CompileResult:
         return [p.name for p in self.circuit.parameters]
 
     def qasm(self, version: int = 3) -> str:
-        """The compiled circuit as OpenQASM 3 (free parameters as ``input float[64]``) or 2 (bound only)."""
-        return dumps(self.circuit, version=version)
+        """The compiled circuit as OpenQASM 3 (free parameters as ``input float[64]``) or 2 (bound only).
+
+        The first line is a comment with the final layout (:data:`LAYOUT_COMMENT`), so ``qgen run`` knows
+        which physical qubit holds each virtual qubit; ``qgen compile -o`` writes exactly this text.
+        """
+        layout = " ".join(map(str, self.final_layout))
+        return f"{LAYOUT_COMMENT} {layout}\n" + dumps(self.circuit, version=version)
 
     def bind(self, values: Mapping[str, float] | list[float]) -> QuantumCircuit:
         """The compiled circuit with its parameters bound, by name or in ``circuit.parameters`` order."""
@@ -86,8 +94,11 @@ class CompileResult:
             raise CompilerError(f"{len(params)} parameters, got {len(values)} values")
         return self.circuit.assign_parameters(dict(zip(params, map(float, values), strict=True)))
 
-    def metrics(self) -> list[tuple[str, Any, Any]]:
-        """Rows (metric, before, after) of the before/after table."""
+    def metrics(self) -> dict[str, dict[str, Any]]:
+        """Metric name -> ``{"before": ..., "after": ...}`` (qubits, 2-qubit gates, depths, gates, ...)."""
+        return {name: {"before": b, "after": a} for name, b, a in self._metric_rows()}
+
+    def _metric_rows(self) -> list[tuple[str, Any, Any]]:
         b, a = self.before, self.after
         return [
             (

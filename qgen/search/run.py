@@ -63,7 +63,7 @@ def search(
     seeds: int | Sequence[int] = 20,
     out_dir: str | Path | None = None,
     table: RewardTable | None = None,
-    precompute: bool = False,
+    precompute: bool | None = None,
     method_kwargs: dict[str, dict] | None = None,
     device: str = "cpu",
     progress: Progress | None = None,
@@ -83,10 +83,14 @@ def search(
         out_dir: folder for ``results.json``, ``plot.png``, ``traces.npz``, ``best_<method>.qasm`` / ``.json``
             and the reward cache ``rewards.npz`` (a rerun resumes from it); ``None`` writes nothing.
         table: reward cache to use (default: a new :class:`RewardTable`, cached in ``out_dir``).
-        precompute: score the whole pool first (tabular benchmark) instead of on demand.
+        precompute: score the whole pool first (tabular benchmark) instead of on demand; ``None`` (default)
+            does so when the pool is no larger than the evaluations the runs may make (budget x runs):
+            one large batch trains far faster than many small ones, and a cached reward does not depend on
+            its batch, so the results are the same.
         method_kwargs: per method, constructor arguments (e.g. ``{"bo": {"top_k": 5}}``).
         device: simulation device for scoring.
-        progress: receives one ``advance`` per finished run (task ``"searching"``) and the table's scoring.
+        progress: receives the table's scoring and one ``advance`` per evaluated circuit (task
+            ``"searching"``, total budget x runs, with the method, seed and best reward so far).
         extra_config: more entries for the ``config`` block of ``results.json``.
         executor: runs the seeds (and the ``precompute`` batches) in parallel, here or on a Ray cluster
             (:func:`qgen.executors.get_executor`); default: one after the other in this process. Rewards do
@@ -121,14 +125,18 @@ def search(
     if out is not None:
         out.mkdir(parents=True, exist_ok=True)
     if table is None:
-        table = RewardTable(pool, task, cache=None if out is None else out / "rewards.npz", device=device)
+        cache = None if out is None else out / "rewards.npz"
+        table = RewardTable(pool, task, cache=cache, batch_size=512, device=device)  # a bar step per 512
+    runs = len(classes) * len(seed_list)
+    if precompute is None:
+        precompute = len(pool) <= budget * runs
     if precompute:
         table.fill(progress=progress, executor=executor)
     kwargs = method_kwargs or {}
     traces: dict[str, list[Trace]] = {}
     structure: np.ndarray | None = None  # grid features, for methods with inputs = "structure"
     bar = report(progress)
-    bar.start("searching", total=len(classes) * len(seed_list), unit="run")
+    bar.start("searching", total=budget * runs, unit="circuit")
     t0 = time.perf_counter()
     for name, cls in classes.items():
         opts = dict(kwargs.get(name, {}))
@@ -142,8 +150,10 @@ def search(
         inputs = structure if cls.inputs == "structure" else emb
         if executor is None:
             for seed in seed_list:
-                traces[name].append(cls(**opts).run(inputs, table, budget, seed))
-                bar.advance("searching", 1, method=name, seed=seed)
+                counted = _CountingOracle(table, bar, name, seed)
+                traces[name].append(cls(**opts).run(inputs, counted, budget, seed))
+                if counted.count < budget:  # a run that stopped early (pool exhausted) keeps the total right
+                    bar.advance("searching", budget - counted.count, method=name, seed=seed)
         else:  # one task per seed; this process keeps the traces and the circuits the runs scored
             shared = table.detached()  # one copy for all seeds (Ray stores it once)
             jobs = [(cls, opts, inputs, shared, budget, seed) for seed in seed_list]
@@ -151,7 +161,7 @@ def search(
             for i, (trace, scored) in executor.map(run_seed, jobs):
                 table.merge(scored)
                 done[i] = trace
-                bar.advance("searching", 1, method=name, seed=seed_list[i])
+                bar.advance("searching", budget, method=name, seed=seed_list[i])
             traces[name] = [done[i] for i in range(len(seed_list))]
     bar.finish("searching")
     summary = {
@@ -187,7 +197,7 @@ def search(
             **{f"{m}_rewards": np.stack([t.rewards for t in r]) for m, r in traces.items()},
         )
         plot_traces(
-            traces, out / "plot.png", f"{task.name} ({task.num_qubits} qubits): {task.metric}"[:110],
+            traces, out / "plot.png", _title(f"{task.name} ({task.num_qubits} qubits): {task.metric}"),
             {"threshold": task.threshold, "strict": task.strict_threshold},
         )  # fmt: skip
     return SearchResult(traces, summary, best, out, table, config)
@@ -201,6 +211,33 @@ def run_seed(cls, opts: dict, inputs: np.ndarray, table: RewardTable, budget: in
     return trace, table.scored_since(before)
 
 
+class _CountingOracle:
+    """The reward table as a method sees it, reporting each evaluated circuit to the progress."""
+
+    def __init__(self, table: RewardTable, bar: Progress, method: str, seed: int) -> None:
+        self.table, self.bar, self.method, self.seed = table, bar, method, seed
+        self.count, self.best = 0, float("-inf")
+
+    def __call__(self, indices: np.ndarray | list[int]) -> np.ndarray:
+        """Rewards of ``indices`` (scored by the table), then one progress step per circuit."""
+        rewards = self.table(indices)
+        if len(rewards):
+            self.count += len(rewards)
+            self.best = max(self.best, float(np.max(rewards)))
+            self.bar.advance("searching", len(rewards), method=self.method, seed=self.seed, best=self.best)
+        return rewards
+
+    def __getattr__(self, name: str):
+        return getattr(self.table, name)
+
+
+def _title(text: str, width: int = 64) -> str:
+    """A plot title wrapped onto lines of at most ``width`` characters (never cut off at the edge)."""
+    import textwrap
+
+    return "\n".join(textwrap.wrap(text, width)) or text
+
+
 def _best(runs: list[Trace], table: RewardTable) -> dict:
     flat_r = np.concatenate([t.rewards for t in runs])
     flat_i = np.concatenate([t.indices for t in runs])
@@ -209,7 +246,10 @@ def _best(runs: list[Trace], table: RewardTable) -> dict:
 
 
 def export_best(task: Task, pool: Pool, table: RewardTable, index: int, out: Path, stem: str) -> dict:
-    """Write a pool circuit as QASM 3 (symbolic parameters) and its trained values as JSON; check both.
+    """Write a pool circuit as QASM 3 (symbolic parameters), its record and its values file; check them.
+
+    ``<stem>.values.json`` is ``{name: value}`` (``qgen simulate/compile/run --values`` read it);
+    ``<stem>.json`` is the record (task, reward, values, inputs, reloaded reward).
 
     The check reloads the QASM with :func:`qgen.load`, binds the saved values and recomputes the reward with
     the task's independent evaluator (Qiskit ``Statevector`` or :class:`qgen.sim.CircuitModule`).
@@ -241,9 +281,12 @@ def export_best(task: Task, pool: Pool, table: RewardTable, index: int, out: Pat
     extra = task.report(reloaded, named)
     meta.update(extra)
     atomic_write_text(json_path, json.dumps(meta, indent=2))
+    values_path = out / f"{stem}.values.json"  # the values-file format: {name: value}
+    atomic_write_text(values_path, json.dumps(named, indent=2))
     return {
         "qasm": qasm_path.name,
         "values": json_path.name,
+        "values_file": values_path.name,
         "reloaded_reward": again,
         "reproduced": bool(abs(again - reward) <= 1e-6),
         **extra,

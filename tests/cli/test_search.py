@@ -128,7 +128,6 @@ def test_digits_validation_split_reports_test_accuracy(prepared) -> None:
     ("args", "message"),
     [
         (["--task", "maxcat", "--out", "x"], "unknown search task 'maxcat'. Did you mean 'maxcut'?"),
-        (["--task", "maxcut"], "give an output folder: --out DIR"),
         (["--task", "vqe_h2", "--qubits", "8", "--out", "x"], "defined for 4 qubits"),
         (["--task", "hamiltonian", "--out", "x"], "needs a Pauli-sum file"),
         (["--task", "maxcut", "--out", "x", "--budget", "0"], "--budget and --seeds must be >= 1"),
