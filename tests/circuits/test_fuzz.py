@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 
 import pytest
@@ -25,6 +26,6 @@ def test_mutants_break_no_property() -> None:
         except AssertionError as exc:
             raise AssertionError(f"mutant {i} (seed 2026): {exc}\n--- program ---\n{text[:2000]}") from None
         assert time.perf_counter() - t0 < 10, f"mutant {i} took over 10 s"
-        if time.perf_counter() - start > 60:
+        if time.perf_counter() - start > float(os.environ.get("QGEN_FUZZ_SECONDS", "20")):
             break
     assert counts["valid"] > 50 and counts["invalid"] > 50
