@@ -41,7 +41,7 @@ def test_csv_file_two_named_classes(animals) -> None:
     task = make_task("classifier", 2, data=str(animals), target_col="label", classes="cat,dog")
     info = task.info
     assert info["classes"] == ["cat", "dog"] and info["target_col"] == "label"
-    assert info["data"] == "animals.csv"
+    assert info["data"] == str(animals)
     assert (info["train_size"], info["test_size"]) == (28, 12)  # 40 samples, 30 % held out
     assert task.metric == "held-out accuracy, animals.csv cat vs dog, PCA to 2 features"
     d = task.data

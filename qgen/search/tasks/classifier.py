@@ -229,7 +229,7 @@ def classifier(
     reduction = f"PCA to {num_qubits} features" if reduced else "features as given"
     metric = f"{kind} accuracy, {ds.name} {pair[0]} vs {pair[1]}, {reduction}"
     info = {
-        "data": ds.name,
+        "data": str(data),
         "target_col": ds.target_name,
         "classes": list(pair),
         "features": features or "pca",
