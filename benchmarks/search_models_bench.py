@@ -9,14 +9,15 @@ for testing, stratified, seed 0; 20 % of the samples a validation split):
    Each seed's best circuit with at least one parameter is kept (RY(x_q) encoding + the found ansatz).
 2. Models: :class:`qgen.models.VQClassifier` trained from random weights (seed = the search seed) on the
    training + validation samples, ``--epochs`` full-batch Adam steps, scored on the test split, for
-   (a) the searched circuit, (b) the hardware-efficient ansatz of ``qgen fit`` (RY, RZ layers + CX chain) cut
-   to the same parameter count, (c) the full default hardware-efficient ansatz (2 reps). Same encoding,
-   readout and head for all three.
+   (a) the searched circuit, (a') the same from the search's trained values (``qgen fit --circuit``'s warm
+   start), (b) the hardware-efficient ansatz of ``qgen fit`` (RY, RZ layers + CX chain) cut to the same
+   parameter count, (c) the full default hardware-efficient ansatz (2 reps). Same encoding, readout and head
+   for all.
 
 Reports the median and the range over the seeds of each model's test accuracy, and how often (a) beats (b).
 
 Usage:
-    python benchmarks/search_models_bench.py                       # breast_cancer, digits 0/1, wine 0/1
+    python benchmarks/search_models_bench.py              # breast_cancer, digits 0/1 and 3/5, wine 0/1
     python benchmarks/search_models_bench.py --datasets moons --qubits 2
 Writes benchmarks/results/search_models_bench.json (or --out).
 """
@@ -33,7 +34,7 @@ from pathlib import Path
 import numpy as np
 from qiskit.circuit import Parameter, QuantumCircuit
 
-DATASETS = {"breast_cancer": None, "digits": "0,1", "wine": "0,1"}
+DATASETS = ("breast_cancer", "digits:0,1", "digits:3,5", "wine:0,1")
 
 
 def matched_hardware_efficient(num_qubits: int, num_params: int) -> QuantumCircuit:
@@ -69,8 +70,8 @@ def weights_of(qc: QuantumCircuit) -> int:
     return sum(1 for p in qc.parameters if not p.name.startswith("x"))
 
 
-def test_accuracy(circuit: QuantumCircuit, data: dict, seed: int, epochs: int, lr: float) -> float:
-    """Held-out accuracy of a VQClassifier on ``circuit`` trained on train + validation."""
+def test_accuracy(circuit: QuantumCircuit | str, data: dict, seed: int, epochs: int, lr: float) -> float:
+    """Held-out accuracy of a VQClassifier on ``circuit`` (or a QASM file) trained on train + validation."""
     from qgen.models import VQClassifier
 
     x = np.concatenate([data["x_train"], data["x_val"]])
@@ -89,25 +90,11 @@ def run_dataset(name: str, classes: str | None, args, pool) -> dict:
     t = time.perf_counter()
     with tempfile.TemporaryDirectory() as tmp:
         result = search(task, pool, None, methods=["random"], budget=args.budget, seeds=args.seeds,
-                        out_dir=Path(tmp), precompute=True)  # fmt: skip
-    search_seconds = time.perf_counter() - t
-    rows = []
-    for seed, trace in enumerate(result.traces["random"]):
-        order = np.argsort(-trace.rewards, kind="stable")
-        best = next(i for i in order if pool.gatelist(int(trace.indices[i])).num_parameters)
-        idx = int(trace.indices[best])
-        searched = task.export(pool.gatelist(idx))
-        k = weights_of(searched)
-        row = {"seed": seed, "pool_index": idx, "parameters": k,
-               "validation_reward": float(trace.rewards[best])}  # fmt: skip
-        for label, qc in (("searched", searched), ("hea_matched", matched_hardware_efficient(args.qubits, k)),
-                          ("hea_default", encoded(_default_hea(args.qubits)))):  # fmt: skip
-            row[label] = test_accuracy(qc, task.data, seed, args.epochs, args.lr)
-        rows.append(row)
-        print(f"  {name} seed {seed}: {k} params, searched {row['searched']:.3f}, "
-              f"matched HEA {row['hea_matched']:.3f}, default HEA {row['hea_default']:.3f}", flush=True)
+                        out_dir=Path(tmp) / "search", precompute=True)  # fmt: skip
+        search_seconds = time.perf_counter() - t
+        rows = _train_models(name, classes, args, pool, task, result, Path(tmp))
     out = {"task": task.describe(), "search_seconds": round(search_seconds, 1), "seeds": rows}
-    for label in ("searched", "hea_matched", "hea_default"):
+    for label in LABELS:
         acc = np.array([r[label] for r in rows])
         out[label] = {"median": float(np.median(acc)), "min": float(acc.min()), "max": float(acc.max()),
                       "mean": float(acc.mean())}  # fmt: skip
@@ -115,6 +102,40 @@ def run_dataset(name: str, classes: str | None, args, pool) -> dict:
     out["searched_vs_matched"] = {"wins": int((diff > 0).sum()), "ties": int((diff == 0).sum()),
                                   "losses": int((diff < 0).sum()), "median_diff": float(np.median(diff))}
     return out
+
+
+LABELS = ("searched", "searched_warm", "hea_matched", "hea_default")
+
+
+def _train_models(name, classes, args, pool, task, result, tmp: Path) -> list[dict]:
+    """Per seed: the best circuit of the seed's search and the three baselines, trained and tested."""
+    from qgen.circuits import dump
+
+    rows = []
+    for seed, trace in enumerate(result.traces["random"]):
+        order = np.argsort(-trace.rewards, kind="stable")
+        best = next(i for i in order if pool.gatelist(int(trace.indices[i])).num_parameters)
+        idx = int(trace.indices[best])
+        gl = pool.gatelist(idx)
+        searched = task.export(gl)
+        k = weights_of(searched)
+        # the search's trained values beside the QASM: the warm start `qgen fit --circuit` uses
+        names = [p.name for p in gl.to_qiskit().parameters]
+        values = dict(zip(names, result.table.trained_params(idx).tolist(), strict=True))
+        warm = tmp / f"seed{seed}.qasm"
+        dump(searched, warm)
+        warm.with_suffix(".json").write_text(json.dumps({"values": values}))
+        row = {"seed": seed, "pool_index": idx, "parameters": k,
+               "validation_reward": float(trace.rewards[best])}  # fmt: skip
+        models = {"searched": searched, "searched_warm": str(warm),
+                  "hea_matched": matched_hardware_efficient(args.qubits, k),
+                  "hea_default": encoded(_default_hea(args.qubits))}  # fmt: skip
+        for label, source in models.items():
+            row[label] = test_accuracy(source, task.data, seed, args.epochs, args.lr)
+        rows.append(row)
+        print(f"  {name} {classes or ''} seed {seed}: {k} params, validation {row['validation_reward']:.3f}; "
+              + ", ".join(f"{label} {row[label]:.3f}" for label in LABELS), flush=True)
+    return rows
 
 
 def _default_hea(num_qubits: int) -> QuantumCircuit:
@@ -126,10 +147,10 @@ def _default_hea(num_qubits: int) -> QuantumCircuit:
 def main() -> None:
     """Run the benchmark and write its JSON."""
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--datasets", nargs="+", default=list(DATASETS), help="sklearn names (classes 0,1)")
+    ap.add_argument("--datasets", nargs="+", default=list(DATASETS), help="NAME or NAME:A,B (two classes)")
     ap.add_argument("--qubits", type=int, default=4)
-    ap.add_argument("--pool-size", type=int, default=300)
-    ap.add_argument("--budget", type=int, default=60)
+    ap.add_argument("--pool-size", type=int, default=1000)
+    ap.add_argument("--budget", type=int, default=150)
     ap.add_argument("--seeds", type=int, default=5)
     ap.add_argument("--epochs", type=int, default=100)
     ap.add_argument("--lr", type=float, default=0.05)
@@ -148,14 +169,15 @@ def main() -> None:
     report = {"settings": {k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items()},
               "threads": threads, "machine": platform.processor() or platform.machine(), "datasets": {}}
     for name in args.datasets:
-        classes = DATASETS.get(name, "0,1")
-        report["datasets"][name] = run_dataset(name, classes, args, pool)
+        data, _, classes = name.partition(":")
+        report["datasets"][name] = run_dataset(data, classes or None, args, pool)
         r = report["datasets"][name]
-        print(f"{name}: searched {r['searched']['median']:.3f} [{r['searched']['min']:.3f}, "
-              f"{r['searched']['max']:.3f}], matched HEA {r['hea_matched']['median']:.3f} "
-              f"[{r['hea_matched']['min']:.3f}, {r['hea_matched']['max']:.3f}], default HEA "
-              f"{r['hea_default']['median']:.3f}; searched beats matched in "
-              f"{r['searched_vs_matched']['wins']}/{args.seeds} seeds", flush=True)
+        figures = ", ".join(
+            f"{lb} {r[lb]['median']:.3f} [{r[lb]['min']:.3f}, {r[lb]['max']:.3f}]" for lb in LABELS
+        )
+        wins = r["searched_vs_matched"]
+        print(f"{name}: {figures}; searched vs matched HEA: {wins['wins']} wins, {wins['ties']} ties, "
+              f"{wins['losses']} losses", flush=True)
     report["seconds"] = round(time.perf_counter() - t0, 1)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(report, indent=2) + "\n")
