@@ -4,7 +4,7 @@ For each dataset (two classes, standardised + PCA to ``--qubits`` features, angl
 for testing, stratified, seed 0; 20 % of the samples a validation split):
 
 1. Search: random search (``--budget`` circuits per seed, seeds 0..``--seeds``-1) over a pool of
-   ``--pool-size`` circuits of the paper's 4-qubit space (10 gates, depth <= 5; Sun et al. 2024), rewarded by
+   ``--pool-size`` circuits of the 4-qubit space of Sun et al. 2024 (arXiv:2401.11576), rewarded by
    validation accuracy after 50 Adagrad steps (the ``classifier`` task). The test split is never seen.
    Each seed's best circuit with at least one parameter is kept (RY(x_q) encoding + the found ansatz).
 2. Models: :class:`qgen.models.VQClassifier` trained from random weights (seed = the search seed) on the
