@@ -1,4 +1,8 @@
-"""The QML classifier task: scikit-learn digits, PCA to n features, angle encoding + the candidate ansatz.
+"""The QML classifier tasks: two classes of a dataset, one feature per qubit, angle encoding + the ansatz.
+
+``digits`` uses scikit-learn's digits; ``classifier`` any tabular dataset (a bundled scikit-learn name or a
+CSV / Parquet file, read by :mod:`qgen.datasets.tabular`, the loader of ``qgen fit``); their data preparation
+is in :mod:`qgen.search.tasks.classifier_data`.
 
 Model: ``RY(x_q)`` on every qubit q (features scaled to [0, pi]), then the candidate circuit; the class-1
 probability is the probability of measuring qubit 0 in |1>, ``p1 = (1 - <Z_0>) / 2``. Loss: binary
@@ -20,9 +24,9 @@ import torch
 from qiskit.circuit import Parameter, QuantumCircuit
 from qiskit.quantum_info import SparsePauliOp
 
-from qgen.optional import require
 from qgen.search.errors import TaskError
 from qgen.search.tasks.base import Task, TaskOption, register_task
+from qgen.search.tasks.classifier_data import digits_split, load_table, pick_classes, tabular_split
 from qgen.sim.api import statevector
 from qgen.sim.gatelist import GateList, Op
 from qgen.sim.module import CircuitModule
@@ -41,43 +45,6 @@ def encoded_states(x: np.ndarray) -> np.ndarray:
     return states.T
 
 
-def digits_split(
-    num_features: int, classes: tuple[int, int], test_fraction: float, seed: int, validation: float = 0.0
-) -> dict:
-    """Digits of two classes, PCA to ``num_features``, scaled to [0, pi] by the training split's range.
-
-    ``validation`` > 0 moves that share of all samples from the training split to a validation split
-    (``x_val``, ``y_val``), stratified, for model selection without the test split.
-    """
-    purpose = "the digits task"
-    load_digits = require("sklearn.datasets", extra="search", purpose=purpose).load_digits
-    PCA = require("sklearn.decomposition", extra="search", purpose=purpose).PCA  # noqa: N806
-    train_test_split = require("sklearn.model_selection", extra="search", purpose=purpose).train_test_split
-
-    data = load_digits()
-    keep = np.isin(data.target, classes)
-    x, y = data.data[keep], (data.target[keep] == classes[1]).astype(np.float64)
-    x_tr, x_te, y_tr, y_te = train_test_split(x, y, test_size=test_fraction, random_state=seed, stratify=y)
-    x_va = y_va = None
-    if validation > 0:
-        share = validation / (1 - test_fraction)  # of the remaining samples
-        x_tr, x_va, y_tr, y_va = train_test_split(
-            x_tr, y_tr, test_size=share, random_state=seed, stratify=y_tr
-        )
-    pca = PCA(n_components=num_features, random_state=seed).fit(x_tr)
-    z_tr = pca.transform(x_tr)
-    lo, hi = z_tr.min(0), z_tr.max(0)
-    scale = np.pi / np.where(hi > lo, hi - lo, 1.0)
-
-    def encode(part: np.ndarray) -> np.ndarray:
-        return np.clip((pca.transform(part) - lo) * scale, 0, np.pi)
-
-    out = {"x_train": encode(x_tr), "y_train": y_tr, "x_test": encode(x_te), "y_test": y_te}
-    if x_va is not None:
-        out.update(x_val=encode(x_va), y_val=y_va)
-    return out
-
-
 def _outer(states: np.ndarray) -> np.ndarray:
     """Flattened outer products ``(d^2, N)`` of real states ``(d, N)``: column j is ``vec(phi_j phi_j^T)``."""
     d, count = states.shape
@@ -85,8 +52,8 @@ def _outer(states: np.ndarray) -> np.ndarray:
 
 
 @dataclass
-class DigitsTask(Task):
-    """Binary digits classifier; reward = held-out accuracy (the validation split's when there is one)."""
+class ClassifierTask(Task):
+    """Binary classifier; reward = held-out accuracy (the validation split's when there is one)."""
 
     data: dict | None = None
 
@@ -130,7 +97,7 @@ class DigitsTask(Task):
 
     def reward_from_loss(self, loss: np.ndarray) -> np.ndarray:  # pragma: no cover - rewards() is used
         """Unused: the reward is the held-out accuracy."""
-        raise TaskError("the digits task rewards held-out accuracy, computed from trained parameters")
+        raise TaskError(f"the {self.name} task rewards held-out accuracy, computed from trained parameters")
 
     def rewards(self, circuits: Sequence[GateList], loss: np.ndarray, params: list[np.ndarray]) -> np.ndarray:
         """Held-out accuracy of each trained candidate."""
@@ -164,7 +131,7 @@ class DigitsTask(Task):
     def accuracy(self, circuit: QuantumCircuit, values: dict[str, float], split: str) -> float:
         """Accuracy of the exported model on a split (``"train"``, ``"val"`` or ``"test"``)."""
         if f"x_{split}" not in self.data:
-            raise TaskError(f"the digits task has no {split!r} split")
+            raise TaskError(f"the {self.name} task has no {split!r} split")
         inputs = [f"x{q}" for q in range(self.num_qubits)]
         layer = CircuitModule(circuit, inputs=inputs, dtype=torch.complex128, weights=[
             values[name] for name in sorted(p.name for p in circuit.parameters) if name not in inputs
@@ -173,6 +140,18 @@ class DigitsTask(Task):
             z0 = layer(torch.as_tensor(self.data[f"x_{split}"]))[:, 0].numpy()
         p1 = (1 - z0) / 2
         return float(((p1 > 0.5) == (self.data[f"y_{split}"] > 0.5)).mean())
+
+
+DigitsTask = ClassifierTask  # the name of the first (digits-only) version
+
+MAX_QUBITS = 6  # the tasks simulate 2n qubits per candidate
+
+
+def _validation_share(validation: float) -> float:
+    validation = float(validation)
+    if not 0 <= validation <= 0.5:
+        raise TaskError(f"--validation is a share of the samples in [0, 0.5], got {validation}")
+    return validation
 
 
 @register_task(
@@ -198,15 +177,65 @@ def digits(num_qubits: int, classes: tuple[int, int] | str = (3, 5), validation:
             raise TaskError(f"--classes expects two digits like '3,5', got {classes!r}") from None
     if len(classes) != 2 or len(set(classes)) != 2 or not all(0 <= c <= 9 for c in classes):
         raise TaskError(f"the digits task needs two different classes in 0..9, got {classes}")
-    if num_qubits > 6:
-        raise TaskError("the digits task simulates 2n qubits per candidate; use at most 6 qubits")
-    validation = float(validation)
-    if not 0 <= validation <= 0.5:
-        raise TaskError(f"--validation is a share of the samples in [0, 0.5], got {validation}")
+    if num_qubits > MAX_QUBITS:
+        raise TaskError(f"the digits task simulates 2n qubits per candidate; use at most {MAX_QUBITS} qubits")
+    validation = _validation_share(validation)
     data = digits_split(num_qubits, tuple(classes), test_fraction=0.3, seed=0, validation=validation)
     split = "validation" if validation else "held-out"
     metric = f"{split} accuracy, digits {classes[0]} vs {classes[1]}, PCA to {num_qubits} features"
     info = {"classes": list(classes), "train_size": len(data["y_train"]), "test_size": len(data["y_test"])}
     if validation:
         info["validation_size"] = len(data["y_val"])
-    return DigitsTask("digits", num_qubits, 0.9, 0.95, metric, data=data, info=info)
+    return ClassifierTask("digits", num_qubits, 0.9, 0.95, metric, data=data, info=info)
+
+
+@register_task(
+    "classifier",
+    "QML classifier on your data (sklearn name or CSV/Parquet), two classes, PCA to n features, RY encoding",
+    qubits=None,
+    options=(
+        TaskOption("data", str, None, "iris, wine, breast_cancer, digits, moons, or a .csv / .parquet file"),
+        TaskOption("target_col", str, None, "target column of a file (default: the last column)"),
+        TaskOption("classes", str, None, "two class labels to keep, e.g. '0,1' (default: the first two)"),
+        TaskOption("features", str, "pca", "pca (to the qubit count), none, or comma-separated columns"),
+        TaskOption("validation", float, 0.0, "select on a validation split of this share (e.g. 0.2)"),
+    ),
+)
+def classifier(
+    num_qubits: int,
+    data: str | None = None,
+    target_col: str | None = None,
+    classes: str | None = None,
+    features: str = "pca",
+    validation: float = 0.0,
+) -> Task:
+    """Two classes of the user's dataset; one feature per qubit (standardise + PCA by default).
+
+    ``features``: ``pca`` reduces all feature columns to ``num_qubits`` principal components (fitted on the
+    training split, as ``qgen fit --features N`` does); ``none`` uses the columns as they are (there must be
+    ``num_qubits``); comma-separated column names keep those (reduced by PCA when more than ``num_qubits``).
+    Features map to ``[0, pi]`` by the training range; 30 % of the samples are held out (stratified, seed
+    0). Thresholds 0.9 and 0.95 (held-out accuracy).
+    """
+    if num_qubits > MAX_QUBITS:
+        raise TaskError(
+            f"the classifier task simulates 2n qubits per candidate; use at most {MAX_QUBITS} qubits"
+        )
+    validation = _validation_share(validation)
+    ds = load_table(data or "", target_col)
+    pair = pick_classes(ds, classes)
+    split, reduced = tabular_split(ds, pair, num_qubits, features, 0.3, seed=0, validation=validation)
+    kind = "validation" if validation else "held-out"
+    reduction = f"PCA to {num_qubits} features" if reduced else "features as given"
+    metric = f"{kind} accuracy, {ds.name} {pair[0]} vs {pair[1]}, {reduction}"
+    info = {
+        "data": str(data),
+        "target_col": ds.target_name,
+        "classes": list(pair),
+        "features": features or "pca",
+        "train_size": len(split["y_train"]),
+        "test_size": len(split["y_test"]),
+    }
+    if validation:
+        info["validation_size"] = len(split["y_val"])
+    return ClassifierTask("classifier", num_qubits, 0.9, 0.95, metric, data=split, info=info)
