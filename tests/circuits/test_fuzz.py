@@ -9,6 +9,7 @@ import pytest
 from qasm_fuzz import SEEDS, check, mutants
 
 
+@pytest.mark.slow
 def test_seed_programs_are_loaded_and_round_trip() -> None:
     assert len(SEEDS) >= 46
     outcomes = [check(p.read_text()) for p in SEEDS]

@@ -16,6 +16,7 @@ checking = importlib.import_module("qgen.circuits.validate")
 CORPUS = Path(__file__).resolve().parents[1] / "data" / "qasmbench"
 
 
+@pytest.mark.slow
 def test_fast_path_gives_the_same_circuit_as_the_full_checker() -> None:
     fast_count = 0
     for path in sorted(CORPUS.glob("*.qasm")):

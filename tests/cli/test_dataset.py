@@ -49,6 +49,7 @@ def built(tmp_path_factory):
     return out
 
 
+@pytest.mark.slow
 def test_build_info_verify(built) -> None:
     res = runner.invoke(app, ["info", str(built), "--json"])
     assert res.exit_code == 0, res.output

@@ -45,6 +45,7 @@ def local_build(tmp_path_factory) -> Path:
     return out
 
 
+@pytest.mark.slow
 def test_local_worker_counts_give_the_same_bytes(local_build, tmp_path) -> None:
     out = tmp_path / "two"
     progress = RecordingProgress()

@@ -108,6 +108,7 @@ def test_config_validation() -> None:
         train_synthesizer("unused", iterations=None, time_limit=None)
 
 
+@pytest.mark.slow
 def test_sb3_dqn_baseline_trains_on_the_same_env() -> None:
     model, report = train_dqn_for(
         "clifford_t",
