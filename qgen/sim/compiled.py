@@ -9,6 +9,8 @@ replaced by a reshape (cheaper for many qubits).
 
 from __future__ import annotations
 
+import functools
+import gc
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -18,6 +20,7 @@ from qiskit.circuit import QuantumCircuit
 
 from qgen.errors import SimulationError
 from qgen.sim.device import resolve_device
+from qgen.sim.evolve import EvolveAdjoint, EvolveComposed, Plan, Step
 from qgen.sim.gatelist import GateList, ParamExpr, from_qiskit
 from qgen.sim.gates import GATES
 
@@ -33,12 +36,14 @@ def as_gatelist(circuit: CircuitLike) -> GateList:
     raise SimulationError(f"expected a QuantumCircuit or GateList, got {type(circuit).__name__}")
 
 
+@functools.lru_cache(maxsize=65536)
 def padded_qubits(qubits: tuple[int, ...], width: int) -> tuple[int, ...]:
     """The gate's qubits followed by the lowest other qubits up to ``width`` (identity there)."""
     extra = [q for q in range(width + len(qubits)) if q not in qubits][: width - len(qubits)]
     return tuple(qubits) + tuple(extra)
 
 
+@functools.lru_cache(maxsize=2048)
 def permutation(num_qubits: int, qubits: tuple[int, ...]) -> np.ndarray:
     """Index map ``perm[r * 2**k + l] = i`` that puts ``qubits`` (LSB first) on the last axis."""
     k = len(qubits)
@@ -51,7 +56,9 @@ def permutation(num_qubits: int, qubits: tuple[int, ...]) -> np.ndarray:
     idx_rest = np.zeros(2 ** (num_qubits - k), dtype=np.int64)
     for j, q in enumerate(rest):
         idx_rest |= ((other >> j) & 1) << q
-    return (idx_rest[:, None] | idx_local[None, :]).reshape(-1)
+    out = (idx_rest[:, None] | idx_local[None, :]).reshape(-1)
+    out.setflags(write=False)  # cached: shared by every caller
+    return out
 
 
 @dataclass
@@ -73,6 +80,7 @@ class _Slot:
     pos: int  # position among slots of this width
     uniform: tuple[int, ...] | None  # the shared padded qubits, or None
     tuple_ids: torch.Tensor | None  # (B,) into the permutation table of this width
+    trainable: bool = True  # some circuit has a parametric gate here
 
 
 class CompiledBatch:
@@ -111,7 +119,13 @@ class CompiledBatch:
             # small as a block matrix and the per-block products cost more than they save
             fuse = 2 if self.num_qubits >= FUSE_FROM_QUBITS else None
         self.fuse = fuse
-        self._build()
+        enabled = gc.isenabled()
+        gc.disable()  # the build allocates many small objects and no cycles: collector passes cost ~half
+        try:
+            self._build()
+        finally:
+            if enabled:
+                gc.enable()
 
     # ------------------------------------------------------------------ compile
     def _build(self) -> None:
@@ -140,6 +154,7 @@ class CompiledBatch:
             dim = 2**width
             mats = np.broadcast_to(np.eye(dim, dtype=complex), (batch, max_len[width], dim, dim)).copy()
             tuples = []
+            trainable = False
             for b, blk in enumerate(blocks):
                 if s >= len(blk):
                     tuples.append(tuple(range(width)))
@@ -148,7 +163,7 @@ class CompiledBatch:
                 padded = padded_qubits(qubits, width)
                 tuples.append(padded)
                 for j, op in enumerate(ops):
-                    where = tuple(padded.index(q) for q in op.qubits)
+                    where = _where(op.qubits, padded)
                     if op.name == "unitary":
                         mats[b, j] = embed_matrix(op.matrix, where, width)
                     elif not op.is_parametric:
@@ -158,6 +173,7 @@ class CompiledBatch:
                         mats[b, j] = const_cache[key]
                     else:
                         mats[b, j] = 0.0  # filled at run time
+                        trainable = True
                         grp = groups.setdefault(
                             (op.name, width), {"slot": [], "row": [], "step": [], "angle": [], "embed": []}
                         )
@@ -170,12 +186,12 @@ class CompiledBatch:
                         angle_rows.extend([b] * len(op.params))
                         grp["angle"].append(list(range(start, start + len(op.params))))
             consts.setdefault(width, []).append(mats)
-            uniform = tuples[0] if all(t == tuples[0] for t in tuples) else None
+            uniform = tuples[0] if tuples.count(tuples[0]) == len(tuples) else None
             ids = None
             if uniform is None:
                 table = tables.setdefault(width, {})
                 ids = torch.tensor([table.setdefault(t, len(table)) for t in tuples], dtype=torch.long)
-            self.slots.append(_Slot(width, pos, uniform, ids))
+            self.slots.append(_Slot(width, pos, uniform, ids, trainable))
 
         dev = self.device
         self._const = {w: torch.tensor(np.stack(m), dtype=self.dtype, device=dev) for w, m in consts.items()}
@@ -185,9 +201,9 @@ class CompiledBatch:
             perms = np.stack([permutation(n, t) for t in table])
             self._perm[w] = torch.tensor(perms, device=dev)
             self._inv[w] = torch.tensor(np.argsort(perms, axis=1), device=dev)
+        self._plan = self._composed_plan(tables)
         self.slots = [
-            _Slot(sl.width, sl.pos, sl.uniform, None if sl.tuple_ids is None else sl.tuple_ids.to(dev))
-            for sl in self.slots
+            _Slot(sl.width, sl.pos, sl.uniform, _to(sl.tuple_ids, dev), sl.trainable) for sl in self.slots
         ]
         self._groups = [
             _ParamGroup(
@@ -221,6 +237,35 @@ class CompiledBatch:
         self._angle_coeff = torch.tensor(coeff, dtype=self.real_dtype, device=dev)
         self._angle_offset = torch.tensor(offset, dtype=self.real_dtype, device=dev)
         self._has_phase = any(not p.is_constant or p.offset != 0.0 for p in phases)
+
+    def _composed_plan(self, tables: dict[int, dict[tuple[int, ...], int]]) -> Plan | None:
+        """Per-circuit gather indices between consecutive slot layouts, when they fit the memory budget."""
+        n, batch, num = self.num_qubits, self.batch_size, len(self.slots)
+        if num == 0 or num * batch * 2**n > COMPOSED_MAX_ELEMENTS:
+            return None
+        dev = self.device
+        stacked = {w: np.stack([permutation(n, t) for t in table]) for w, table in tables.items()}
+        prev: np.ndarray | None = None  # (B, D) or (1, D): the permutation of the previous layout
+        prev_inv: np.ndarray | None = None
+        steps = []
+        for slot in self.slots:
+            if slot.uniform is not None:
+                perm = permutation(n, slot.uniform)[None, :]
+            else:
+                perm = stacked[slot.width][slot.tuple_ids.numpy()]
+            inv = np.argsort(perm, axis=1)
+            if prev is None:
+                fwd, bwd = perm, inv
+            else:
+                # local_s[i] = std[perm[i]] = local_{s-1}[prev_inv[perm[i]]]
+                shape = (max(len(prev), len(perm)), 2**n)
+                fwd = np.take_along_axis(np.broadcast_to(prev_inv, shape), np.broadcast_to(perm, shape), 1)
+                bwd = np.take_along_axis(np.broadcast_to(inv, shape), np.broadcast_to(prev, shape), 1)
+            fwd_t, bwd_t = _rows_index(fwd, batch, dev), _rows_index(bwd, batch, dev)
+            steps.append(Step(slot.width, slot.pos, fwd_t, bwd_t, slot.trainable))
+            prev, prev_inv = perm, inv
+        final, final_inv = _rows_index(prev_inv, batch, dev), _rows_index(prev, batch, dev)
+        return Plan(steps, final, final_inv)
 
     # ------------------------------------------------------------------ run
     def _check_params(self, params: torch.Tensor | None) -> torch.Tensor:
@@ -281,79 +326,35 @@ class CompiledBatch:
         angles = self.angles(params)
         mats = self.matrices(angles)
         widths = sorted(mats)
-        psi = _Evolve.apply(self, widths, psi, *[mats[w] for w in widths])
+        if self._plan is not None:
+            psi = EvolveComposed.apply(self._plan, widths, psi, *[mats[w] for w in widths])
+        else:
+            psi = EvolveAdjoint.apply(self, widths, psi, *[mats[w] for w in widths])
         if self._has_phase:
             phase = angles[self._num_angles :]
             psi = psi * torch.polar(torch.ones_like(phase), phase).to(self.dtype)[:, None]
         return psi
 
 
-def _to_local(psi: torch.Tensor, slot: _Slot, batch: CompiledBatch) -> torch.Tensor:
-    """Amplitudes ``(B, 2**n)`` -> ``(B, R, K)`` with the slot's qubits (LSB first) on the last axis."""
-    n, k = batch.num_qubits, len(slot.uniform) if slot.uniform is not None else slot.width
-    rows = psi.shape[0]
-    if slot.uniform is not None:
-        axes = [1 + (n - 1 - q) for q in reversed(slot.uniform)]
-        t = torch.movedim(psi.view(rows, *([2] * n)), axes, list(range(n + 1 - k, n + 1)))
-        return t.reshape(rows, -1, 2**k)
-    perm = batch._perm[slot.width][slot.tuple_ids]
-    return psi.gather(1, perm).view(rows, -1, 2**k)
+@functools.lru_cache(maxsize=65536)
+def _where(qubits: tuple[int, ...], padded: tuple[int, ...]) -> tuple[int, ...]:
+    return tuple(padded.index(q) for q in qubits)
 
 
-def _from_local(local: torch.Tensor, slot: _Slot, batch: CompiledBatch) -> torch.Tensor:
-    """Inverse of :func:`_to_local`."""
-    n = batch.num_qubits
-    rows = local.shape[0]
-    if slot.uniform is not None:
-        k = len(slot.uniform)
-        axes = [1 + (n - 1 - q) for q in reversed(slot.uniform)]
-        shape = [rows] + [2] * n
-        t = local.reshape(shape)  # axes already in moved order
-        return torch.movedim(t, list(range(n + 1 - k, n + 1)), axes).reshape(rows, 2**n)
-    inv = batch._inv[slot.width][slot.tuple_ids]
-    return local.reshape(rows, 2**n).gather(1, inv)
+def _rows_index(index: np.ndarray, batch: int, device: torch.device) -> torch.Tensor | None:
+    """A ``(B, D)`` gather index as a tensor; None when it is the identity for every row."""
+    if (index == np.arange(index.shape[1])).all():
+        return None
+    rows = np.array(np.broadcast_to(index, (batch, index.shape[1])), dtype=np.int64)  # a writable copy
+    return torch.from_numpy(rows).to(device)
 
 
-class _Evolve(torch.autograd.Function):
-    """Apply every slot to the state; the backward pass is the adjoint method.
+def _to(t: torch.Tensor | None, device: torch.device) -> torch.Tensor | None:
+    return None if t is None else t.to(device)
 
-    Gates are unitary, so instead of storing every intermediate state (memory slots x B x 2**n) the backward
-    pass un-computes the state slot by slot with ``M^dagger`` while it carries the adjoint vector back:
-    memory stays O(B x 2**n) whatever the depth. Gradients flow to the slot matrices (and from there to the
-    angles through ordinary autograd) and to the initial state.
-    """
 
-    @staticmethod
-    def forward(ctx, batch: CompiledBatch, widths: list[int], psi: torch.Tensor, *mats: torch.Tensor):
-        by_width = dict(zip(widths, mats, strict=True))
-        for slot in batch.slots:
-            m = by_width[slot.width][slot.pos]  # (B, K, K)
-            local = torch.bmm(_to_local(psi, slot, batch), m.transpose(1, 2))
-            psi = _from_local(local, slot, batch)
-        ctx.batch, ctx.widths = batch, widths
-        ctx.save_for_backward(psi, *mats)
-        return psi
-
-    @staticmethod
-    @torch.autograd.function.once_differentiable
-    def backward(ctx, grad: torch.Tensor):
-        batch, widths = ctx.batch, ctx.widths
-        psi, *mats = ctx.saved_tensors
-        by_width = dict(zip(widths, mats, strict=True))
-        need = any(ctx.needs_input_grad[3:])
-        grads = {w: torch.zeros_like(m) for w, m in by_width.items()} if need else None
-        for slot in reversed(batch.slots):
-            m = by_width[slot.width][slot.pos]
-            # un-compute: state before the slot is M^dagger applied to the state after it
-            psi_local = torch.bmm(_to_local(psi, slot, batch), m.conj())
-            grad_local = _to_local(grad, slot, batch)
-            if grads is not None:
-                # y = x M^T  ->  dL/dM = g^T conj(x), per circuit
-                grads[slot.width][slot.pos] = torch.bmm(grad_local.transpose(1, 2), psi_local.conj())
-            psi = _from_local(psi_local, slot, batch)
-            grad = _from_local(torch.bmm(grad_local, m.conj()), slot, batch)
-        mat_grads = [grads[w] if grads is not None else None for w in widths]
-        return (None, None, grad if ctx.needs_input_grad[2] else None, *mat_grads)
+# composed gather indices (two int64 per amplitude and slot) are kept up to this many amplitudes x slots
+COMPOSED_MAX_ELEMENTS = 2**22
 
 
 def _constant_matrix(op) -> np.ndarray:
@@ -399,6 +400,7 @@ def _block_qubits(ops: list, qubits: set[int]) -> tuple[int, ...]:
     return tuple(ops[0].qubits) if len(ops) == 1 else tuple(sorted(qubits))
 
 
+@functools.lru_cache(maxsize=4096)
 def embedding_index(arity: int, where: tuple[int, ...], width: int) -> np.ndarray:
     """Index map that embeds a ``2**arity`` matrix acting on local positions ``where`` of a ``width``-qubit
     block: ``E.flat[i] = U.flat[index[i]]``, with ``index = 4**arity`` pointing at an appended zero."""
@@ -413,7 +415,9 @@ def embedding_index(arity: int, where: tuple[int, ...], width: int) -> np.ndarra
     rest = local & ~mask
     index = sub[:, None] * a + sub[None, :]
     index[rest[:, None] != rest[None, :]] = a * a
-    return index.reshape(-1)
+    index = index.reshape(-1)
+    index.setflags(write=False)  # cached: shared by every caller
+    return index
 
 
 def embed_matrix(u: np.ndarray, where: tuple[int, ...], width: int) -> np.ndarray:
