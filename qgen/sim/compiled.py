@@ -71,7 +71,7 @@ class _ParamGroup:
     row: torch.Tensor  # (m,) circuit index
     step: torch.Tensor  # (m,) position of the gate within its fused block
     angle_pos: torch.Tensor  # (m, num_params) rows into the flat angle vector
-    embed: torch.Tensor  # (m, K*K) index into the gate's flattened matrix (+1 zero entry)
+    embed: torch.Tensor | None  # (m, K*K) index into the gate's flattened matrix (+1 zero entry)
 
 
 @dataclass
@@ -89,7 +89,8 @@ class CompiledBatch:
     Build with :func:`compile_batch`. ``num_parameters`` is the width of the parameter matrix
     ``(batch_size, num_parameters)`` that :meth:`run` takes (rows of circuits with fewer parameters are
     padded; the padding is ignored). ``fuse`` merges runs of consecutive gates acting within that many
-    qubits into one block matrix (``"auto"``: 2 from 6 qubits up, else one gate per block).
+    qubits into one block matrix (``"auto"``: blocks of at most 2 gates on 2 qubits from 6 qubits up, of
+    at most 4 gates on 3 qubits from 10 qubits up, else one gate per block).
     """
 
     def __init__(
@@ -114,10 +115,16 @@ class CompiledBatch:
         self.dtype = dtype
         self.real_dtype = torch.float64 if dtype == torch.complex128 else torch.float32
         self.device = device
+        self.max_block_gates = MAX_BLOCK_GATES
         if fuse == "auto":
-            # fusing gates into 2-qubit blocks saves passes over the state; below ~6 qubits the state is as
-            # small as a block matrix and the per-block products cost more than they save
-            fuse = 2 if self.num_qubits >= FUSE_FROM_QUBITS else None
+            # fusing gates into blocks saves passes over the state; below ~6 qubits the state is as small as
+            # a block matrix and the per-block products cost more than they save. Blocks are padded to the
+            # longest block of their slot, so short blocks keep the padding (and its products) small.
+            fuse, self.max_block_gates = None, 1
+            if self.num_qubits >= FUSE_FROM_QUBITS:
+                fuse, self.max_block_gates = 2, 2
+            if self.num_qubits >= FUSE_WIDE_FROM_QUBITS:
+                fuse, self.max_block_gates = 3, 4
         self.fuse = fuse
         enabled = gc.isenabled()
         gc.disable()  # the build allocates many small objects and no cycles: collector passes cost ~half
@@ -130,7 +137,7 @@ class CompiledBatch:
     # ------------------------------------------------------------------ compile
     def _build(self) -> None:
         n, batch = self.num_qubits, self.batch_size
-        blocks = [fuse(g.ops, self.fuse) for g in self.gatelists]
+        blocks = [fuse(g.ops, self.fuse, self.max_block_gates) for g in self.gatelists]
         num_slots = max((len(b) for b in blocks), default=0)
         widths, lengths = [], []
         for s in range(num_slots):
@@ -217,6 +224,26 @@ class CompiledBatch:
             )
             for (name, w), g in groups.items()
         ]
+        # per width: the (slot, row[, step]) positions every group's matrices fill, in group order; the step
+        # axis is dropped where no block holds more than one gate
+        self._single = {w: c.shape[2] == 1 for w, c in self._const.items()}
+        for w, single in self._single.items():
+            if single:
+                self._const[w] = self._const[w][:, :, 0].contiguous()
+        self._fill: dict[int, tuple[torch.Tensor, ...]] = {}
+        for w in {grp.width for grp in self._groups}:
+            mine = [grp for grp in self._groups if grp.width == w]
+            parts = [torch.cat([grp.slot for grp in mine]), torch.cat([grp.row for grp in mine])]
+            if not self._single[w]:
+                parts.append(torch.cat([grp.step for grp in mine]))
+            self._fill[w] = tuple(parts)
+        self._groups.sort(key=lambda grp: grp.width)  # stable: group order within a width is kept
+        for grp in self._groups:
+            k = 2**grp.width
+            arity = GATES[grp.spec_name].num_qubits
+            plain = torch.arange(k * k, device=dev).expand_as(grp.embed)
+            if arity == grp.width and bool((grp.embed == plain).all()):
+                grp.embed = None  # the gate fills its block as it is
         # Angles (and global phases) = offset + sum_t coeff_t * flat_params[idx_t]; the row of circuit b's
         # parameter j is b * P + j in the flattened (B, P) matrix; the extra last slot is a zero.
         phases = [g.global_phase for g in self.gatelists]
@@ -290,20 +317,24 @@ class CompiledBatch:
 
     def matrices(self, angles: torch.Tensor) -> dict[int, torch.Tensor]:
         """Slot matrices per width, ``(slots, B, 2**w, 2**w)``: the product of each fused block's gates."""
-        steps = dict(self._const)  # (slots, B, L, K, K): the gates of each block, identity-padded
-        filled: dict[int, list[tuple[torch.Tensor, ...]]] = {}
+        steps = dict(self._const)  # (slots, B[, L], K, K): the gates of each block, identity-padded
+        filled: dict[int, list[torch.Tensor]] = {}
         for grp in self._groups:
             spec = GATES[grp.spec_name]
             u = spec.matrices(angles[grp.angle_pos], self.dtype)  # (m, A, A)
-            flat = torch.cat([u.reshape(u.shape[0], -1), u.new_zeros(u.shape[0], 1)], dim=1)
-            k = 2**grp.width
-            u = flat.gather(1, grp.embed).view(-1, k, k)  # embedded in the block's qubits
-            filled.setdefault(grp.width, []).append((grp.slot, grp.row, grp.step, u))
+            if grp.embed is not None:
+                flat = torch.cat([u.reshape(u.shape[0], -1), u.new_zeros(u.shape[0], 1)], dim=1)
+                k = 2**grp.width
+                u = flat.gather(1, grp.embed).view(-1, k, k)  # embedded in the block's qubits
+            filled.setdefault(grp.width, []).append(u)
         for width, parts in filled.items():
-            index = tuple(torch.cat([p[i] for p in parts]) for i in range(3))
-            steps[width] = steps[width].index_put(index, torch.cat([p[3] for p in parts]))
+            values = parts[0] if len(parts) == 1 else torch.cat(parts)
+            steps[width] = steps[width].index_put(self._fill[width], values)
         mats = {}
         for width, st in steps.items():
+            if self._single[width]:
+                mats[width] = st
+                continue
             gates = st.unbind(2)  # one backward node, not one per step
             m = gates[0]
             for g in gates[1:]:
@@ -353,8 +384,9 @@ def _to(t: torch.Tensor | None, device: torch.device) -> torch.Tensor | None:
     return None if t is None else t.to(device)
 
 
-# composed gather indices (two int64 per amplitude and slot) are kept up to this many amplitudes x slots
-COMPOSED_MAX_ELEMENTS = 2**22
+# the composed executor keeps two int64 gather indices per amplitude and slot (and, during a backward pass,
+# the local states): up to this many amplitudes x slots x circuits (256 MB), else the adjoint executor runs
+COMPOSED_MAX_ELEMENTS = 2**23
 
 
 def _constant_matrix(op) -> np.ndarray:
@@ -368,9 +400,10 @@ def _constant_matrix(op) -> np.ndarray:
 
 MAX_BLOCK_GATES = 16
 FUSE_FROM_QUBITS = 6
+FUSE_WIDE_FROM_QUBITS = 10
 
 
-def fuse(ops, max_qubits: int | None) -> list[tuple[tuple[int, ...], list]]:
+def fuse(ops, max_qubits: int | None, max_gates: int = MAX_BLOCK_GATES) -> list[tuple[tuple[int, ...], list]]:
     """Cut a gate list into blocks of consecutive gates acting within at most ``max_qubits`` qubits.
 
     Each block becomes one matrix per run (the product of its gates), so the state is touched once per
@@ -384,7 +417,7 @@ def fuse(ops, max_qubits: int | None) -> list[tuple[tuple[int, ...], list]]:
     limit = max_qubits
     for op in ops:
         union = cur | set(op.qubits)
-        if cur_ops and len(union) <= limit and len(cur_ops) < MAX_BLOCK_GATES:
+        if cur_ops and len(union) <= limit and len(cur_ops) < max_gates:
             cur_ops.append(op)
             cur = union
             continue

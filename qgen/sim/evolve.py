@@ -69,7 +69,7 @@ class EvolveComposed(torch.autograd.Function):
         mats = ctx.saved_tensors
         by_width = dict(zip(widths, mats, strict=True))
         needs = {w: ctx.needs_input_grad[3 + i] for i, w in enumerate(widths)}
-        grads = {w: torch.zeros_like(m) for w, m in by_width.items() if needs[w]}
+        grads = {w: torch.empty_like(m) for w, m in by_width.items() if needs[w]}
         rows, dim = grad.shape
         g = grad.contiguous()
         if plan.final_inv is not None:
@@ -77,9 +77,12 @@ class EvolveComposed(torch.autograd.Function):
         for st, x in zip(reversed(plan.steps), reversed(states), strict=True):
             m = by_width[st.width][st.pos]
             local = g.view(rows, -1, m.shape[-1])
-            if st.trainable and st.width in grads:
-                # y = x M^T  ->  dL/dM = g^T conj(x), per circuit
-                grads[st.width][st.pos] = torch.bmm(local.transpose(1, 2), x.conj())
+            if st.width in grads:
+                if st.trainable:
+                    # y = x M^T  ->  dL/dM = g^T conj(x), per circuit
+                    torch.bmm(local.transpose(1, 2), x.conj(), out=grads[st.width][st.pos])
+                else:
+                    grads[st.width][st.pos].zero_()
             g = torch.bmm(local, m.conj()).view(rows, dim)
             if st.bwd is not None:
                 g = g.gather(1, st.bwd)
