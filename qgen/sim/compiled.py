@@ -373,9 +373,11 @@ def _where(qubits: tuple[int, ...], padded: tuple[int, ...]) -> tuple[int, ...]:
 
 
 def _rows_index(index: np.ndarray, batch: int, device: torch.device) -> torch.Tensor | None:
-    """A ``(B, D)`` gather index as a tensor; None when it is the identity for every row."""
+    """A ``(B, D)`` gather index as a tensor (``(D,)`` when every row is the same); None for the identity."""
     if (index == np.arange(index.shape[1])).all():
         return None
+    if index.shape[0] == 1:
+        return torch.from_numpy(np.array(index[0], dtype=np.int64)).to(device)
     rows = np.array(np.broadcast_to(index, (batch, index.shape[1])), dtype=np.int64)  # a writable copy
     return torch.from_numpy(rows).to(device)
 

@@ -26,8 +26,8 @@ class Step:
 
     width: int
     pos: int  # position among the slots of this width
-    fwd: torch.Tensor | None  # (B, 2**n) gather index from the previous layout, None when unchanged
-    bwd: torch.Tensor | None  # (B, 2**n) its inverse
+    fwd: torch.Tensor | None  # (B, 2**n) gather index from the previous layout ((2**n,) when shared by all
+    bwd: torch.Tensor | None  # circuits; None when unchanged) and its inverse
     trainable: bool  # some circuit has a parametric gate in this slot
 
 
@@ -36,7 +36,7 @@ class Plan:
     """The composed executor's steps and the gather back to the standard (Qiskit) order."""
 
     steps: list[Step]
-    final: torch.Tensor | None  # (B, 2**n) last layout -> standard order
+    final: torch.Tensor | None  # (B, 2**n) or (2**n,): last layout -> standard order
     final_inv: torch.Tensor | None
 
 
@@ -51,13 +51,13 @@ class EvolveComposed(torch.autograd.Function):
         x = psi
         for st in plan.steps:
             if st.fwd is not None:
-                x = x.gather(1, st.fwd)
+                x = _move(x, st.fwd)
             m = by_width[st.width][st.pos]
             local = x.view(rows, -1, m.shape[-1])
             saved.append(local)
             x = torch.bmm(local, m.transpose(1, 2)).view(rows, dim)
         if plan.final is not None:
-            x = x.gather(1, plan.final)
+            x = _move(x, plan.final)
         ctx.plan, ctx.widths, ctx.states = plan, widths, saved
         ctx.save_for_backward(*mats)
         return x
@@ -73,7 +73,8 @@ class EvolveComposed(torch.autograd.Function):
         rows, dim = grad.shape
         g = grad.contiguous()
         if plan.final_inv is not None:
-            g = g.gather(1, plan.final_inv)
+            g = _move(g, plan.final_inv)
+        first = plan.steps[0]
         for st, x in zip(reversed(plan.steps), reversed(states), strict=True):
             m = by_width[st.width][st.pos]
             local = g.view(rows, -1, m.shape[-1])
@@ -83,12 +84,19 @@ class EvolveComposed(torch.autograd.Function):
                     torch.bmm(local.transpose(1, 2), x.conj(), out=grads[st.width][st.pos])
                 else:
                     grads[st.width][st.pos].zero_()
+            if st is first and not ctx.needs_input_grad[2]:
+                break  # nothing before the first slot needs the adjoint state
             g = torch.bmm(local, m.conj()).view(rows, dim)
             if st.bwd is not None:
-                g = g.gather(1, st.bwd)
+                g = _move(g, st.bwd)
         ctx.states = None
         mat_grads = [grads.get(w) for w in widths]
         return (None, None, g if ctx.needs_input_grad[2] else None, *mat_grads)
+
+
+def _move(x: torch.Tensor, index: torch.Tensor) -> torch.Tensor:
+    """Reorder amplitudes: one index for every circuit (1-D) or one row per circuit."""
+    return x.index_select(1, index) if index.dim() == 1 else x.gather(1, index)
 
 
 def to_local(psi: torch.Tensor, slot, batch) -> torch.Tensor:
