@@ -28,7 +28,7 @@ fidelities of every peer are compared with qgen's, and qgen's states at the trai
 Usage:
     python benchmarks/sim_bench.py --quick          # small sizes, a few seconds per row
     python benchmarks/sim_bench.py                  # 4, 8, 12, 16 qubits + the QML case
-    python benchmarks/sim_bench.py --sizes 4 8 --no-qml --out results.json
+    python benchmarks/sim_bench.py --sizes 4 8 --no-qml --complex64 --out results.json
 """
 
 from __future__ import annotations
@@ -92,11 +92,18 @@ def targets_for(space: SearchSpace, count: int, seed: int, device: torch.device)
         return circuits, params, batch.run(params)
 
 
-def qgen_scores(cands, targets, init_rows, device) -> tuple[float, np.ndarray, object]:
+def qgen_scores(cands, targets, init_rows, device, dtype=torch.complex128) -> tuple:
     """Train every candidate in one qgen batch; (CPU seconds, fidelity at the last step, TrainResult)."""
     t0 = cpu()
     res = train(
-        cands, infidelity(targets), init=init_rows, optimizer="adagrad", lr=LR, steps=STEPS, device=device
+        cands,
+        infidelity(targets),
+        init=init_rows,
+        optimizer="adagrad",
+        lr=LR,
+        steps=STEPS,
+        device=device,
+        dtype=dtype,
     )
     if device.type == "cuda":
         torch.cuda.synchronize()
@@ -293,6 +300,11 @@ def run_size(n: int, settings: dict, device: torch.device, args, pl: bool) -> di
         "mean_final_fidelity": float(qgen_fid.mean()),
         "pennylane_subset": pl_count if pl else 0,
     }
+    if args.complex64:
+        c1, fid64, _ = qgen_scores(cands, targets, init_rows, device, torch.complex64)
+        c2, _, _ = qgen_scores(cands, targets, init_rows, device, torch.complex64)
+        row["qgen_complex64_per_candidate_ms"] = min(c1, c2) / count * 1e3
+        row["max_fidelity_gap_complex64"] = float(np.abs(qgen_fid - fid64).max())
     if pl:
         tg = targets[:pl_count].cpu().numpy()
         for name in ("default", "lightning"):
@@ -390,6 +402,7 @@ def main() -> None:
     parser.add_argument("--circuits", type=int, default=None, help="override the batched candidate count")
     parser.add_argument("--subset", type=int, default=None, help="override the PennyLane subset size")
     parser.add_argument("--no-qml", action="store_true", help="skip the one-circuit x 1,000 inputs case")
+    parser.add_argument("--complex64", action="store_true", help="also time qgen in complex64 (opt-in)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--out", type=Path, default=None, help="write the results as JSON")
     parser.add_argument("--threads", type=int, default=1, help="torch threads (default 1)")
@@ -430,6 +443,11 @@ def main() -> None:
             f"{r['max_state_gap_vs_qiskit']:>8.1e}",
             flush=True,
         )
+        if args.complex64:
+            print(
+                f"{'':>20} qgen complex64 {r['qgen_complex64_per_candidate_ms']:.3f} ms per candidate, "
+                f"fidelity gap to complex128 {r['max_fidelity_gap_complex64']:.1e}"
+            )
     result = {"machine": machine, "rows": rows}
     if not args.no_qml:
         q = qml_case(pl, reps=2 if args.quick else 5)
