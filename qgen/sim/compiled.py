@@ -1,15 +1,14 @@
 """Compile a batch of circuits with different structures into slot tensors that qgen.sim executes at once.
 
-Gate ``s`` of every circuit forms slot ``s``. A slot applies one k-qubit matrix per circuit (k = the largest
-arity in the slot; smaller gates are padded with identities on other qubits). Each circuit's amplitudes are
-gathered so that the slot's qubits become the last axis, multiplied by the circuit's matrix (one ``bmm`` for
-the whole batch) and scattered back. When every circuit in a slot acts on the same qubits the gather is
-replaced by a reshape (cheaper for many qubits).
+Gate (or fused block) ``s`` of every circuit forms slot ``s``. A slot applies one k-qubit matrix per circuit
+(k = the largest arity in the slot; smaller gates are padded with identities on other qubits): the circuit's
+amplitudes are reordered so that the slot's qubits become the last axis and multiplied by the circuit's
+matrix, one ``bmm`` for the whole batch. :mod:`qgen.sim.evolve` runs the slots (precomputed per-circuit
+reorderings for small and mid sizes, permutation tables and the adjoint method for large states).
 """
 
 from __future__ import annotations
 
-import functools
 import gc
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -19,6 +18,22 @@ import torch
 from qiskit.circuit import QuantumCircuit
 
 from qgen.errors import SimulationError
+from qgen.sim.blocks import (
+    FUSE_FROM_QUBITS,
+    FUSE_WIDE_FROM_QUBITS,
+    MAX_BLOCK_GATES,
+    U3_FORM_GATES,
+    U3_GROUP,
+    constant_matrix,
+    embed_matrix,
+    embedding_index,
+    fuse,
+    padded_qubits,
+    permutation,
+    u3_form,
+    u3_matrices,
+    where_in,
+)
 from qgen.sim.device import resolve_device
 from qgen.sim.evolve import EvolveAdjoint, EvolveComposed, Plan, Step
 from qgen.sim.gatelist import GateList, ParamExpr, from_qiskit
@@ -34,31 +49,6 @@ def as_gatelist(circuit: CircuitLike) -> GateList:
     if isinstance(circuit, QuantumCircuit):
         return from_qiskit(circuit)
     raise SimulationError(f"expected a QuantumCircuit or GateList, got {type(circuit).__name__}")
-
-
-@functools.lru_cache(maxsize=65536)
-def padded_qubits(qubits: tuple[int, ...], width: int) -> tuple[int, ...]:
-    """The gate's qubits followed by the lowest other qubits up to ``width`` (identity there)."""
-    extra = [q for q in range(width + len(qubits)) if q not in qubits][: width - len(qubits)]
-    return tuple(qubits) + tuple(extra)
-
-
-@functools.lru_cache(maxsize=2048)
-def permutation(num_qubits: int, qubits: tuple[int, ...]) -> np.ndarray:
-    """Index map ``perm[r * 2**k + l] = i`` that puts ``qubits`` (LSB first) on the last axis."""
-    k = len(qubits)
-    rest = [q for q in range(num_qubits) if q not in qubits]
-    local = np.arange(2**k)
-    other = np.arange(2 ** (num_qubits - k))
-    idx_local = np.zeros(2**k, dtype=np.int64)
-    for j, q in enumerate(qubits):
-        idx_local |= ((local >> j) & 1) << q
-    idx_rest = np.zeros(2 ** (num_qubits - k), dtype=np.int64)
-    for j, q in enumerate(rest):
-        idx_rest |= ((other >> j) & 1) << q
-    out = (idx_rest[:, None] | idx_local[None, :]).reshape(-1)
-    out.setflags(write=False)  # cached: shared by every caller
-    return out
 
 
 @dataclass
@@ -170,28 +160,31 @@ class CompiledBatch:
                 padded = padded_qubits(qubits, width)
                 tuples.append(padded)
                 for j, op in enumerate(ops):
-                    where = _where(op.qubits, padded)
+                    where = where_in(op.qubits, padded)
                     if op.name == "unitary":
                         mats[b, j] = embed_matrix(op.matrix, where, width)
                     elif not op.is_parametric:
                         key = (op.name, width, where, tuple(p.offset for p in op.params))
                         if key not in const_cache:
-                            const_cache[key] = embed_matrix(_constant_matrix(op), where, width)
+                            const_cache[key] = embed_matrix(constant_matrix(op), where, width)
                         mats[b, j] = const_cache[key]
                     else:
                         mats[b, j] = 0.0  # filled at run time
                         trainable = True
+                        kind, exprs = op.name, op.params
+                        if kind in U3_FORM_GATES:  # every one-qubit kind in one builder call
+                            kind, exprs = U3_GROUP, u3_form(op.name, op.params)
                         grp = groups.setdefault(
-                            (op.name, width), {"slot": [], "row": [], "step": [], "angle": [], "embed": []}
+                            (kind, width), {"slot": [], "row": [], "step": [], "angle": [], "embed": []}
                         )
                         grp["slot"].append(pos)
                         grp["row"].append(b)
                         grp["step"].append(j)
                         grp["embed"].append(embedding_index(len(op.qubits), where, width))
                         start = len(angle_terms)
-                        angle_terms.extend(op.params)
-                        angle_rows.extend([b] * len(op.params))
-                        grp["angle"].append(list(range(start, start + len(op.params))))
+                        angle_terms.extend(exprs)
+                        angle_rows.extend([b] * len(exprs))
+                        grp["angle"].append(list(range(start, start + len(exprs))))
             consts.setdefault(width, []).append(mats)
             uniform = tuples[0] if tuples.count(tuples[0]) == len(tuples) else None
             ids = None
@@ -240,7 +233,7 @@ class CompiledBatch:
         self._groups.sort(key=lambda grp: grp.width)  # stable: group order within a width is kept
         for grp in self._groups:
             k = 2**grp.width
-            arity = GATES[grp.spec_name].num_qubits
+            arity = 1 if grp.spec_name == U3_GROUP else GATES[grp.spec_name].num_qubits
             plain = torch.arange(k * k, device=dev).expand_as(grp.embed)
             if arity == grp.width and bool((grp.embed == plain).all()):
                 grp.embed = None  # the gate fills its block as it is
@@ -320,8 +313,10 @@ class CompiledBatch:
         steps = dict(self._const)  # (slots, B[, L], K, K): the gates of each block, identity-padded
         filled: dict[int, list[torch.Tensor]] = {}
         for grp in self._groups:
-            spec = GATES[grp.spec_name]
-            u = spec.matrices(angles[grp.angle_pos], self.dtype)  # (m, A, A)
+            if grp.spec_name == U3_GROUP:
+                u = u3_matrices(angles[grp.angle_pos], self.dtype)
+            else:
+                u = GATES[grp.spec_name].matrices(angles[grp.angle_pos], self.dtype)  # (m, A, A)
             if grp.embed is not None:
                 flat = torch.cat([u.reshape(u.shape[0], -1), u.new_zeros(u.shape[0], 1)], dim=1)
                 k = 2**grp.width
@@ -367,11 +362,6 @@ class CompiledBatch:
         return psi
 
 
-@functools.lru_cache(maxsize=65536)
-def _where(qubits: tuple[int, ...], padded: tuple[int, ...]) -> tuple[int, ...]:
-    return tuple(padded.index(q) for q in qubits)
-
-
 def _rows_index(index: np.ndarray, batch: int, device: torch.device) -> torch.Tensor | None:
     """A ``(B, D)`` gather index as a tensor (``(D,)`` when every row is the same); None for the identity."""
     if (index == np.arange(index.shape[1])).all():
@@ -389,77 +379,6 @@ def _to(t: torch.Tensor | None, device: torch.device) -> torch.Tensor | None:
 # the composed executor keeps two int64 gather indices per amplitude and slot (and, during a backward pass,
 # the local states): up to this many amplitudes x slots x circuits (256 MB), else the adjoint executor runs
 COMPOSED_MAX_ELEMENTS = 2**23
-
-
-def _constant_matrix(op) -> np.ndarray:
-    """Matrix of a gate with constant angles."""
-    spec = GATES[op.name]
-    if spec.constant is not None:
-        return spec.constant
-    angles = torch.tensor([[p.offset for p in op.params]], dtype=torch.float64)
-    return spec.matrices(angles, torch.complex128)[0].numpy()
-
-
-MAX_BLOCK_GATES = 16
-FUSE_FROM_QUBITS = 6
-FUSE_WIDE_FROM_QUBITS = 10
-
-
-def fuse(ops, max_qubits: int | None, max_gates: int = MAX_BLOCK_GATES) -> list[tuple[tuple[int, ...], list]]:
-    """Cut a gate list into blocks of consecutive gates acting within at most ``max_qubits`` qubits.
-
-    Each block becomes one matrix per run (the product of its gates), so the state is touched once per
-    block instead of once per gate. ``None`` keeps one gate per block.
-    """
-    if not max_qubits:
-        return [(tuple(op.qubits), [op]) for op in ops]
-    blocks: list[tuple[tuple[int, ...], list]] = []
-    cur: set[int] = set()
-    cur_ops: list = []
-    limit = max_qubits
-    for op in ops:
-        union = cur | set(op.qubits)
-        if cur_ops and len(union) <= limit and len(cur_ops) < max_gates:
-            cur_ops.append(op)
-            cur = union
-            continue
-        if cur_ops:
-            blocks.append((_block_qubits(cur_ops, cur), cur_ops))
-        cur, cur_ops = set(op.qubits), [op]
-    if cur_ops:
-        blocks.append((_block_qubits(cur_ops, cur), cur_ops))
-    return blocks
-
-
-def _block_qubits(ops: list, qubits: set[int]) -> tuple[int, ...]:
-    return tuple(ops[0].qubits) if len(ops) == 1 else tuple(sorted(qubits))
-
-
-@functools.lru_cache(maxsize=4096)
-def embedding_index(arity: int, where: tuple[int, ...], width: int) -> np.ndarray:
-    """Index map that embeds a ``2**arity`` matrix acting on local positions ``where`` of a ``width``-qubit
-    block: ``E.flat[i] = U.flat[index[i]]``, with ``index = 4**arity`` pointing at an appended zero."""
-    k, a = 2**width, 2**arity
-    local = np.arange(k)
-    sub = np.zeros(k, dtype=np.int64)
-    for j, p in enumerate(where):
-        sub |= ((local >> p) & 1) << j
-    mask = 0
-    for p in where:
-        mask |= 1 << p
-    rest = local & ~mask
-    index = sub[:, None] * a + sub[None, :]
-    index[rest[:, None] != rest[None, :]] = a * a
-    index = index.reshape(-1)
-    index.setflags(write=False)  # cached: shared by every caller
-    return index
-
-
-def embed_matrix(u: np.ndarray, where: tuple[int, ...], width: int) -> np.ndarray:
-    """The ``2**width`` matrix of ``u`` acting on local positions ``where`` (identity elsewhere)."""
-    arity = len(where)
-    flat = np.concatenate([np.asarray(u, dtype=complex).reshape(-1), [0.0]])
-    return flat[embedding_index(arity, where, width)].reshape(2**width, 2**width)
 
 
 def compile_batch(
