@@ -76,7 +76,7 @@ def have_pennylane() -> bool:
     """Whether PennyLane (and its lightning plugin) imports."""
     try:
         import pennylane  # noqa: F401
-    except ModuleNotFoundError:
+    except ImportError:
         return False
     return True
 
