@@ -1,14 +1,15 @@
 """Compile a batch of circuits with different structures into slot tensors that qgen.sim executes at once.
 
-Gate ``s`` of every circuit forms slot ``s``. A slot applies one k-qubit matrix per circuit (k = the largest
-arity in the slot; smaller gates are padded with identities on other qubits). Each circuit's amplitudes are
-gathered so that the slot's qubits become the last axis, multiplied by the circuit's matrix (one ``bmm`` for
-the whole batch) and scattered back. When every circuit in a slot acts on the same qubits the gather is
-replaced by a reshape (cheaper for many qubits).
+Gate (or fused block) ``s`` of every circuit forms slot ``s``. A slot applies one k-qubit matrix per circuit
+(k = the largest arity in the slot; smaller gates are padded with identities on other qubits): the circuit's
+amplitudes are reordered so that the slot's qubits become the last axis and multiplied by the circuit's
+matrix, one ``bmm`` for the whole batch. :mod:`qgen.sim.evolve` runs the slots (precomputed per-circuit
+reorderings for small and mid sizes, permutation tables and the adjoint method for large states).
 """
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -17,7 +18,24 @@ import torch
 from qiskit.circuit import QuantumCircuit
 
 from qgen.errors import SimulationError
+from qgen.sim.blocks import (
+    FUSE_FROM_QUBITS,
+    FUSE_WIDE_FROM_QUBITS,
+    MAX_BLOCK_GATES,
+    U3_FORM_GATES,
+    U3_GROUP,
+    constant_matrix,
+    embed_matrix,
+    embedding_index,
+    fuse,
+    padded_qubits,
+    permutation,
+    u3_form,
+    u3_matrices,
+    where_in,
+)
 from qgen.sim.device import resolve_device
+from qgen.sim.evolve import EvolveAdjoint, EvolveComposed, Plan, Step
 from qgen.sim.gatelist import GateList, ParamExpr, from_qiskit
 from qgen.sim.gates import GATES
 
@@ -33,27 +51,6 @@ def as_gatelist(circuit: CircuitLike) -> GateList:
     raise SimulationError(f"expected a QuantumCircuit or GateList, got {type(circuit).__name__}")
 
 
-def padded_qubits(qubits: tuple[int, ...], width: int) -> tuple[int, ...]:
-    """The gate's qubits followed by the lowest other qubits up to ``width`` (identity there)."""
-    extra = [q for q in range(width + len(qubits)) if q not in qubits][: width - len(qubits)]
-    return tuple(qubits) + tuple(extra)
-
-
-def permutation(num_qubits: int, qubits: tuple[int, ...]) -> np.ndarray:
-    """Index map ``perm[r * 2**k + l] = i`` that puts ``qubits`` (LSB first) on the last axis."""
-    k = len(qubits)
-    rest = [q for q in range(num_qubits) if q not in qubits]
-    local = np.arange(2**k)
-    other = np.arange(2 ** (num_qubits - k))
-    idx_local = np.zeros(2**k, dtype=np.int64)
-    for j, q in enumerate(qubits):
-        idx_local |= ((local >> j) & 1) << q
-    idx_rest = np.zeros(2 ** (num_qubits - k), dtype=np.int64)
-    for j, q in enumerate(rest):
-        idx_rest |= ((other >> j) & 1) << q
-    return (idx_rest[:, None] | idx_local[None, :]).reshape(-1)
-
-
 @dataclass
 class _ParamGroup:
     """All occurrences of one parametric gate kind within slots of one width."""
@@ -64,7 +61,7 @@ class _ParamGroup:
     row: torch.Tensor  # (m,) circuit index
     step: torch.Tensor  # (m,) position of the gate within its fused block
     angle_pos: torch.Tensor  # (m, num_params) rows into the flat angle vector
-    embed: torch.Tensor  # (m, K*K) index into the gate's flattened matrix (+1 zero entry)
+    embed: torch.Tensor | None  # (m, K*K) index into the gate's flattened matrix (+1 zero entry)
 
 
 @dataclass
@@ -73,6 +70,7 @@ class _Slot:
     pos: int  # position among slots of this width
     uniform: tuple[int, ...] | None  # the shared padded qubits, or None
     tuple_ids: torch.Tensor | None  # (B,) into the permutation table of this width
+    trainable: bool = True  # some circuit has a parametric gate here
 
 
 class CompiledBatch:
@@ -81,7 +79,8 @@ class CompiledBatch:
     Build with :func:`compile_batch`. ``num_parameters`` is the width of the parameter matrix
     ``(batch_size, num_parameters)`` that :meth:`run` takes (rows of circuits with fewer parameters are
     padded; the padding is ignored). ``fuse`` merges runs of consecutive gates acting within that many
-    qubits into one block matrix (``"auto"``: 2 from 6 qubits up, else one gate per block).
+    qubits into one block matrix (``"auto"``: blocks of at most 2 gates on 2 qubits from 6 qubits up, of
+    at most 4 gates on 3 qubits from 10 qubits up, else one gate per block).
     """
 
     def __init__(
@@ -106,17 +105,29 @@ class CompiledBatch:
         self.dtype = dtype
         self.real_dtype = torch.float64 if dtype == torch.complex128 else torch.float32
         self.device = device
+        self.max_block_gates = MAX_BLOCK_GATES
         if fuse == "auto":
-            # fusing gates into 2-qubit blocks saves passes over the state; below ~6 qubits the state is as
-            # small as a block matrix and the per-block products cost more than they save
-            fuse = 2 if self.num_qubits >= FUSE_FROM_QUBITS else None
+            # fusing gates into blocks saves passes over the state; below ~6 qubits the state is as small as
+            # a block matrix and the per-block products cost more than they save. Blocks are padded to the
+            # longest block of their slot, so short blocks keep the padding (and its products) small.
+            fuse, self.max_block_gates = None, 1
+            if self.num_qubits >= FUSE_FROM_QUBITS:
+                fuse, self.max_block_gates = 2, 2
+            if self.num_qubits >= FUSE_WIDE_FROM_QUBITS:
+                fuse, self.max_block_gates = 3, 4
         self.fuse = fuse
-        self._build()
+        enabled = gc.isenabled()
+        gc.disable()  # the build allocates many small objects and no cycles: collector passes cost ~half
+        try:
+            self._build()
+        finally:
+            if enabled:
+                gc.enable()
 
     # ------------------------------------------------------------------ compile
     def _build(self) -> None:
         n, batch = self.num_qubits, self.batch_size
-        blocks = [fuse(g.ops, self.fuse) for g in self.gatelists]
+        blocks = [fuse(g.ops, self.fuse, self.max_block_gates) for g in self.gatelists]
         num_slots = max((len(b) for b in blocks), default=0)
         widths, lengths = [], []
         for s in range(num_slots):
@@ -140,6 +151,7 @@ class CompiledBatch:
             dim = 2**width
             mats = np.broadcast_to(np.eye(dim, dtype=complex), (batch, max_len[width], dim, dim)).copy()
             tuples = []
+            trainable = False
             for b, blk in enumerate(blocks):
                 if s >= len(blk):
                     tuples.append(tuple(range(width)))
@@ -148,34 +160,38 @@ class CompiledBatch:
                 padded = padded_qubits(qubits, width)
                 tuples.append(padded)
                 for j, op in enumerate(ops):
-                    where = tuple(padded.index(q) for q in op.qubits)
+                    where = where_in(op.qubits, padded)
                     if op.name == "unitary":
                         mats[b, j] = embed_matrix(op.matrix, where, width)
                     elif not op.is_parametric:
                         key = (op.name, width, where, tuple(p.offset for p in op.params))
                         if key not in const_cache:
-                            const_cache[key] = embed_matrix(_constant_matrix(op), where, width)
+                            const_cache[key] = embed_matrix(constant_matrix(op), where, width)
                         mats[b, j] = const_cache[key]
                     else:
                         mats[b, j] = 0.0  # filled at run time
+                        trainable = True
+                        kind, exprs = op.name, op.params
+                        if kind in U3_FORM_GATES:  # every one-qubit kind in one builder call
+                            kind, exprs = U3_GROUP, u3_form(op.name, op.params)
                         grp = groups.setdefault(
-                            (op.name, width), {"slot": [], "row": [], "step": [], "angle": [], "embed": []}
+                            (kind, width), {"slot": [], "row": [], "step": [], "angle": [], "embed": []}
                         )
                         grp["slot"].append(pos)
                         grp["row"].append(b)
                         grp["step"].append(j)
                         grp["embed"].append(embedding_index(len(op.qubits), where, width))
                         start = len(angle_terms)
-                        angle_terms.extend(op.params)
-                        angle_rows.extend([b] * len(op.params))
-                        grp["angle"].append(list(range(start, start + len(op.params))))
+                        angle_terms.extend(exprs)
+                        angle_rows.extend([b] * len(exprs))
+                        grp["angle"].append(list(range(start, start + len(exprs))))
             consts.setdefault(width, []).append(mats)
-            uniform = tuples[0] if all(t == tuples[0] for t in tuples) else None
+            uniform = tuples[0] if tuples.count(tuples[0]) == len(tuples) else None
             ids = None
             if uniform is None:
                 table = tables.setdefault(width, {})
                 ids = torch.tensor([table.setdefault(t, len(table)) for t in tuples], dtype=torch.long)
-            self.slots.append(_Slot(width, pos, uniform, ids))
+            self.slots.append(_Slot(width, pos, uniform, ids, trainable))
 
         dev = self.device
         self._const = {w: torch.tensor(np.stack(m), dtype=self.dtype, device=dev) for w, m in consts.items()}
@@ -185,9 +201,9 @@ class CompiledBatch:
             perms = np.stack([permutation(n, t) for t in table])
             self._perm[w] = torch.tensor(perms, device=dev)
             self._inv[w] = torch.tensor(np.argsort(perms, axis=1), device=dev)
+        self._plan = self._composed_plan(tables)
         self.slots = [
-            _Slot(sl.width, sl.pos, sl.uniform, None if sl.tuple_ids is None else sl.tuple_ids.to(dev))
-            for sl in self.slots
+            _Slot(sl.width, sl.pos, sl.uniform, _to(sl.tuple_ids, dev), sl.trainable) for sl in self.slots
         ]
         self._groups = [
             _ParamGroup(
@@ -201,6 +217,26 @@ class CompiledBatch:
             )
             for (name, w), g in groups.items()
         ]
+        # per width: the (slot, row[, step]) positions every group's matrices fill, in group order; the step
+        # axis is dropped where no block holds more than one gate
+        self._single = {w: c.shape[2] == 1 for w, c in self._const.items()}
+        for w, single in self._single.items():
+            if single:
+                self._const[w] = self._const[w][:, :, 0].contiguous()
+        self._fill: dict[int, tuple[torch.Tensor, ...]] = {}
+        for w in {grp.width for grp in self._groups}:
+            mine = [grp for grp in self._groups if grp.width == w]
+            parts = [torch.cat([grp.slot for grp in mine]), torch.cat([grp.row for grp in mine])]
+            if not self._single[w]:
+                parts.append(torch.cat([grp.step for grp in mine]))
+            self._fill[w] = tuple(parts)
+        self._groups.sort(key=lambda grp: grp.width)  # stable: group order within a width is kept
+        for grp in self._groups:
+            k = 2**grp.width
+            arity = 1 if grp.spec_name == U3_GROUP else GATES[grp.spec_name].num_qubits
+            plain = torch.arange(k * k, device=dev).expand_as(grp.embed)
+            if arity == grp.width and bool((grp.embed == plain).all()):
+                grp.embed = None  # the gate fills its block as it is
         # Angles (and global phases) = offset + sum_t coeff_t * flat_params[idx_t]; the row of circuit b's
         # parameter j is b * P + j in the flattened (B, P) matrix; the extra last slot is a zero.
         phases = [g.global_phase for g in self.gatelists]
@@ -221,6 +257,35 @@ class CompiledBatch:
         self._angle_coeff = torch.tensor(coeff, dtype=self.real_dtype, device=dev)
         self._angle_offset = torch.tensor(offset, dtype=self.real_dtype, device=dev)
         self._has_phase = any(not p.is_constant or p.offset != 0.0 for p in phases)
+
+    def _composed_plan(self, tables: dict[int, dict[tuple[int, ...], int]]) -> Plan | None:
+        """Per-circuit gather indices between consecutive slot layouts, when they fit the memory budget."""
+        n, batch, num = self.num_qubits, self.batch_size, len(self.slots)
+        if num == 0 or num * batch * 2**n > COMPOSED_MAX_ELEMENTS:
+            return None
+        dev = self.device
+        stacked = {w: np.stack([permutation(n, t) for t in table]) for w, table in tables.items()}
+        prev: np.ndarray | None = None  # (B, D) or (1, D): the permutation of the previous layout
+        prev_inv: np.ndarray | None = None
+        steps = []
+        for slot in self.slots:
+            if slot.uniform is not None:
+                perm = permutation(n, slot.uniform)[None, :]
+            else:
+                perm = stacked[slot.width][slot.tuple_ids.numpy()]
+            inv = np.argsort(perm, axis=1)
+            if prev is None:
+                fwd, bwd = perm, inv
+            else:
+                # local_s[i] = std[perm[i]] = local_{s-1}[prev_inv[perm[i]]]
+                shape = (max(len(prev), len(perm)), 2**n)
+                fwd = np.take_along_axis(np.broadcast_to(prev_inv, shape), np.broadcast_to(perm, shape), 1)
+                bwd = np.take_along_axis(np.broadcast_to(inv, shape), np.broadcast_to(prev, shape), 1)
+            fwd_t, bwd_t = _rows_index(fwd, batch, dev), _rows_index(bwd, batch, dev)
+            steps.append(Step(slot.width, slot.pos, fwd_t, bwd_t, slot.trainable))
+            prev, prev_inv = perm, inv
+        final, final_inv = _rows_index(prev_inv, batch, dev), _rows_index(prev, batch, dev)
+        return Plan(steps, final, final_inv)
 
     # ------------------------------------------------------------------ run
     def _check_params(self, params: torch.Tensor | None) -> torch.Tensor:
@@ -245,20 +310,26 @@ class CompiledBatch:
 
     def matrices(self, angles: torch.Tensor) -> dict[int, torch.Tensor]:
         """Slot matrices per width, ``(slots, B, 2**w, 2**w)``: the product of each fused block's gates."""
-        steps = dict(self._const)  # (slots, B, L, K, K): the gates of each block, identity-padded
-        filled: dict[int, list[tuple[torch.Tensor, ...]]] = {}
+        steps = dict(self._const)  # (slots, B[, L], K, K): the gates of each block, identity-padded
+        filled: dict[int, list[torch.Tensor]] = {}
         for grp in self._groups:
-            spec = GATES[grp.spec_name]
-            u = spec.matrices(angles[grp.angle_pos], self.dtype)  # (m, A, A)
-            flat = torch.cat([u.reshape(u.shape[0], -1), u.new_zeros(u.shape[0], 1)], dim=1)
-            k = 2**grp.width
-            u = flat.gather(1, grp.embed).view(-1, k, k)  # embedded in the block's qubits
-            filled.setdefault(grp.width, []).append((grp.slot, grp.row, grp.step, u))
+            if grp.spec_name == U3_GROUP:
+                u = u3_matrices(angles[grp.angle_pos], self.dtype)
+            else:
+                u = GATES[grp.spec_name].matrices(angles[grp.angle_pos], self.dtype)  # (m, A, A)
+            if grp.embed is not None:
+                flat = torch.cat([u.reshape(u.shape[0], -1), u.new_zeros(u.shape[0], 1)], dim=1)
+                k = 2**grp.width
+                u = flat.gather(1, grp.embed).view(-1, k, k)  # embedded in the block's qubits
+            filled.setdefault(grp.width, []).append(u)
         for width, parts in filled.items():
-            index = tuple(torch.cat([p[i] for p in parts]) for i in range(3))
-            steps[width] = steps[width].index_put(index, torch.cat([p[3] for p in parts]))
+            values = parts[0] if len(parts) == 1 else torch.cat(parts)
+            steps[width] = steps[width].index_put(self._fill[width], values)
         mats = {}
         for width, st in steps.items():
+            if self._single[width]:
+                mats[width] = st
+                continue
             gates = st.unbind(2)  # one backward node, not one per step
             m = gates[0]
             for g in gates[1:]:
@@ -281,146 +352,33 @@ class CompiledBatch:
         angles = self.angles(params)
         mats = self.matrices(angles)
         widths = sorted(mats)
-        psi = _Evolve.apply(self, widths, psi, *[mats[w] for w in widths])
+        if self._plan is not None:
+            psi = EvolveComposed.apply(self._plan, widths, psi, *[mats[w] for w in widths])
+        else:
+            psi = EvolveAdjoint.apply(self, widths, psi, *[mats[w] for w in widths])
         if self._has_phase:
             phase = angles[self._num_angles :]
             psi = psi * torch.polar(torch.ones_like(phase), phase).to(self.dtype)[:, None]
         return psi
 
 
-def _to_local(psi: torch.Tensor, slot: _Slot, batch: CompiledBatch) -> torch.Tensor:
-    """Amplitudes ``(B, 2**n)`` -> ``(B, R, K)`` with the slot's qubits (LSB first) on the last axis."""
-    n, k = batch.num_qubits, len(slot.uniform) if slot.uniform is not None else slot.width
-    rows = psi.shape[0]
-    if slot.uniform is not None:
-        axes = [1 + (n - 1 - q) for q in reversed(slot.uniform)]
-        t = torch.movedim(psi.view(rows, *([2] * n)), axes, list(range(n + 1 - k, n + 1)))
-        return t.reshape(rows, -1, 2**k)
-    perm = batch._perm[slot.width][slot.tuple_ids]
-    return psi.gather(1, perm).view(rows, -1, 2**k)
+def _rows_index(index: np.ndarray, batch: int, device: torch.device) -> torch.Tensor | None:
+    """A ``(B, D)`` gather index as a tensor (``(D,)`` when every row is the same); None for the identity."""
+    if (index == np.arange(index.shape[1])).all():
+        return None
+    if index.shape[0] == 1:
+        return torch.from_numpy(np.array(index[0], dtype=np.int64)).to(device)
+    rows = np.array(np.broadcast_to(index, (batch, index.shape[1])), dtype=np.int64)  # a writable copy
+    return torch.from_numpy(rows).to(device)
 
 
-def _from_local(local: torch.Tensor, slot: _Slot, batch: CompiledBatch) -> torch.Tensor:
-    """Inverse of :func:`_to_local`."""
-    n = batch.num_qubits
-    rows = local.shape[0]
-    if slot.uniform is not None:
-        k = len(slot.uniform)
-        axes = [1 + (n - 1 - q) for q in reversed(slot.uniform)]
-        shape = [rows] + [2] * n
-        t = local.reshape(shape)  # axes already in moved order
-        return torch.movedim(t, list(range(n + 1 - k, n + 1)), axes).reshape(rows, 2**n)
-    inv = batch._inv[slot.width][slot.tuple_ids]
-    return local.reshape(rows, 2**n).gather(1, inv)
+def _to(t: torch.Tensor | None, device: torch.device) -> torch.Tensor | None:
+    return None if t is None else t.to(device)
 
 
-class _Evolve(torch.autograd.Function):
-    """Apply every slot to the state; the backward pass is the adjoint method.
-
-    Gates are unitary, so instead of storing every intermediate state (memory slots x B x 2**n) the backward
-    pass un-computes the state slot by slot with ``M^dagger`` while it carries the adjoint vector back:
-    memory stays O(B x 2**n) whatever the depth. Gradients flow to the slot matrices (and from there to the
-    angles through ordinary autograd) and to the initial state.
-    """
-
-    @staticmethod
-    def forward(ctx, batch: CompiledBatch, widths: list[int], psi: torch.Tensor, *mats: torch.Tensor):
-        by_width = dict(zip(widths, mats, strict=True))
-        for slot in batch.slots:
-            m = by_width[slot.width][slot.pos]  # (B, K, K)
-            local = torch.bmm(_to_local(psi, slot, batch), m.transpose(1, 2))
-            psi = _from_local(local, slot, batch)
-        ctx.batch, ctx.widths = batch, widths
-        ctx.save_for_backward(psi, *mats)
-        return psi
-
-    @staticmethod
-    @torch.autograd.function.once_differentiable
-    def backward(ctx, grad: torch.Tensor):
-        batch, widths = ctx.batch, ctx.widths
-        psi, *mats = ctx.saved_tensors
-        by_width = dict(zip(widths, mats, strict=True))
-        need = any(ctx.needs_input_grad[3:])
-        grads = {w: torch.zeros_like(m) for w, m in by_width.items()} if need else None
-        for slot in reversed(batch.slots):
-            m = by_width[slot.width][slot.pos]
-            # un-compute: state before the slot is M^dagger applied to the state after it
-            psi_local = torch.bmm(_to_local(psi, slot, batch), m.conj())
-            grad_local = _to_local(grad, slot, batch)
-            if grads is not None:
-                # y = x M^T  ->  dL/dM = g^T conj(x), per circuit
-                grads[slot.width][slot.pos] = torch.bmm(grad_local.transpose(1, 2), psi_local.conj())
-            psi = _from_local(psi_local, slot, batch)
-            grad = _from_local(torch.bmm(grad_local, m.conj()), slot, batch)
-        mat_grads = [grads[w] if grads is not None else None for w in widths]
-        return (None, None, grad if ctx.needs_input_grad[2] else None, *mat_grads)
-
-
-def _constant_matrix(op) -> np.ndarray:
-    """Matrix of a gate with constant angles."""
-    spec = GATES[op.name]
-    if spec.constant is not None:
-        return spec.constant
-    angles = torch.tensor([[p.offset for p in op.params]], dtype=torch.float64)
-    return spec.matrices(angles, torch.complex128)[0].numpy()
-
-
-MAX_BLOCK_GATES = 16
-FUSE_FROM_QUBITS = 6
-
-
-def fuse(ops, max_qubits: int | None) -> list[tuple[tuple[int, ...], list]]:
-    """Cut a gate list into blocks of consecutive gates acting within at most ``max_qubits`` qubits.
-
-    Each block becomes one matrix per run (the product of its gates), so the state is touched once per
-    block instead of once per gate. ``None`` keeps one gate per block.
-    """
-    if not max_qubits:
-        return [(tuple(op.qubits), [op]) for op in ops]
-    blocks: list[tuple[tuple[int, ...], list]] = []
-    cur: set[int] = set()
-    cur_ops: list = []
-    limit = max_qubits
-    for op in ops:
-        union = cur | set(op.qubits)
-        if cur_ops and len(union) <= limit and len(cur_ops) < MAX_BLOCK_GATES:
-            cur_ops.append(op)
-            cur = union
-            continue
-        if cur_ops:
-            blocks.append((_block_qubits(cur_ops, cur), cur_ops))
-        cur, cur_ops = set(op.qubits), [op]
-    if cur_ops:
-        blocks.append((_block_qubits(cur_ops, cur), cur_ops))
-    return blocks
-
-
-def _block_qubits(ops: list, qubits: set[int]) -> tuple[int, ...]:
-    return tuple(ops[0].qubits) if len(ops) == 1 else tuple(sorted(qubits))
-
-
-def embedding_index(arity: int, where: tuple[int, ...], width: int) -> np.ndarray:
-    """Index map that embeds a ``2**arity`` matrix acting on local positions ``where`` of a ``width``-qubit
-    block: ``E.flat[i] = U.flat[index[i]]``, with ``index = 4**arity`` pointing at an appended zero."""
-    k, a = 2**width, 2**arity
-    local = np.arange(k)
-    sub = np.zeros(k, dtype=np.int64)
-    for j, p in enumerate(where):
-        sub |= ((local >> p) & 1) << j
-    mask = 0
-    for p in where:
-        mask |= 1 << p
-    rest = local & ~mask
-    index = sub[:, None] * a + sub[None, :]
-    index[rest[:, None] != rest[None, :]] = a * a
-    return index.reshape(-1)
-
-
-def embed_matrix(u: np.ndarray, where: tuple[int, ...], width: int) -> np.ndarray:
-    """The ``2**width`` matrix of ``u`` acting on local positions ``where`` (identity elsewhere)."""
-    arity = len(where)
-    flat = np.concatenate([np.asarray(u, dtype=complex).reshape(-1), [0.0]])
-    return flat[embedding_index(arity, where, width)].reshape(2**width, 2**width)
+# the composed executor keeps two int64 gather indices per amplitude and slot (and, during a backward pass,
+# the local states): up to this many amplitudes x slots x circuits (256 MB), else the adjoint executor runs
+COMPOSED_MAX_ELEMENTS = 2**23
 
 
 def compile_batch(
