@@ -120,6 +120,7 @@ def _quantinuum_runner(name: str, device: str) -> RunFn:
         from pytket.extensions.qiskit import qiskit_to_tk
 
         from qgen.compiler.devices import quantinuum_backend
+        from qgen.compiler.rewire import rewire
 
         start = time.perf_counter()
         try:
@@ -133,14 +134,7 @@ def _quantinuum_runner(name: str, device: str) -> RunFn:
         limit = backend.backend_info.n_nodes
         if active > limit:
             raise BackendError(f"{device}LE has {limit} qubits; the circuit uses {active}")
-        trimmed = QuantumCircuit(active, circuit.num_clbits)
-        trimmed.global_phase = circuit.global_phase
-        for inst in circuit.data:
-            trimmed.append(
-                inst.operation,
-                [circuit.find_bit(q).index for q in inst.qubits],
-                [circuit.find_bit(c).index for c in inst.clbits],
-            )
+        trimmed = rewire(circuit, range(active), active)  # keeps the classical registers (conditions)
         tk = qiskit_to_tk(trimmed)
         compiled = backend.get_compiled_circuit(tk, optimisation_level=0)
         kwargs = {"n_shots": shots}
