@@ -65,7 +65,14 @@ def _logical_greedy():
     """GreedyPauliSimp (Pauli-gadget resynthesis) on the logical circuit, then FullPeepholeOptimise."""
     require("pytket", extra="compile", purpose="pytket compilation")
     from pytket.circuit import OpType
-    from pytket.passes import AutoRebase, DecomposeBoxes, FullPeepholeOptimise, GreedyPauliSimp, SequencePass
+    from pytket.passes import (
+        AutoRebase,
+        DecomposeBoxes,
+        FullPeepholeOptimise,
+        GreedyPauliSimp,
+        RemoveBarriers,
+        SequencePass,
+    )
 
     gadget_gates = {OpType.CX, OpType.CY, OpType.CZ, OpType.SWAP, OpType.H, OpType.S, OpType.Sdg, OpType.V}
     gadget_gates |= {OpType.Vdg, OpType.X, OpType.Y, OpType.Z, OpType.T, OpType.Tdg, OpType.Rx, OpType.Ry}
@@ -73,6 +80,7 @@ def _logical_greedy():
     return SequencePass(
         [
             DecomposeBoxes(),
+            RemoveBarriers(),  # GreedyPauliSimp refuses barriers; they order nothing in a unitary circuit
             AutoRebase(gadget_gates),
             GreedyPauliSimp(only_reduce=True, trials=10, seed=0, thread_timeout=60),
             FullPeepholeOptimise(allow_swaps=True),

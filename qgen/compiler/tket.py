@@ -106,16 +106,28 @@ def to_tket(circuit: QuantumCircuit):
         basis = sorted(known | (kept & names))
         circuit = transpile(circuit, basis_gates=basis, optimization_level=0)
     tk = symbolic_to_tket(circuit) if circuit.parameters else qiskit_to_tk(circuit)
-    return _single_qubit_register(tk)
+    return _single_qubit_register(tk, circuit)
 
 
-def _single_qubit_register(tk):
-    """Name the qubits ``q[0..n-1]`` in order (several Qiskit registers would give clashing indices)."""
+def _single_qubit_register(tk, circuit: QuantumCircuit):
+    """Name Qiskit qubit ``i`` ``q[i]`` in tket (several registers would give clashing indices).
+
+    pytket-qiskit names qubit ``j`` of register ``R`` ``R[j]`` and tket sorts units by name, so ``a[0]``
+    comes before ``q[0]``: the rename follows Qiskit's order, not ``tk.qubits``.
+    """
     from pytket.circuit import Qubit
 
-    renames = {q: Qubit("q", i) for i, q in enumerate(tk.qubits) if q != Qubit("q", i)}
-    if renames:
-        tk.rename_units(renames)
+    names = []
+    for bit in circuit.qubits:
+        regs = circuit.find_bit(bit).registers
+        names.append(Qubit(regs[0][0].name, regs[0][1]) if regs else None)
+    if any(n is None for n in names) or set(names) != set(tk.qubits):
+        names = list(tk.qubits)  # no register names to go by: tket's order is the circuit's
+    target = [Qubit("q", i) for i in range(len(names))]
+    if names == target:
+        return tk
+    tk.rename_units({q: Qubit("qgen_tmp", i) for i, q in enumerate(names)})  # two steps: no clashes
+    tk.rename_units({Qubit("qgen_tmp", i): t for i, t in enumerate(target)})
     return tk
 
 

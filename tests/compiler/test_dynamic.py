@@ -118,3 +118,32 @@ def test_teleportation_runs_on_the_h2_emulator() -> None:
     assert out.backend == "quantinuum-h2-emulator" and sum(out.counts.values()) == 200
     # teleported |0> undone by ry(0): clbit 2 (leftmost) is always 0; clbits 0 and 1 are uniform
     assert {k[0] for k in out.counts} == {"0"} and len(out.counts) == 4
+
+
+def syndrome_correction() -> QuantumCircuit:
+    """Syndrome measurement and correction (QASMBench qec_sm): registers q, a; conditions on ``syn``."""
+    from qiskit.circuit import ClassicalRegister, QuantumRegister
+
+    q, a = QuantumRegister(3, "q"), QuantumRegister(2, "a")
+    c, syn = ClassicalRegister(3, "c"), ClassicalRegister(2, "syn")
+    qc = QuantumCircuit(q, a, c, syn)
+    qc.x(q[0])  # the error
+    qc.barrier(q)
+    qc.cx(q[0], a[0])
+    qc.cx(q[1], a[0])
+    qc.cx(q[1], a[1])
+    qc.cx(q[2], a[1])
+    qc.measure(a, syn)
+    for value, target in ((1, q[0]), (2, q[2]), (3, q[1])):
+        with qc.if_test((syn, value)):
+            qc.x(target)
+    qc.measure(q, c)
+    return qc
+
+
+@pytest.mark.parametrize("engine", ["tket", "best"])
+def test_several_registers_keep_their_qubits_through_tket(engine: str) -> None:
+    res = compile(syndrome_correction(), target="quantinuum-h2", engine=engine, seed=0)
+    assert res.verdict.equivalent and res.verdict.value == 0.0  # deterministic: syn = 01, c = 000
+    assert [r.name for r in res.circuit.cregs][:2] == ["c", "syn"]
+    assert two_qubit_count(res.circuit) == 4
