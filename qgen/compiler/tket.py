@@ -273,7 +273,7 @@ def run_pass(circuit: QuantumCircuit, tket_pass, width: int | None = None) -> Tk
     else:
         with warnings.catch_warnings():  # the implicit permutation is in final_layout already
             warnings.filterwarnings("ignore", message=".*implicit qubit permutations.*")
-            qk = tk_to_qiskit(_zzmax_as_zzphase(out))
+            qk = inline_wrappers(tk_to_qiskit(_zzmax_as_zzphase(out)))
         # pytket-qiskit names each qubit by its tket register and index: node[i] / q[i] -> physical qubit i
         index = {bit: qk.find_bit(bit).registers[0][1] for bit in qk.qubits}
     width = max([width or 0, circuit.num_qubits, *[i + 1 for i in [*index.values(), *init, *final]]])
@@ -281,6 +281,45 @@ def run_pass(circuit: QuantumCircuit, tket_pass, width: int | None = None) -> Tk
     placed = _with_original_clbits(placed, circuit)
     placed = restore_parameters(placed, circuit)
     return TketRun(placed, init, final, time.perf_counter() - start)
+
+
+def inline_wrappers(circuit: QuantumCircuit) -> QuantumCircuit:
+    """Replace gates pytket-qiskit wraps (e.g. ``If``, a conditional tket op inside an ``if_else`` block) by
+    their definitions, also inside control-flow blocks; other circuits come back as they are."""
+    from qiskit.circuit import ControlFlowOp
+    from qiskit.circuit.library import get_standard_gate_name_mapping
+
+    standard = get_standard_gate_name_mapping()
+
+    def wrapped(op) -> bool:
+        return op.name not in standard and op.name not in CONTROL_FLOW and op.definition is not None
+
+    def needs(c: QuantumCircuit) -> bool:
+        return any(
+            wrapped(i.operation)
+            or (isinstance(i.operation, ControlFlowOp) and any(needs(b) for b in i.operation.blocks))
+            for i in c.data
+        )
+
+    if not needs(circuit):
+        return circuit
+    out = circuit.copy_empty_like()
+    for inst in circuit.data:
+        op = inst.operation
+        if isinstance(op, ControlFlowOp):
+            out.append(op.replace_blocks([inline_wrappers(b) for b in op.blocks]), inst.qubits, inst.clbits)
+        elif wrapped(op):  # its global phase is a phase of this classical branch only: unobservable
+            body = inline_wrappers(op.definition)
+            for sub in body.data:
+                out.append(
+                    sub.operation,
+                    [inst.qubits[body.find_bit(q).index] for q in sub.qubits],
+                    [inst.clbits[body.find_bit(c).index] for c in sub.clbits],
+                )
+            out.global_phase += body.global_phase
+        else:
+            out.append(inst)
+    return out
 
 
 def keep_qubits(tket_pass):

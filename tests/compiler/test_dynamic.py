@@ -147,3 +147,23 @@ def test_several_registers_keep_their_qubits_through_tket(engine: str) -> None:
     assert res.verdict.equivalent and res.verdict.value == 0.0  # deterministic: syn = 01, c = 000
     assert [r.name for r in res.circuit.cregs][:2] == ["c", "syn"]
     assert two_qubit_count(res.circuit) == 4
+
+
+def test_wrapped_conditional_gates_are_inlined_inside_if_blocks() -> None:
+    from qiskit.circuit import Gate
+
+    from qgen.compiler.tket import inline_wrappers
+
+    body = QuantumCircuit(1, global_phase=0.3)
+    body.rz(1.2, 0)
+    wrapper = Gate("If", 1, [])
+    wrapper.definition = body
+    qc = QuantumCircuit(1, 1)
+    qc.measure(0, 0)
+    with qc.if_test((qc.clbits[0], 1)):
+        qc.append(wrapper, [0])
+    out = inline_wrappers(qc)
+    assert {op.name for op, _ in walk(out)} == {"measure", "rz"}
+    block = out.data[1].operation.blocks[0]
+    assert block.data[0].operation.params == [1.2]
+    assert inline_wrappers(teleport()) is not None and inline_wrappers(out) is out  # nothing left to inline
