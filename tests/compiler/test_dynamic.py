@@ -167,3 +167,13 @@ def test_wrapped_conditional_gates_are_inlined_inside_if_blocks() -> None:
     block = out.data[1].operation.blocks[0]
     assert block.data[0].operation.params == [1.2]
     assert inline_wrappers(teleport()) is not None and inline_wrappers(out) is out  # nothing left to inline
+
+
+def test_register_conditions_run_on_the_h2_emulator_with_the_circuits_own_bits() -> None:
+    pytest.importorskip("pytket_pecos")
+    from qgen.backends import run
+
+    res = compile(syndrome_correction(), target="quantinuum-h2", engine="tket", seed=0)
+    out = run(res, shots=50, seed=2)
+    # 5 classical bits (c[0..2], syn[0..1]; no tket scratch bits): syn = 01 (rightmost of syn), c = 000
+    assert out.counts == {"01000": 50}
