@@ -177,3 +177,13 @@ def test_register_conditions_run_on_the_h2_emulator_with_the_circuits_own_bits()
     out = run(res, shots=50, seed=2)
     # 5 classical bits (c[0..2], syn[0..1]; no tket scratch bits): syn = 01 (rightmost of syn), c = 000
     assert out.counts == {"01000": 50}
+
+
+@pytest.mark.slow
+def test_best_on_a_heavy_hex_device_keeps_every_dynamic_pipeline() -> None:
+    res = compile(repeat_until_reset(), target="ibm-torino", engine="best", optimization_level=1, seed=0)
+    assert res.verdict.method == "aer-sampling" and res.verdict.equivalent
+    assert not [c for c in res.candidates if c.get("status") == "dropped"]  # the tket peephole chain included
+    assert any(c["pipeline"].endswith("tket peephole") for c in res.candidates)
+    plain = compile(repeat_until_reset(), target="ibm-torino", engine="qiskit", optimization_level=3, seed=0)
+    assert two_qubit_count(res.circuit) <= two_qubit_count(plain.circuit)
