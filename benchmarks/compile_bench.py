@@ -9,11 +9,18 @@ engine and device, the ratio of qgen's to the better single engine, and how ofte
 ``--sweep`` adds the acceptance sweep: every circuit of <= 12 qubits compiled (engine ``best``, level 1) to
 every registered target and verified.
 
+``--qasmbench [DIR]`` compiles every QASMBench program of <= 10 qubits in DIR (default
+``tests/data/qasmbench``; Li, Stein, Krishnamoorthy, Ang 2023, arXiv:2005.13018) to ``--qasmbench-target``
+with the three engines, dynamic circuits (mid-circuit measurement, reset, ``if``) included: each result is
+verified (random states, or Aer sampling with a total-variation bound for dynamic circuits) and ``best`` is
+checked to use no more 2-qubit gates than plain Qiskit O3 and plain pytket level 2.
+
 Usage:
     python benchmarks/compile_bench.py                       # the acceptance run (about 30 min on 2 cores)
     python benchmarks/compile_bench.py --quick               # 5 and 8 qubits, a few minutes
     python benchmarks/compile_bench.py --sweep --resume      # continue a stopped run, then the sweep
     python benchmarks/compile_bench.py --sweep-only --out benchmarks/results/compile_sweep.json
+    python benchmarks/compile_bench.py --qasmbench --out benchmarks/results/compile_qasmbench.json
 """
 
 from __future__ import annotations
@@ -225,6 +232,75 @@ def run_sweep(families: dict, seed: int, done: dict, save) -> list[dict]:
     return out
 
 
+QASMBENCH_MAX_QUBITS = 10
+
+
+def run_qasmbench(folder: Path, target: str, seed: int, out: Path) -> list[dict]:
+    """Compile every program of <= 10 qubits in ``folder`` with the three engines; print and save the rows."""
+    import qgen
+    import qgen.compiler as qc_mod
+    from qgen.compiler.engines import two_qubit_count
+    from qgen.compiler.rewire import is_dynamic
+
+    rows: list[dict] = []
+    for path in sorted(folder.glob("*.qasm")):
+        row: dict = {"program": path.stem}
+        try:
+            qc = qgen.load(path)
+        except Exception as exc:  # noqa: BLE001 - a benchmark records failures and goes on
+            row["load_error"] = repr(exc)
+            rows.append(row)
+            continue
+        if qc.num_qubits > QASMBENCH_MAX_QUBITS:
+            continue
+        row.update(n=qc.num_qubits, dynamic=is_dynamic(qc))
+        for engine, level in ENGINES:
+            start = time.perf_counter()
+            try:
+                res = qc_mod.compile(qc, target=target, engine=engine, optimization_level=level, seed=seed)
+                row[engine] = {
+                    "two_qubit_count": two_qubit_count(res.circuit),
+                    "depth": res.after.depth,
+                    "verified": None if res.verdict is None else res.verdict.equivalent,
+                    "method": None if res.verdict is None else res.verdict.method,
+                    "value": None if res.verdict is None else res.verdict.value,
+                    "tolerance": None if res.verdict is None else res.verdict.tolerance,
+                    "pipeline": res.pipeline,
+                    "dropped": [c for c in res.candidates if c.get("status") == "dropped"],
+                }
+            except Exception as exc:  # noqa: BLE001
+                row[engine] = {"error": repr(exc)}
+            row[engine]["seconds"] = time.perf_counter() - start
+        ok = all("error" not in row[e] for e, _ in ENGINES)
+        row["best_le_min_plain"] = ok and row["best"]["two_qubit_count"] <= min(
+            row["qiskit"]["two_qubit_count"], row["tket"]["two_qubit_count"]
+        )
+        rows.append(row)
+        write_json(out, {"target": target, "seed": seed, "qasmbench": rows})
+        cells = [
+            row[e].get("error", f"{row[e].get('two_qubit_count')} {row[e].get('method')} "
+                     f"{row[e].get('verified')} [{row[e]['seconds']:.1f}s]")
+            for e, _ in ENGINES
+        ]
+        head = f"{path.stem} n={qc.num_qubits} dynamic={row['dynamic']}: "
+        console.print(head + " | ".join(cells), highlight=False)
+    compiled = [r for r in rows if "n" in r]
+    good = [r for r in compiled if r["best_le_min_plain"] and r["best"].get("verified") is True]
+    seconds = {e: sum(r[e]["seconds"] for r in compiled) for e, _ in ENGINES}
+    console.print(
+        f"qasmbench -> {target}: {len(compiled)} programs of <= {QASMBENCH_MAX_QUBITS} qubits "
+        f"({sum(r['dynamic'] for r in compiled)} dynamic); best verified and <= min(qiskit O3, tket L2) on "
+        f"{len(good)}; load errors {sum('load_error' in r for r in rows)}; "
+        f"time qiskit {seconds['qiskit']:.0f}s, "
+        f"tket {seconds['tket']:.0f}s, best {seconds['best']:.0f}s",
+        highlight=False,
+    )
+    for r in rows:
+        if "load_error" in r or not r.get("best_le_min_plain") or r["best"].get("verified") is False:
+            console.print(f"  {r['program']}: {r.get('load_error') or r}", highlight=False)
+    return rows
+
+
 def main() -> None:
     """Parse arguments, run (or resume) the benchmark, print and save the results."""
     parser = argparse.ArgumentParser(
@@ -244,12 +320,23 @@ def main() -> None:
     parser.add_argument("--resume", action="store_true", help="skip circuits already in --out")
     parser.add_argument("--threads", type=int, default=1, help="torch threads of the verifier (qgen.sim)")
     parser.add_argument("--out", type=Path, default=Path("benchmarks/results/compile_bench.json"))
+    parser.add_argument(
+        "--qasmbench",
+        type=Path,
+        nargs="?",
+        const=Path("tests/data/qasmbench"),
+        help="compile the QASMBench programs of <= 10 qubits in this folder (and nothing else)",
+    )
+    parser.add_argument("--qasmbench-target", default="quantinuum-h2")
     args = parser.parse_args()
 
     import torch
 
     torch.set_num_threads(args.threads)
     warnings.filterwarnings("ignore")
+    if args.qasmbench is not None:
+        run_qasmbench(args.qasmbench, args.qasmbench_target, args.seed, args.out)
+        return
     families = dict(QUICK if args.quick else FAMILIES)
     if args.families:
         families = {f: families[f] for f in args.families}

@@ -120,6 +120,7 @@ def _quantinuum_runner(name: str, device: str) -> RunFn:
         from pytket.extensions.qiskit import qiskit_to_tk
 
         from qgen.compiler.devices import quantinuum_backend
+        from qgen.compiler.rewire import rewire
 
         start = time.perf_counter()
         try:
@@ -133,14 +134,7 @@ def _quantinuum_runner(name: str, device: str) -> RunFn:
         limit = backend.backend_info.n_nodes
         if active > limit:
             raise BackendError(f"{device}LE has {limit} qubits; the circuit uses {active}")
-        trimmed = QuantumCircuit(active, circuit.num_clbits)
-        trimmed.global_phase = circuit.global_phase
-        for inst in circuit.data:
-            trimmed.append(
-                inst.operation,
-                [circuit.find_bit(q).index for q in inst.qubits],
-                [circuit.find_bit(c).index for c in inst.clbits],
-            )
+        trimmed = rewire(circuit, range(active), active)  # keeps the classical registers (conditions)
         tk = qiskit_to_tk(trimmed)
         compiled = backend.get_compiled_circuit(tk, optimisation_level=0)
         kwargs = {"n_shots": shots}
@@ -148,7 +142,7 @@ def _quantinuum_runner(name: str, device: str) -> RunFn:
             kwargs["seed"] = int(seed)
         handle = backend.process_circuit(compiled, **kwargs)
         result = backend.get_result(handle)
-        bits = list(tk.bits)  # c[0], c[1], ... in Qiskit clbit order
+        bits = _tket_bits(trimmed, tk)  # the circuit's clbits in Qiskit order (no tket scratch bits)
         raw = result.get_counts(cbits=bits)
         counts: dict[str, int] = {}
         for values, k in raw.items():
@@ -158,6 +152,16 @@ def _quantinuum_runner(name: str, device: str) -> RunFn:
         return RunResult(counts, shots, name, seed, time.perf_counter() - start, None, info)
 
     return run_quantinuum
+
+
+def _tket_bits(circuit: QuantumCircuit, tk) -> list:
+    """The tket ``Bit`` of each Qiskit clbit, in Qiskit order; conditions add scratch bits, left out."""
+    from pytket.circuit import Bit
+
+    regs = [circuit.find_bit(c).registers for c in circuit.clbits]
+    if all(regs):
+        return [Bit(r[0][0].name, r[0][1]) for r in regs]
+    return list(tk.bits)[: circuit.num_clbits]
 
 
 @functools.lru_cache(maxsize=4)

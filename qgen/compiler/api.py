@@ -20,9 +20,11 @@ from qgen.compiler.errors import (
     UnsupportedCircuitError,
 )
 from qgen.compiler.gates import standardize_gates
+from qgen.compiler.rewire import is_dynamic
 from qgen.compiler.targets import TargetSpec, get_target
 from qgen.compiler.verify import MAX_VERIFY_QUBITS, Verdict
 from qgen.compiler.verify import verify as verify_fn
+from qgen.compiler.verify_dynamic import MAX_DYNAMIC_VERIFY_QUBITS, verify_dynamic
 
 #: first line of ``CompileResult.qasm()``: the physical qubit holding each virtual qubit at the end
 LAYOUT_COMMENT = "// qgen final layout (physical qubit of virtual qubit 0, 1, ...):"
@@ -243,7 +245,8 @@ def compile(  # noqa: A001 - the public name the issue asks for (qgen.compile)
         QasmError: malformed OpenQASM.
         UnknownNameError: unknown target or engine (with the closest name).
         TargetTooSmallError: more qubits than the target has.
-        UnsupportedCircuitError: classical control, resets, mid-circuit measurements.
+        UnsupportedCircuitError: a dynamic circuit (mid-circuit measurement, reset, classical control)
+            for a target with a lowering step (``clifford_t``); other targets compile them (Aer verifies).
         EngineError: the engine cannot produce the target's gates (e.g. free parameters on ``clifford_t``).
         MiscompileError: no candidate passed the equivalence check (both circuits attached).
 
@@ -263,13 +266,17 @@ def compile(  # noqa: A001 - the public name the issue asks for (qgen.compile)
     n = original.num_qubits
     if n > spec.num_qubits:
         raise TargetTooSmallError(spec.name, n, spec.num_qubits)
-    unitary, measures = split_measurements(original)
+    dynamic = is_dynamic(original)  # mid-circuit measurement, reset, classical control: compiled whole
+    if dynamic and spec.lowering is not None:
+        raise UnsupportedCircuitError(f"target {spec.name!r} cannot compile dynamic circuits (its lowering)")
+    unitary, measures = (original, []) if dynamic else split_measurements(original)
     if unitary.parameters and not spec.parametric:
         names = sorted(p.name for p in unitary.parameters)
         raise EngineError(f"target {spec.name!r} cannot keep free parameters {names}: bind them first")
     if verify is None:
-        verify = n <= MAX_VERIFY_QUBITS
-    candidates = sorted(engine_fn(unitary, spec, optimization_level, seed), key=Candidate.score)
+        verify = n <= (MAX_DYNAMIC_VERIFY_QUBITS if dynamic else MAX_VERIFY_QUBITS)
+    produced = engine_fn(unitary, spec, optimization_level, seed)
+    candidates = sorted(produced, key=Candidate.score)
     if not candidates:
         raise EngineError(f"engine {engine!r} produced no circuit for {spec.name!r}")
     report: list[dict] = [_row(c) for c in candidates]
@@ -287,9 +294,11 @@ def compile(  # noqa: A001 - the public name the issue asks for (qgen.compile)
             )
         if verify:
             bound = lowering["error_bound"] if lowering else None
-            verdict = verify_fn(
-                unitary, cand.circuit, cand.initial_layout, cand.final_layout, error_bound=bound, seed=seed
-            )
+            if dynamic:
+                verdict = verify_dynamic(unitary, cand.circuit, cand.final_layout, seed=seed)
+            else:
+                layouts = (cand.initial_layout, cand.final_layout)
+                verdict = verify_fn(unitary, cand.circuit, *layouts, error_bound=bound, seed=seed)
             row["verified"] = verdict.equivalent
             if not verdict.equivalent:
                 failures.append((cand, verdict))
@@ -306,7 +315,10 @@ def compile(  # noqa: A001 - the public name the issue asks for (qgen.compile)
             compiled=cand.circuit,
             verdict=verdict,
         )
-    final_circuit = attach_measurements(winner.circuit, original, measures, winner.final_layout)
+    if dynamic:  # measurements and conditions were compiled in place
+        final_circuit = winner.circuit
+    else:
+        final_circuit = attach_measurements(winner.circuit, original, measures, winner.final_layout)
     return CompileResult(
         circuit=final_circuit,
         original=original,
@@ -321,7 +333,7 @@ def compile(  # noqa: A001 - the public name the issue asks for (qgen.compile)
         initial_layout=winner.initial_layout,
         final_layout=winner.final_layout,
         verdict=verdict if verify else None,
-        candidates=report,
+        candidates=report + list(getattr(produced, "dropped", [])),  # pipelines the portfolio dropped, why
         lowering=lowering,
     )
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from qiskit.circuit import QuantumCircuit
 
 from qgen.compiler.errors import EngineError
+from qgen.compiler.rewire import walk
 from qgen.compiler.targets import NON_GATES, TargetSpec
 from qgen.compiler.tket import run_pass
 from qgen.registry import Registry
@@ -46,13 +47,13 @@ class Candidate:
 
 
 def two_qubit_count(circuit: QuantumCircuit) -> int:
-    """Gates on two or more qubits (barriers and measurements excluded)."""
-    return sum(1 for inst in circuit.data if len(inst.qubits) >= 2 and inst.operation.name not in NON_GATES)
+    """Gates on two or more qubits (barriers and measurements excluded; control-flow blocks counted)."""
+    return sum(1 for op, qubits in walk(circuit) if len(qubits) >= 2 and op.name not in NON_GATES)
 
 
 def gate_count(circuit: QuantumCircuit) -> int:
-    """Unitary gates (barriers, measurements, resets excluded)."""
-    return sum(1 for inst in circuit.data if inst.operation.name not in NON_GATES)
+    """Unitary gates (barriers, measurements, resets excluded; control-flow blocks counted)."""
+    return sum(1 for op, _ in walk(circuit) if op.name not in NON_GATES)
 
 
 def depth(circuit: QuantumCircuit) -> int:
@@ -82,17 +83,16 @@ def native_problem(
     circuit: QuantumCircuit, target: TargetSpec, basis: tuple[str, ...] | None = None
 ) -> str | None:
     """Why ``circuit`` does not run on ``target`` as it is (gate set, connectivity, size), or ``None``."""
-    allowed = set(basis or target.compile_basis) | {"measure", "barrier", "delay", "id"}
+    allowed = set(basis or target.compile_basis) | {"measure", "barrier", "delay", "id", "reset"}
     edges = target.undirected_edges()
     directed = set(target.coupling_map or ())
     symmetric = {"cz", "rzz", "swap", "iswap", "rxx", "ryy"}
     if circuit.num_qubits > target.num_qubits:
         return f"{circuit.num_qubits} qubits > {target.num_qubits}"
-    for inst in circuit.data:
-        name = inst.operation.name
+    for op, qubits in walk(circuit):  # gates inside if_else blocks too
+        name = op.name
         if name not in allowed:
             return f"gate {name!r} is not native"
-        qubits = tuple(circuit.find_bit(q).index for q in inst.qubits)
         if len(qubits) == 2 and name not in ("barrier", "measure") and target.coupling_map is not None:
             if frozenset(qubits) not in edges:
                 return f"{name} on {qubits}: not a coupled pair"
@@ -100,7 +100,7 @@ def native_problem(
                 return f"{name} on {qubits}: wrong direction"
         fixed = target.fixed_angles.get(name)
         if fixed is not None and name not in ("barrier", "measure"):
-            angle = inst.operation.params[0] if inst.operation.params else None
+            angle = op.params[0] if op.params else None
             if not isinstance(angle, float) or abs(math.remainder(angle - fixed, 2 * math.pi)) > 1e-9:
                 return f"{name} with an angle other than {fixed:.6g} on {target.name} (fixed-angle gate)"
     return None

@@ -18,12 +18,12 @@ parameters run the Qiskit pipelines only: pytket squashes parametrised gates int
 from __future__ import annotations
 
 import time
-import warnings
 
 from qiskit.circuit import QuantumCircuit
 
 from qgen.compiler.engines import ENGINES, Candidate, compose, finish, native_problem, run_qiskit, run_tket
 from qgen.compiler.errors import EngineError
+from qgen.compiler.rewire import active_qubits, is_dynamic, rewire
 from qgen.compiler.targets import TargetSpec
 from qgen.compiler.tket import run_pass
 from qgen.optional import require
@@ -65,7 +65,14 @@ def _logical_greedy():
     """GreedyPauliSimp (Pauli-gadget resynthesis) on the logical circuit, then FullPeepholeOptimise."""
     require("pytket", extra="compile", purpose="pytket compilation")
     from pytket.circuit import OpType
-    from pytket.passes import AutoRebase, DecomposeBoxes, FullPeepholeOptimise, GreedyPauliSimp, SequencePass
+    from pytket.passes import (
+        AutoRebase,
+        DecomposeBoxes,
+        FullPeepholeOptimise,
+        GreedyPauliSimp,
+        RemoveBarriers,
+        SequencePass,
+    )
 
     gadget_gates = {OpType.CX, OpType.CY, OpType.CZ, OpType.SWAP, OpType.H, OpType.S, OpType.Sdg, OpType.V}
     gadget_gates |= {OpType.Vdg, OpType.X, OpType.Y, OpType.Z, OpType.T, OpType.Tdg, OpType.Rx, OpType.Ry}
@@ -73,6 +80,7 @@ def _logical_greedy():
     return SequencePass(
         [
             DecomposeBoxes(),
+            RemoveBarriers(),  # GreedyPauliSimp refuses barriers; they order nothing in a unitary circuit
             AutoRebase(gadget_gates),
             GreedyPauliSimp(only_reduce=True, trials=10, seed=0, thread_timeout=60),
             FullPeepholeOptimise(allow_swaps=True),
@@ -81,14 +89,30 @@ def _logical_greedy():
     )
 
 
-def _chain(first: Candidate, then, label: str) -> Candidate | None:
-    """Run ``then`` (a function of a circuit -> Candidate) on ``first``'s circuit and compose the layouts."""
+class Candidates(list):
+    """The portfolio's candidates, with ``dropped``: each pipeline that failed and why."""
+
+    def __init__(self, items=(), dropped: list[dict] | None = None) -> None:
+        super().__init__(items)
+        self.dropped: list[dict] = dropped if dropped is not None else []
+
+
+def _attempt(label: str, fn, dropped: list[dict]) -> Candidate | None:
+    """Run one pipeline; a failure drops that candidate only (recorded in ``dropped`` with its reason)."""
+    start = time.perf_counter()
     try:
-        second = then(first.circuit)
-    except Exception as exc:  # noqa: BLE001 - a failing optional pipeline is skipped, the rest still run
-        warnings.warn(f"portfolio pipeline {label!r} failed and was skipped: {exc}", stacklevel=3)
+        return fn()
+    except Exception as exc:  # noqa: BLE001 - a failing pipeline never sinks the portfolio
+        reason = f"{type(exc).__name__}: {exc}"
+        dropped.append(
+            {"pipeline": label, "status": "dropped", "reason": reason, "seconds": time.perf_counter() - start}
+        )
         return None
-    return compose(first, second, label)
+
+
+def _chain(first: Candidate, then, label: str, dropped: list[dict]) -> Candidate | None:
+    """Run ``then`` (a function of a circuit -> Candidate) on ``first``'s circuit and compose the layouts."""
+    return _attempt(label, lambda: compose(first, then(first.circuit), label), dropped)
 
 
 def _tket_stage(tket_pass_factory, width: int | None = None):
@@ -99,28 +123,22 @@ def _tket_stage(tket_pass_factory, width: int | None = None):
     return stage
 
 
-def _logical(circuit: QuantumCircuit, tket_pass_factory, label: str) -> Candidate | None:
-    try:
+def _logical(circuit: QuantumCircuit, tket_pass_factory, label: str, dropped: list[dict]) -> Candidate | None:
+    def go() -> Candidate:
         run = run_pass(circuit, tket_pass_factory(), width=circuit.num_qubits)
-    except Exception as exc:  # noqa: BLE001
-        warnings.warn(f"portfolio pipeline {label!r} failed and was skipped: {exc}", stacklevel=2)
-        return None
-    return Candidate(run.circuit, run.initial_layout, run.final_layout, label, run.seconds)
+        return Candidate(run.circuit, run.initial_layout, run.final_layout, label, run.seconds)
+
+    return _attempt(label, go, dropped)
 
 
 def _compact_stage(tket_pass_factory):
     """Run a connectivity-keeping tket pass on the touched qubits only (fast on 100+ qubit devices)."""
 
     def stage(circuit: QuantumCircuit) -> Candidate:
-        active = sorted({circuit.find_bit(q).index for inst in circuit.data for q in inst.qubits})
-        local = {p: i for i, p in enumerate(active)}
-        small = QuantumCircuit(len(active), global_phase=circuit.global_phase)
-        for inst in circuit.data:
-            small.append(inst.operation, [local[circuit.find_bit(q).index] for q in inst.qubits])
-        run = run_pass(small, tket_pass_factory(), width=len(active))
-        big = QuantumCircuit(circuit.num_qubits, global_phase=run.circuit.global_phase)
-        for inst in run.circuit.data:
-            big.append(inst.operation, [active[run.circuit.find_bit(q).index] for q in inst.qubits])
+        active = active_qubits(circuit)
+        small = rewire(circuit, {p: i for i, p in enumerate(active)}, len(active))
+        run = run_pass(small, tket_pass_factory())
+        big = rewire(run.circuit, dict(enumerate(active)), circuit.num_qubits)
         init = list(range(circuit.num_qubits))
         final = list(range(circuit.num_qubits))
         for i, p in enumerate(active):
@@ -133,74 +151,74 @@ def _compact_stage(tket_pass_factory):
 
 @ENGINES.register("best")
 def best_engine(circuit: QuantumCircuit, target: TargetSpec, level: int, seed: int | None) -> list[Candidate]:
-    """Portfolio of Qiskit/tket pipelines; returns every valid candidate (``qgen.compile`` sorts them)."""
+    """Portfolio of Qiskit/tket pipelines; returns every valid candidate (``qgen.compile`` sorts them).
+
+    A pipeline that raises is dropped alone (``Candidates.dropped`` says why); only when every pipeline
+    fails does the engine raise, listing each reason.
+    """
     seed = 0 if seed is None else seed
+    dropped: list[dict] = []
     # without a coupling map Qiskit's O3 has no stochastic layout or routing: one seed says it all
     seeds = [seed + k for k in range(1 if target.all_to_all else SEEDS_PER_LEVEL[level])]
     out: list[Candidate | None] = []
-    # the two baselines, exactly as the single engines run them, then more Qiskit seeds
-    qiskit_runs = [run_qiskit(circuit, target, 3, s) for s in seeds]
-    out += qiskit_runs
-    tket_base = None
-    if target.tket_pass is not None and not circuit.parameters:
-        try:
-            tket_base = run_tket(circuit, target, 2, seed)
-        except EngineError as exc:  # e.g. tket cannot keep free parameters linear: plain tket has no result
-            warnings.warn(f"portfolio: plain tket failed and was skipped: {exc}", stacklevel=2)
-    out.append(tket_base)
-    if level == 0 or circuit.parameters:  # pytket cannot keep free parameters linear: Qiskit pipelines only
-        return _valid(out, target)
 
     def qiskit_stage(s: int):
         return lambda c: run_qiskit(c, target, 3, s)
 
-    # tket's logical optimisation, then Qiskit (placement, routing, resynthesis) with a few seeds
-    fpo = _logical(circuit, _logical_fpo, "tket FullPeepholeOptimise")
-    if fpo is not None:
-        for s in seeds[: max(1, len(seeds) // 3)]:
-            out.append(_chain(fpo, qiskit_stage(s), f"tket FullPeepholeOptimise -> qiskit O3 seed={s}"))
-    if level >= 2 and circuit.size() <= GREEDY_PAULI_MAX_GATES:
-        greedy = _logical(circuit, _logical_greedy, "tket GreedyPauliSimp")
-        if greedy is not None:
-            out.append(_chain(greedy, qiskit_stage(seed), "tket GreedyPauliSimp -> qiskit O3"))
-            if target.all_to_all and target.tket_pass is not None:
-                then = _tket_stage(lambda: target.tket_pass(2, seed))
-                out.append(_chain(greedy, then, "tket GreedyPauliSimp -> tket level 2"))
+    # the two baselines, exactly as the single engines run them, then more Qiskit seeds
+    for s in seeds:
+        out.append(_attempt(f"qiskit O3 seed={s}", lambda s=s: run_qiskit(circuit, target, 3, s), dropped))
+    tket_base = None
+    if target.tket_pass is not None and not circuit.parameters:
+        tket_base = _attempt("tket level 2", lambda: run_tket(circuit, target, 2, seed), dropped)
+    out.append(tket_base)
+    if level == 0 or circuit.parameters:  # pytket cannot keep free parameters linear: Qiskit pipelines only
+        return _valid(out, target, dropped)
+    dynamic = is_dynamic(circuit)
+    if not dynamic:  # logical-circuit rewrites of unitary circuits only (no measurements or conditions)
+        fpo = _logical(circuit, _logical_fpo, "tket FullPeepholeOptimise", dropped)
+        if fpo is not None:
+            for s in seeds[: max(1, len(seeds) // 3)]:
+                label = f"tket FullPeepholeOptimise -> qiskit O3 seed={s}"
+                out.append(_chain(fpo, qiskit_stage(s), label, dropped))
+        if level >= 2 and circuit.size() <= GREEDY_PAULI_MAX_GATES:
+            greedy = _logical(circuit, _logical_greedy, "tket GreedyPauliSimp", dropped)
+            if greedy is not None:
+                out.append(_chain(greedy, qiskit_stage(seed), "tket GreedyPauliSimp -> qiskit O3", dropped))
+                if target.all_to_all and target.tket_pass is not None:
+                    then = _tket_stage(lambda: target.tket_pass(2, seed))
+                    out.append(_chain(greedy, then, "tket GreedyPauliSimp -> tket level 2", dropped))
     # the best Qiskit-routed circuits, then tket: its full pass (all-to-all) or a clean-up keeping couplings
     routed = sorted((c for c in out if c is not None and c is not tket_base), key=Candidate.score)
     for first in routed[: 1 if level < 3 else 3]:
         if target.all_to_all and target.tket_pass is not None:
             then = _tket_stage(lambda: target.tket_pass(2, seed))
-            out.append(_chain(first, then, f"{first.pipeline} -> tket level 2"))
+            out.append(_chain(first, then, f"{first.pipeline} -> tket level 2", dropped))
         elif target.tket_rebase is not None:
-            out.append(
-                _chain(
-                    first,
-                    _compact_stage(lambda: _peephole_pass(target)),
-                    f"{first.pipeline} -> tket peephole",
-                )
-            )
+            then = _compact_stage(lambda: _peephole_pass(target))
+            out.append(_chain(first, then, f"{first.pipeline} -> tket peephole", dropped))
     if tket_base is not None and target.all_to_all:
-        out.append(_chain(tket_base, qiskit_stage(seed), f"{tket_base.pipeline} -> qiskit O3"))
-    return _valid(out, target)
+        out.append(_chain(tket_base, qiskit_stage(seed), f"{tket_base.pipeline} -> qiskit O3", dropped))
+    return _valid(out, target, dropped)
 
 
-def _valid(candidates: list[Candidate | None], target: TargetSpec) -> list[Candidate]:
+def _valid(candidates: list[Candidate | None], target: TargetSpec, dropped: list[dict]) -> Candidates:
     """Finish (rebase) candidates and drop those that still break the target's constraints."""
-    kept = []
+    kept = Candidates(dropped=dropped)
     for cand in candidates:
         if cand is None:
             continue
         start = time.perf_counter()
-        try:
-            cand = finish(cand, target)
-        except Exception as exc:  # noqa: BLE001
-            warnings.warn(f"portfolio candidate {cand.pipeline!r} could not be rebased: {exc}", stacklevel=2)
+        finished = _attempt(cand.pipeline, lambda cand=cand: finish(cand, target), dropped)
+        if finished is None:
             continue
-        cand.seconds += time.perf_counter() - start
-        problem = native_problem(cand.circuit, target)
+        finished.seconds += time.perf_counter() - start
+        problem = native_problem(finished.circuit, target)
         if problem is None:
-            kept.append(cand)
+            kept.append(finished)
+        else:
+            dropped.append({"pipeline": finished.pipeline, "status": "dropped", "reason": problem})
     if not kept:
-        raise EngineError(f"no portfolio pipeline produced a valid circuit for {target.name!r}")
+        reasons = "; ".join(f"{d['pipeline']}: {d['reason']}" for d in dropped) or "no pipeline ran"
+        raise EngineError(f"no portfolio pipeline produced a valid circuit for {target.name!r} ({reasons})")
     return kept

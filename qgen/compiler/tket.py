@@ -16,6 +16,7 @@ from qiskit import transpile
 from qiskit.circuit import QuantumCircuit
 
 from qgen.compiler.errors import EngineError
+from qgen.compiler.rewire import CONTROL_FLOW, rewire
 from qgen.optional import require
 
 # Qiskit gates qgen converts to pytket itself when they carry free parameters (name -> optypes key)
@@ -100,9 +101,34 @@ def to_tket(circuit: QuantumCircuit):
 
     names = {inst.operation.name for inst in circuit.data}
     known = set(SYMBOLIC_GATES) if circuit.parameters else set(TKET_KNOWN)
-    if not names <= known | {"measure", "barrier", "reset"}:
-        circuit = transpile(circuit, basis_gates=sorted(known), optimization_level=0)
-    return symbolic_to_tket(circuit) if circuit.parameters else qiskit_to_tk(circuit)
+    kept = {"measure", "reset", *CONTROL_FLOW}  # pytket-qiskit converts if_else into conditional operations
+    if not names <= known | kept | {"barrier"}:
+        basis = sorted(known | (kept & names))
+        circuit = transpile(circuit, basis_gates=basis, optimization_level=0)
+    tk = symbolic_to_tket(circuit) if circuit.parameters else qiskit_to_tk(circuit)
+    return _single_qubit_register(tk, circuit)
+
+
+def _single_qubit_register(tk, circuit: QuantumCircuit):
+    """Name Qiskit qubit ``i`` ``q[i]`` in tket (several registers would give clashing indices).
+
+    pytket-qiskit names qubit ``j`` of register ``R`` ``R[j]`` and tket sorts units by name, so ``a[0]``
+    comes before ``q[0]``: the rename follows Qiskit's order, not ``tk.qubits``.
+    """
+    from pytket.circuit import Qubit
+
+    names = []
+    for bit in circuit.qubits:
+        regs = circuit.find_bit(bit).registers
+        names.append(Qubit(regs[0][0].name, regs[0][1]) if regs else None)
+    if any(n is None for n in names) or set(names) != set(tk.qubits):
+        names = list(tk.qubits)  # no register names to go by: tket's order is the circuit's
+    target = [Qubit("q", i) for i in range(len(names))]
+    if names == target:
+        return tk
+    tk.rename_units({q: Qubit("qgen_tmp", i) for i, q in enumerate(names)})  # two steps: no clashes
+    tk.rename_units({Qubit("qgen_tmp", i): t for i, t in enumerate(target)})
+    return tk
 
 
 def _sym(value):
@@ -234,25 +260,123 @@ def run_pass(circuit: QuantumCircuit, tket_pass, width: int | None = None) -> Tk
     tk = to_tket(circuit)
     originals = list(tk.qubits)
     cu = CompilationUnit(tk)
-    tket_pass.apply(cu)
+    keep_qubits(tket_pass).apply(cu)
     out = cu.circuit
-    implicit = out.implicit_qubit_permutation()
-    init = tuple(physical_index(cu.initial_map[q]) for q in originals)
-    final = tuple(physical_index(implicit[cu.final_map[q]]) for q in originals)
+    # implicit_qubit_permutation maps the wire a state ends on to the qubit it came from: invert it
+    # (2-cycles read the same either way; a 3-cycle from FullPeepholeOptimise's wire swaps does not)
+    ends_on = {src: dst for dst, src in out.implicit_qubit_permutation().items()}
+    init = complete_layout([cu.initial_map.get(q) for q in originals], len(originals))
+    final_units = [cu.final_map.get(q) for q in originals]
+    final = complete_layout([None if u is None else ends_on.get(u, u) for u in final_units], len(originals))
     if circuit.parameters:
         qk, index = symbolic_from_tket(out, {p.name: p for p in circuit.parameters})
     else:
         with warnings.catch_warnings():  # the implicit permutation is in final_layout already
             warnings.filterwarnings("ignore", message=".*implicit qubit permutations.*")
-            qk = tk_to_qiskit(_zzmax_as_zzphase(out))
+            qk = inline_wrappers(tk_to_qiskit(_zzmax_as_zzphase(out)))
         # pytket-qiskit names each qubit by its tket register and index: node[i] / q[i] -> physical qubit i
         index = {bit: qk.find_bit(bit).registers[0][1] for bit in qk.qubits}
-    width = max([width or 0, circuit.num_qubits, *[i + 1 for i in index.values()]])
-    placed = QuantumCircuit(width, global_phase=qk.global_phase)
-    for inst in qk.data:
-        placed.append(inst.operation, [index[q] for q in inst.qubits])
+    width = max([width or 0, circuit.num_qubits, *[i + 1 for i in [*index.values(), *init, *final]]])
+    placed = rewire(qk, {qk.find_bit(b).index: i for b, i in index.items()}, width)
+    placed = _with_original_clbits(placed, circuit)
     placed = restore_parameters(placed, circuit)
     return TketRun(placed, init, final, time.perf_counter() - start)
+
+
+def inline_wrappers(circuit: QuantumCircuit) -> QuantumCircuit:
+    """Replace gates pytket-qiskit wraps (e.g. ``If``, a conditional tket op inside an ``if_else`` block) by
+    their definitions, also inside control-flow blocks; other circuits come back as they are."""
+    from qiskit.circuit import ControlFlowOp
+    from qiskit.circuit.library import get_standard_gate_name_mapping
+
+    standard = get_standard_gate_name_mapping()
+
+    def wrapped(op) -> bool:
+        return op.name not in standard and op.name not in CONTROL_FLOW and op.definition is not None
+
+    def needs(c: QuantumCircuit) -> bool:
+        return any(
+            wrapped(i.operation)
+            or (isinstance(i.operation, ControlFlowOp) and any(needs(b) for b in i.operation.blocks))
+            for i in c.data
+        )
+
+    if not needs(circuit):
+        return circuit
+    out = circuit.copy_empty_like()
+    for inst in circuit.data:
+        op = inst.operation
+        if isinstance(op, ControlFlowOp):
+            out.append(op.replace_blocks([inline_wrappers(b) for b in op.blocks]), inst.qubits, inst.clbits)
+        elif wrapped(op):  # its global phase is a phase of this classical branch only: unobservable
+            body = inline_wrappers(op.definition)
+            for sub in body.data:
+                out.append(
+                    sub.operation,
+                    [inst.qubits[body.find_bit(q).index] for q in sub.qubits],
+                    [inst.clbits[body.find_bit(c).index] for c in sub.clbits],
+                )
+            out.global_phase += body.global_phase
+        else:
+            out.append(inst)
+    return out
+
+
+def keep_qubits(tket_pass):
+    """``tket_pass`` without ``FlattenRelabelRegistersPass``, which drops idle qubits and relabels the rest.
+
+    Its qubit maps lose the dropped qubits and keep stale entries (pytket 2.x), so layouts read through them
+    are wrong; qgen flattens registers itself (:func:`to_tket`) and keeps every qubit where it is.
+    """
+    from pytket.passes import SequencePass
+
+    if "SequencePass" not in tket_pass.to_dict():
+        return tket_pass
+    kept = []
+    for sub in tket_pass.get_sequence():
+        if sub.to_dict().get("StandardPass", {}).get("name") == "FlattenRelabelRegistersPass":
+            continue
+        kept.append(keep_qubits(sub))
+    return SequencePass(kept)
+
+
+def complete_layout(units: list, num_qubits: int) -> tuple[int, ...]:
+    """Physical indices of tket units; a qubit tket dropped (``None``, idle) keeps its own index if free.
+
+    Raises:
+        EngineError: two virtual qubits land on one physical qubit (a broken tket qubit map).
+    """
+    placed = [None if u is None else physical_index(u) for u in units]
+    taken = {p for p in placed if p is not None}
+    spare = iter(p for p in range(num_qubits + len(taken) + 1) if p not in taken)
+    layout = []
+    for v, p in enumerate(placed):
+        if p is None:
+            p = v if v not in taken else next(spare)
+            taken.add(p)
+        layout.append(p)
+    if len(set(layout)) != len(layout):
+        raise EngineError(f"tket returned an inconsistent qubit map {layout}")
+    return tuple(layout)
+
+
+def _with_original_clbits(placed: QuantumCircuit, original: QuantumCircuit) -> QuantumCircuit:
+    """Put the original's classical registers first (same order and names); tket's extra bits after them."""
+    if not placed.num_clbits or [c.name for c in placed.cregs] == [c.name for c in original.cregs]:
+        return placed
+    names = {c.name for c in original.cregs}
+    out = QuantumCircuit(*placed.qregs, *original.cregs, global_phase=placed.global_phase)
+    for creg in placed.cregs:
+        if creg.name not in names:
+            out.add_register(creg)
+    by_name = {c.name: c for c in out.cregs}
+    clbits = {}
+    for bit in placed.clbits:
+        reg, i = placed.find_bit(bit).registers[0]
+        clbits[bit] = by_name[reg.name][i]
+    for inst in placed.data:
+        out.append(inst.operation, inst.qubits, [clbits[c] for c in inst.clbits])
+    return out
 
 
 def _zzmax_as_zzphase(circ):
