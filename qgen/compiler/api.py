@@ -268,7 +268,11 @@ def compile(  # noqa: A001 - the public name the issue asks for (qgen.compile)
         raise TargetTooSmallError(spec.name, n, spec.num_qubits)
     dynamic = is_dynamic(original)  # mid-circuit measurement, reset, classical control: compiled whole
     if dynamic and spec.lowering is not None:
-        raise UnsupportedCircuitError(f"target {spec.name!r} cannot compile dynamic circuits (its lowering)")
+        raise UnsupportedCircuitError(
+            f"target {spec.name!r} cannot compile dynamic circuits (mid-circuit measurement, reset or classical "
+            "control): its gate-word lowering works on unitaries; compile for a device target (e.g. "
+            "quantinuum-h2) or remove the dynamic part"
+        )
     unitary, measures = (original, []) if dynamic else split_measurements(original)
     if unitary.parameters and not spec.parametric:
         names = sorted(p.name for p in unitary.parameters)
