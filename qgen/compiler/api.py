@@ -269,9 +269,9 @@ def compile(  # noqa: A001 - the public name the issue asks for (qgen.compile)
     dynamic = is_dynamic(original)  # mid-circuit measurement, reset, classical control: compiled whole
     if dynamic and spec.lowering is not None:
         raise UnsupportedCircuitError(
-            f"target {spec.name!r} cannot compile dynamic circuits (mid-circuit measurement, reset or classical "
-            "control): its gate-word lowering works on unitaries; compile for a device target (e.g. "
-            "quantinuum-h2) or remove the dynamic part"
+            f"target {spec.name!r} cannot compile dynamic circuits (mid-circuit measurement, reset or "
+            "classical control): its gate-word lowering works on unitaries; compile for a device target "
+            "(e.g. quantinuum-h2) or remove the dynamic part"
         )
     unitary, measures = (original, []) if dynamic else split_measurements(original)
     if unitary.parameters and not spec.parametric:
