@@ -39,7 +39,7 @@ def time_once(tree: Path, args: list[str]) -> float:
     env = {**os.environ, "PYTHONPATH": str(tree)}
     start = time.perf_counter()
     proc = subprocess.run(
-        [sys.executable, "-m", "qgen.cli.app", *args], cwd=ROOT, env=env, capture_output=True, text=True
+        [sys.executable, "-m", "qgen.cli.app", *args], cwd=tree, env=env, capture_output=True, text=True
     )
     elapsed = time.perf_counter() - start
     if proc.returncode != 0:
