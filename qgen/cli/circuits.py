@@ -23,8 +23,7 @@ def validate_cmd(
             err_console.print(f"{path}: error: no such file", markup=False)
             errors += 1
             continue
-        text = path.read_text(encoding="utf-8")
-        diagnostics = validate(text, filename=str(path))
+        diagnostics = validate(path.read_bytes(), filename=str(path))  # bytes: a binary file is a diagnostic
         for d in diagnostics:
             err_console.print(d.format(), markup=False)
         bad = [d for d in diagnostics if d.severity == "error"]

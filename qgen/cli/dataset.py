@@ -14,6 +14,7 @@ from rich.table import Table
 
 from qgen.cli._common import console, fail, handle_errors, print_json
 from qgen.cli.progress import RichProgress
+from qgen.errors import QgenError
 
 app = typer.Typer(
     name="dataset",
@@ -280,6 +281,9 @@ def problems_cmd(
 ) -> None:
     """List the problem families (registry), their sense, encoding and qubit counts."""
     from qgen.datasets import ANSATZE, PROBLEMS
+
+    if max_qubits < 1:
+        raise QgenError(f"--max-qubits must be >= 1, got {max_qubits}")
 
     rows = [
         {
