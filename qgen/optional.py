@@ -66,7 +66,12 @@ def require(module: str, extra: str | None = None, purpose: str | None = None) -
     pytket_no_such_module is needed but is not installed; install it with: pip install 'qgen[compile]'
     """
     try:
-        return importlib.import_module(module)
+        mod = importlib.import_module(module)
+        if getattr(mod, "__file__", None) is None and hasattr(mod, "__path__"):
+            # a folder without __init__.py on the path (e.g. the checkout's recipe folder ``datasets/``)
+            # is a namespace package, not the library: treat the library as missing
+            raise ModuleNotFoundError(f"No module named {module!r}", name=module)
+        return mod
     except ModuleNotFoundError as exc:
         top = module.split(".")[0]
         missing = (exc.name or "").split(".")[0]

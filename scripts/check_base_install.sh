@@ -20,7 +20,8 @@ CASE=examples/ghz.qasm
 
 echo "base install: $("$VENV/bin/python" -c 'import qgen, torch; print(f"qgen {qgen.__version__}, torch {torch.__version__}")')"
 for extra_module in pytket qiskit_aer datasets transformers sklearn quimb; do
-  if "$VENV/bin/python" -c "import $extra_module" >/dev/null 2>&1; then
+  # -I: the checkout's folders (the recipe folder datasets/) must not stand in for a library
+  if "$VENV/bin/python" -I -c "import $extra_module" >/dev/null 2>&1; then
     echo "FAIL: $extra_module is installed in $VENV; the base install must not have it" >&2
     exit 1
   fi

@@ -52,3 +52,16 @@ def test_a_missing_dependency_outside_the_table_is_not_hidden(tmp_path, monkeypa
     with pytest.raises(ModuleNotFoundError) as info:
         require("qgen_test_wrapper2")
     assert not isinstance(info.value, MissingExtraError) and info.value.name == "qgen_test_unknown_dep"
+
+
+def test_a_folder_without_init_does_not_stand_in_for_a_library(tmp_path, monkeypatch):
+    """The checkout's recipe folder ``datasets/`` must not pass for Hugging Face's package."""
+    import sys
+
+    from qgen.optional import MissingExtraError, require
+
+    (tmp_path / "qgen_ns_probe").mkdir()
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.delitem(sys.modules, "qgen_ns_probe", raising=False)
+    with pytest.raises(MissingExtraError, match=r"pip install 'qgen\[data\]'"):
+        require("qgen_ns_probe", extra="data")
