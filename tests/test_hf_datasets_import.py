@@ -17,6 +17,7 @@ ROOT = Path(__file__).resolve().parents[1]
 PROBE = "import datasets, json; print(json.dumps([datasets.__file__, hasattr(datasets, 'load_dataset')]))"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("pythonpath", [False, True], ids=["cwd", "cwd+PYTHONPATH"])
 def test_import_datasets_from_the_repository_root_is_hugging_face(pythonpath):
     pytest.importorskip("datasets")

@@ -70,6 +70,7 @@ def test_hundred_thousand_statements_load_in_seconds(version: int) -> None:
     assert time.perf_counter() - start < 20  # about 5 s on a loaded 2-core machine; 90 s before
 
 
+@pytest.mark.slow
 def test_long_invalid_programs_are_reported_from_their_beginning() -> None:
     body = "".join(f"rz(0.{i}) q[{i % 10}];\ncx q[{i % 10}], q[{(i + 1) % 10}];\n" for i in range(10_000))
     start = time.perf_counter()

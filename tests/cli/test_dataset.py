@@ -61,6 +61,7 @@ def test_build_info_verify(built) -> None:
     assert json.loads(res.stdout)["checked"] == 4
 
 
+@pytest.mark.slow
 def test_errors_are_one_line_and_exit_1(built, tmp_path, monkeypatch) -> None:
     res = runner.invoke(app, ["build", "optimisation", "--out", str(tmp_path / "x")])
     assert res.exit_code == 1 and "unknown dataset kind 'optimisation'" in res.stderr

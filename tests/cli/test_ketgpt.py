@@ -149,6 +149,7 @@ def test_generate_eval_and_synthetic(model, corpus, tmp_path) -> None:
     assert "## Verification" in card and "parse (qgen.circuits.load) and simulate | 30 (100.0%)" in card
 
 
+@pytest.mark.slow
 def test_cli_errors(tmp_path, corpus) -> None:
     res = runner.invoke(gen_cli.app, ["ketgpt", "--model", str(tmp_path), "--out", str(tmp_path / "x")])
     assert res.exit_code == 1 and "no ketgpt.json" in res.stderr and "Traceback" not in res.output

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import numpy as np
+import pytest
 from qiskit.circuit.library import RZGate
 from qiskit.quantum_info import Operator
 from typer.testing import CliRunner
@@ -16,6 +17,7 @@ from qgen.cli.app import app
 runner = CliRunner()
 
 
+@pytest.mark.slow
 def test_synth_writes_the_word_as_qasm(tmp_path: Path) -> None:
     out = tmp_path / "word.qasm"
     res = runner.invoke(app, ["synth", "--rz", "0.3", "--eps", "1e-2", "--qasm", str(out), "--json"])

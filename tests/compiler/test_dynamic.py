@@ -72,6 +72,7 @@ def test_dynamic_detection() -> None:
     assert is_dynamic(mid)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("engine", ["tket", "qiskit", "best"])
 def test_teleportation_compiles_for_h2_with_conditionals(engine: str) -> None:
     res = compile(teleport(), target="quantinuum-h2", engine=engine, seed=0)
@@ -92,6 +93,7 @@ def test_dynamic_circuit_for_ibm_with_qiskit() -> None:
     assert {"if_else", "reset", "measure"} <= set(res.circuit.count_ops())
 
 
+@pytest.mark.slow
 def test_verifier_catches_a_dropped_correction() -> None:
     res = compile(teleport(), target="quantinuum-h2", engine="tket", seed=0)
     broken = res.circuit.copy_empty_like()
@@ -109,6 +111,7 @@ def test_dynamic_circuits_still_refused_where_a_lowering_follows() -> None:
         compile(teleport(), target="clifford_t", engine="qiskit")
 
 
+@pytest.mark.slow
 def test_teleportation_runs_on_the_h2_emulator() -> None:
     pytest.importorskip("pytket_pecos")
     from qgen.backends import run
@@ -141,6 +144,7 @@ def syndrome_correction() -> QuantumCircuit:
     return qc
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("engine", ["tket", "best"])
 def test_several_registers_keep_their_qubits_through_tket(engine: str) -> None:
     res = compile(syndrome_correction(), target="quantinuum-h2", engine=engine, seed=0)
@@ -169,6 +173,7 @@ def test_wrapped_conditional_gates_are_inlined_inside_if_blocks() -> None:
     assert inline_wrappers(teleport()) is not None and inline_wrappers(out) is out  # nothing left to inline
 
 
+@pytest.mark.slow
 def test_register_conditions_run_on_the_h2_emulator_with_the_circuits_own_bits() -> None:
     pytest.importorskip("pytket_pecos")
     from qgen.backends import run

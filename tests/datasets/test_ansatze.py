@@ -75,6 +75,7 @@ def test_pool_gradients_match_finite_differences() -> None:
     assert torch.allclose(grads[z_type], torch.zeros(len(z_type), dtype=torch.float64), atol=1e-12)
 
 
+@pytest.mark.slow
 def test_adapt_vqe_lowers_the_energy_and_stops_on_the_gradient() -> None:
     insts = [make_instance("maxcut", 4, seed=s) for s in range(3)]
     hams = [i.hamiltonian for i in insts]
