@@ -49,14 +49,13 @@ def _list() -> None:
     root = checkout_root()
     table = Table(title="paper reproductions (qgen repro NAME [--quick])")
     table.add_column("experiment", no_wrap=True)
-    table.add_column("what")
-    table.add_column("quick min", justify="right")
-    table.add_column("full min", justify="right")
-    table.add_column("recipe", no_wrap=True)
+    table.add_column("quick min", justify="right", no_wrap=True)
+    table.add_column("full min", justify="right", no_wrap=True)
+    table.add_column("what (recipe)", ratio=1, overflow="fold")  # the one column that wraps (80 columns)
     for recipe in experiments():
         table.add_row(
-            recipe.name, recipe.description, _minutes(recipe, "quick"), _minutes(recipe, "full"),
-            str(recipe.path.relative_to(root)),
+            recipe.name, _minutes(recipe, "quick"), _minutes(recipe, "full"),
+            f"{recipe.description} ({recipe.path.relative_to(root)})",
         )  # fmt: skip
     console.print(table)
 
