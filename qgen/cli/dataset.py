@@ -207,11 +207,36 @@ def info_cmd(
     )
     stats = data["statistics"]
     if stats:
-        table = Table(show_header=True)
-        for col in stats[0]:
-            table.add_column(col)
+        _print_statistics(stats)
+
+
+def _print_statistics(stats: list[dict]) -> None:
+    """The statistics table; on a narrow terminal, in parts that each fit (the two key columns repeated)."""
+    from rich import box
+
+    cols = list(stats[0])
+
+    def width(col: str) -> int:
+        words = max(len(w) for w in col.split("_"))
+        return min(max(words, max(len(str(r[col])) for r in stats)), 16)
+
+    keys, rest = cols[:2], cols[2:]
+    budget = max(40, console.width - 2) - sum(width(c) + 3 for c in keys)
+    parts, part, used = [], [], 0
+    for col in rest:
+        if part and used + width(col) + 3 > budget:
+            parts.append(part)
+            part, used = [], 0
+        part.append(col)
+        used += width(col) + 3
+    parts.append(part)
+    for chunk in parts:
+        # headers break at "_": no name is cut off on an 80-column terminal
+        table = Table(show_header=True, box=box.SIMPLE_HEAD, pad_edge=False)
+        for col in keys + chunk:
+            table.add_column(col.replace("_", "\n"), overflow="fold", min_width=width(col))
         for row in stats:
-            table.add_row(*(str(v) for v in row.values()))
+            table.add_row(*(str(row[c]) for c in keys + chunk))
         console.print(table)
 
 
