@@ -216,7 +216,7 @@ def _as_circuit(circuit_or_qasm: QuantumCircuit | str | os.PathLike) -> QuantumC
     return standardize_gates(circuit)
 
 
-def compile(  # noqa: A001 - the public name the issue asks for (qgen.compile)
+def compile(  # noqa: A001 - the public name (qgen.compile)
     circuit_or_qasm: QuantumCircuit | str | os.PathLike,
     target: str | TargetSpec = "quantinuum-h2",
     optimization_level: int = 2,

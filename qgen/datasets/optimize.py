@@ -1,6 +1,6 @@
 """Batched parameter optimisation of many circuits on qgen.sim, with the ground-state stop rule.
 
-The stop rule follows the Agent-Q dataset (Jern et al. 2025, RESEARCH.md section 3): a circuit is done as soon
+The stop rule follows the Agent-Q dataset (Jern et al. 2025, arXiv:2504.11109): a circuit is done as soon
 as its most probable bitstring is a ground state; qgen also asks that its energy is already below the mean
 energy of random parameters (so that a lucky start is not stored as "optimised"). Circuits whose rule has not
 fired after one round of ``restarts`` parallel starts get further rounds with fresh starts (1 + 3 restarts in

@@ -1,6 +1,6 @@
 """Circuit corpora for the generator: read a dataset with a QASM column, or build one from MQT Bench.
 
-The datasets issue's algorithm corpus (``qgen dataset build algorithms``) has one row per circuit with
+The algorithms dataset's circuit corpus (``qgen dataset build algorithms``) has one row per circuit with
 ``qasm2`` / ``qasm3`` text, a ``label`` (``real`` or ``random``: each real circuit has a random counterpart
 with the same ``pair_id``), a ``family`` and a ``split``. :func:`load_corpus` reads that format and any other
 table with a QASM text column (Parquet files, a folder of them, a ``datasets.save_to_disk`` folder, JSON

@@ -30,7 +30,7 @@ def mqt_corpus(
 ) -> list[dict]:
     """Build rows of an algorithm corpus with MQT Bench: real circuits and their random counterparts.
 
-    Rows follow the datasets issue's schema where it matters here (``id, pair_id, split, family, level,
+    Rows follow the algorithms dataset's schema where it matters here (``id, pair_id, split, family, level,
     label, num_qubits, qasm2``). Families or sizes MQT Bench refuses are skipped. Random counterparts use the
     gate frequencies of all real circuits built.
 

@@ -168,7 +168,7 @@ def digits(num_qubits: int, classes: tuple[int, int] | str = (3, 5), validation:
 
     ``validation`` (a share of all samples, e.g. 0.2) selects on a validation split and keeps the test
     split for the report (``test_accuracy`` of the exported best circuits); 0 rewards test accuracy, the
-    issue's setting.
+    default setting.
     """
     if isinstance(classes, str):
         try:

@@ -63,7 +63,7 @@ def state_prep(num_qubits: int, target_seed: int = 13) -> Task:
     """Paper thresholds 0.95 (4 qubits) / 0.75 (8); strict 0.99 / 0.9.
 
     The default target (seed 13) is the first of seeds 0..44 whose 4-qubit statistics on 2,000 random
-    candidates match the issue's reference measurement (about 6% reach fidelity 0.95, about 0.2% reach 0.99):
+    candidates match a reference measurement (about 6% reach fidelity 0.95, about 0.2% reach 0.99):
     9% and 0.3%. Many other targets are reached exactly by 1-20% of the space, which leaves no strict level.
     """
     psi, info = random_target(num_qubits, target_seed)
