@@ -3,9 +3,9 @@
 Grimsley, Economou, Barnes, Mayhall, "An adaptive variational algorithm for exact molecular simulations on a
 quantum computer", Nat. Commun. 10, 3007 (2019); pool as in Agent-Q (Jern et al. 2025, arXiv:2504.11109).
 The circuit starts from ``|+>^n`` (a Hadamard layer: at ``|0...0>`` every pool gradient of a diagonal
-Hamiltonian vanishes). Each step appends the pool operator with the largest energy gradient at angle 0 and re-optimises
-all angles (warm start, qgen.sim); it stops when the gradient norm over the pool is below ``grad_tol``
-(3e-3) or after ``max_ops`` operators. Many instances of one qubit count run together.
+Hamiltonian vanishes). Each step appends the pool operator with the largest energy gradient at angle 0 and
+re-optimises all angles (warm start, qgen.sim); it stops when the gradient norm over the pool is below
+``grad_tol`` (3e-3) or after ``max_ops`` operators. Many instances of one qubit count run together.
 
 The gradient of appending ``exp(-i theta G / 2)`` is ``dE/dtheta = -Im <G psi | H psi>``: ``G`` is a Pauli
 ``P_t`` (``RP``) or ``|1><1|_c P_t`` (``CRP``, control ``c``); all of them come from ``3 n`` vectors.
