@@ -25,3 +25,14 @@ class Diagnostic:
     def to_error(self) -> QasmError:
         """This diagnostic as a :class:`~qgen.errors.QasmError` (not raised)."""
         return QasmError(self.message, file=self.file, line=self.line, column=self.column, diagnostics=[self])
+
+
+def is_importer_failure(exc: BaseException) -> bool:
+    """Whether ``exc`` is a failure of Qiskit's importers to report, not an interrupt.
+
+    Qiskit's Rust importers can panic on some inputs (e.g. an integer literal that overflows 64 bits); a
+    Rust panic arrives as pyo3's ``PanicException``, a ``BaseException``, which ``except Exception`` misses.
+    """
+    if isinstance(exc, Exception):
+        return True
+    return type(exc).__name__ == "PanicException"

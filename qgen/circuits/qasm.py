@@ -129,8 +129,12 @@ def load(
         if version == 2:
             return qasm2.loads(text, custom_instructions=qasm2.LEGACY_CUSTOM_INSTRUCTIONS)
         return qasm3.loads(with_free_parameters_declared(text))
-    except Exception as exc:  # noqa: BLE001 - the importers raise several types; report them uniformly
-        raise QasmError(str(exc), file=filename, line=1, column=1) from exc
+    except BaseException as exc:  # noqa: BLE001 - the importers raise several types; report them uniformly
+        from qgen.circuits.diagnostic import is_importer_failure
+
+        if not is_importer_failure(exc):
+            raise
+        raise QasmError(str(exc), file=filename, line=1, column=1) from None
 
 
 def dumps(circuit: QuantumCircuit, version: int = 3) -> str:

@@ -38,7 +38,7 @@ from qgen.circuits._qasm_gates import (
     find_header,
     parse,
 )
-from qgen.circuits.diagnostic import Diagnostic
+from qgen.circuits.diagnostic import Diagnostic, is_importer_failure
 from qgen.circuits.limits import Limits, default_limits, exceeded
 from qgen.circuits.source import decode_source
 from qgen.errors import QasmError
@@ -111,7 +111,9 @@ def _import_check(text: str, parsed: Parsed, free: list[str], filename: str | No
 
         try:
             qiskit.qasm2.loads(text, custom_instructions=qiskit.qasm2.LEGACY_CUSTOM_INSTRUCTIONS)
-        except Exception as exc:  # noqa: BLE001 - any failure of the importer is a diagnostic
+        except BaseException as exc:  # noqa: BLE001 - any failure of the importer is a diagnostic
+            if not is_importer_failure(exc):
+                raise
             message = _unquote(getattr(exc, "message", None) or str(exc))
             if m := re.match(r"<input>:(\d+),(\d+):\s*(.*)", message, re.S):
                 return [Diagnostic(int(m[1]), int(m[2]) + 1, f"qiskit.qasm2: {m[3]}", file=filename)]
@@ -170,7 +172,9 @@ def _check_qasm2(
         return sorted(diagnostics + scan.diagnostics, key=lambda d: (d.line, d.column)), None
     try:
         circuit = qiskit.qasm2.loads(text, custom_instructions=qiskit.qasm2.LEGACY_CUSTOM_INSTRUCTIONS)
-    except Exception:  # noqa: BLE001 - explained by the checker below, or by Qiskit's own message
+    except BaseException as exc:  # noqa: BLE001 - explained by the checker below, or by Qiskit's own message
+        if not is_importer_failure(exc):
+            raise
         circuit = None
     if circuit is not None:
         name = _non_finite_operation(circuit)
@@ -234,7 +238,9 @@ def _fast_qasm3(text: str, limits: Limits) -> QuantumCircuit | None:
         return None  # the full checker reports it in the program's own terms
     try:
         circuit = qiskit.qasm2.loads(text2, custom_instructions=custom_instructions())
-    except Exception:  # noqa: BLE001 - the full checker explains it
+    except BaseException as exc:  # noqa: BLE001 - the full checker explains it
+        if not is_importer_failure(exc):
+            raise
         return None
     if _non_finite_operation(circuit) is not None:
         return None

@@ -71,3 +71,14 @@ def test_non_finite_global_phase_is_not_written() -> None:
     qc.global_phase = float("inf")
     with pytest.raises(QgenError, match="not a finite number"):
         dumps(qc)
+
+
+def test_an_index_beyond_64_bits_is_a_diagnostic_not_a_rust_panic():
+    """Qiskit's Rust lexer panics on integers over 2**64 (pyo3 PanicException, a BaseException)."""
+    import qgen
+
+    text = 'OPENQASM 2.0;\ninclude "qelib1.inc";\nqreg q[2];\nh q[18446744073709551616];\n'
+    diags = [d for d in qgen.validate(text) if d.severity == "error"]
+    assert diags and "out of range" in diags[0].message
+    with pytest.raises(qgen.QasmError, match="out of range"):
+        qgen.load(text)
