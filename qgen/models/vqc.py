@@ -191,42 +191,8 @@ class VQClassifier(_sk.ClassifierMixin, QuantumEstimator):
 class VQRegressor(_sk.RegressorMixin, QuantumEstimator):
     """Variational quantum regressor, ``y = mean + std * (a <Z_0> + b)``; arguments as in VQClassifier."""
 
-    def __init__(
-        self,
-        source=None,
-        feature_map: str = "angle",
-        ansatz: str = "hardware-efficient",
-        reps: int = 2,
-        epochs: int = 100,
-        lr: float = 0.05,
-        batch_size: int | None = None,
-        optimizer: str = "adam",
-        validation_fraction: float = 0.0,
-        early_stopping: bool = False,
-        n_iter_no_change: int = 10,
-        tol: float = 1e-4,
-        scaling: str = "minmax",
-        dtype: str = "float64",
-        device: str = "cpu",
-        random_state: int | None = 0,
-    ) -> None:
-        self._init_module()
-        self.source = source
-        self.feature_map = feature_map
-        self.ansatz = ansatz
-        self.reps = reps
-        self.epochs = epochs
-        self.lr = lr
-        self.batch_size = batch_size
-        self.optimizer = optimizer
-        self.validation_fraction = validation_fraction
-        self.early_stopping = early_stopping
-        self.n_iter_no_change = n_iter_no_change
-        self.tol = tol
-        self.scaling = scaling
-        self.dtype = dtype
-        self.device = device
-        self.random_state = random_state
+    # the classifier's hyper-parameters: one constructor, one signature for sklearn's get_params
+    __init__ = VQClassifier.__init__
 
     @staticmethod
     def _observables(n_qubits: int):
