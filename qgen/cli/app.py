@@ -33,7 +33,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     # tensor-network initialisation
     "tn-init": ("qgen.cli.tn:tn_init_cmd", "Encode the DMRG ground state into layers of 15-parameter KAK blocks; write QASM 3 and values."),  # noqa: E501
     # datasets
-    "dataset": ("qgen.cli.dataset:app", "Build, inspect, merge and verify circuit datasets (Hugging Face Parquet + dataset card)."),  # noqa: E501
+    "dataset": ("qgen.cli.dataset:app", "Build, inspect, export, merge and verify circuit datasets (Hugging Face Parquet + dataset card)."),  # noqa: E501
     "dataset synthetic": ("qgen.cli.generate:synthetic_cmd", "Build a dataset of verified KetGPT circuits (card states the verification figures)."),  # noqa: E501
     # architecture search
     "search": ("qgen.cli.search:app", "Quantum architecture search in a learned latent space (arch2vec + REINFORCE / BO / random)."),  # noqa: E501

@@ -18,7 +18,7 @@ from qgen.errors import QgenError
 
 app = typer.Typer(
     name="dataset",
-    help="Build, inspect, merge and verify circuit datasets (Hugging Face Parquet + dataset card).",
+    help="Build, inspect, export, merge and verify circuit datasets (Hugging Face Parquet + dataset card).",
     no_args_is_help=True,
 )
 
@@ -238,6 +238,29 @@ def _print_statistics(stats: list[dict]) -> None:
         for row in stats:
             table.add_row(*(str(row[c]) for c in keys + chunk))
         console.print(table)
+
+
+@app.command("export")
+@handle_errors
+def export_cmd(
+    path: Path = typer.Argument(..., help="Build folder.", show_default=False),
+    row: str = typer.Option(
+        ..., "--row", help="Row id, or 0-based index over every split.", show_default=False
+    ),
+    out: Path = typer.Option(
+        ..., "--out", "-o", help="The .qasm file; its values go to OUT.values.json.", show_default=False
+    ),
+) -> None:
+    """Write one row as OpenQASM 3 with named parameters and its values file (for simulate/compile/run)."""
+    from qgen.datasets.rows import export_row
+
+    _kinds()
+    qasm_path, values_path = export_row(path, row, out)
+    console.print(
+        f"{qasm_path} + {values_path} (qgen simulate {qasm_path} --values {values_path})",
+        markup=False,
+        highlight=False,
+    )
 
 
 @app.command("merge")

@@ -92,7 +92,15 @@ def generate_llm_cmd(
     layers: int = typer.Option(1, "--layers", "-p", help="QAOA layers asked for."),
     constrained: bool = typer.Option(True, "--constrained/--free", help="Grammar-constrained decoding."),
     max_new_tokens: int = typer.Option(2048, "--max-new-tokens", help="Token budget."),
-    out: Path | None = typer.Option(None, "--out", "-o", help="Write the program to this .qasm file."),
+    out: Path | None = typer.Option(
+        None,
+        "--out",
+        "-o",
+        help="Write the circuit to this .qasm file, angles as named inputs, values in OUT.values.json.",
+    ),
+    bound: bool = typer.Option(
+        False, "--bound", help="With --out: write the program exactly as generated (numbers, no values file)."
+    ),
     seed: int = typer.Option(0, "--seed", help="Seed."),
     device: str = typer.Option("auto", "--device", help="cpu, cuda or auto."),
     as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
@@ -112,7 +120,12 @@ def generate_llm_cmd(
             "(fine-tune first: qgen train llm --config train/llm-cpu.yaml --data DATA --out runs/llm)"
         )
     if out is not None:
-        write_text(out, res["program"])
+        if bound or not res["valid"]:
+            write_text(out, res["program"])
+            if not bound:
+                err_console.print(f"warning: the program does not parse; {out} holds it as generated")
+        else:
+            res["values_file"] = str(_write_parametrized(res["program"], out))
     if as_json:
         print_json(res)
         return
@@ -124,6 +137,21 @@ def generate_llm_cmd(
         )
     else:
         console.print("[red]the program does not parse:[/red] " + "; ".join(res["diagnostics"]))
+
+
+def _write_parametrized(program: str, out: Path) -> Path:
+    """Write ``program`` with its angles as named inputs to ``out`` and their values to OUT.values.json."""
+    import json
+
+    from qgen.circuits import dumps, load
+    from qgen.circuits.parametrize import lift_parameters
+    from qgen.files import atomic_write_text
+
+    circuit, values = lift_parameters(load(program))
+    values_path = out.with_suffix(".values.json")
+    atomic_write_text(out, dumps(circuit, version=3))
+    atomic_write_text(values_path, json.dumps(values, indent=2) + "\n")
+    return values_path
 
 
 @handle_errors

@@ -183,7 +183,25 @@ def test_generate_and_evaluate_end_to_end(model_dir, data_dir, base_dir, tmp_pat
     assert res.exit_code == 0, res.output
     gen = json.loads(res.stdout)
     # constrained decoding: even a barely trained model writes a parseable 3-qubit program
-    assert gen["valid"] and gen["num_qubits"] == 3 and (tmp_path / "c.qasm").read_text() == gen["program"]
+    assert gen["valid"] and gen["num_qubits"] == 3
+    # --out writes the circuit with named angles and a values file that binds it back to the program
+    from qiskit.quantum_info import Statevector
+
+    import qgen
+
+    written = qgen.load(tmp_path / "c.qasm")
+    values = json.loads((tmp_path / "c.values.json").read_text())
+    assert gen["values_file"] == str(tmp_path / "c.values.json")
+    assert sorted(p.name for p in written.parameters) == sorted(values)
+    bound = written.assign_parameters({p: values[p.name] for p in written.parameters})
+    assert Statevector(bound).equiv(Statevector(qgen.load(gen["program"])))
+    res = runner.invoke(
+        app,
+        ["generate", "--model", str(model_dir), "--graph", str(graph), "--max-new-tokens", "400",
+         "--device", "cpu", "--bound", "--out", str(tmp_path / "b.qasm")],
+    )
+    assert res.exit_code == 0, res.output
+    assert (tmp_path / "b.qasm").read_text() == gen["program"] and not (tmp_path / "b.values.json").exists()
     report_path = tmp_path / "eval.json"
     res = runner.invoke(
         app,
