@@ -41,3 +41,20 @@ def test_configure_threads_sets_torch_threads() -> None:
         assert configure_threads(0) == torch.get_num_threads()  # 0 or less: the free cores
     finally:
         torch.set_num_threads(before)
+
+
+def test_free_cores_sees_processes_that_just_started() -> None:
+    """The load average lags a minute behind; CPU time sampled now sees busy cores at once."""
+    import subprocess
+    import sys
+    import time
+
+    cores = len(os.sched_getaffinity(0))
+    spinners = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(cores)]
+    try:
+        time.sleep(0.5)
+        assert free_cores() == 1
+    finally:
+        for proc in spinners:
+            proc.kill()
+            proc.wait()
