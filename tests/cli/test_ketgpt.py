@@ -130,7 +130,7 @@ def test_generate_eval_and_synthetic(model, corpus, tmp_path) -> None:
     assert 0.0 <= report["realism"]["judged_real"] <= 1.0 and 0.0 <= report["novelty"]["novel"] <= 1.0
     assert report["novelty"]["training_circuits"].endswith("train_circuits.txt")  # from generation.json
     assert set(report["structure"]["generated_vs_real"]) >= {"depth", "two_qubit_fraction", "density"}
-    for name in ("eval.json", "profiles.png", "realism.joblib", "circuits.parquet"):
+    for name in ("eval.json", "profiles.png", "realism.skops", "circuits.parquet"):
         assert (ev_dir / name).is_file()
     assert (ev_dir / "profiles.png").read_bytes()[:4] == b"\x89PNG"
 

@@ -10,7 +10,7 @@
 4. **Novelty**: share of generated circuits that are not copies of training circuits and
    nearest-neighbour distances (:mod:`qgen.generate.ketgpt.novelty`).
 
-Results: ``eval.json`` (every figure and its metric), ``profiles.png``, ``realism.joblib`` (the fitted
+Results: ``eval.json`` (every figure and its metric), ``profiles.png``, ``realism.skops`` (the fitted
 classifier) and ``circuits.parquet`` (per-circuit verdicts) in the output folder.
 """
 
@@ -124,7 +124,7 @@ def evaluate_ketgpt(
         model_dir: the model folder; its ``train_circuits.txt`` are the training circuits for novelty
             (default: the folder named in the generated dataset's ``generation.json``, else the corpus's
             real training split).
-        out: folder for ``eval.json``, ``profiles.png``, ``realism.joblib``, ``circuits.parquet``.
+        out: folder for ``eval.json``, ``profiles.png``, ``realism.skops``, ``circuits.parquet``.
         column: QASM column of the generated table (default ``qasm2``).
         corpus_column: QASM column of the corpus (default: auto-detected).
         classifier: realism classifier kind (``gbdt`` or ``logreg``).
@@ -230,7 +230,7 @@ def evaluate_ketgpt(
             report["plots"] = [
                 str(plot_profiles(groups, out / "profiles.png", "real vs generated vs random"))
             ]
-        clf.save(out / "realism.joblib")
+        clf.save(out / "realism.skops")
         _write_circuits(out / "circuits.parquet", texts, checks, p_real, novel, nn)
         _write_json(out / "eval.json", report)
     return Evaluation(report, texts, valid, p_real, novel, nn, [c.error for c in checks])

@@ -87,18 +87,40 @@ class RealismClassifier:
         return self.probability_real(circuits) >= 0.5
 
     def save(self, path: str | os.PathLike) -> None:
-        """Write the fitted classifier with joblib (atomically)."""
-        joblib = require("joblib", extra="generate", purpose="saving the realism classifier")
+        """Write the fitted classifier in skops' format (no pickle; atomically)."""
+        sio = require("skops.io", extra="generate", purpose="saving the realism classifier")
 
+        record = {
+            "model": self.model,
+            "kind": self.kind,
+            "heldout_accuracy": self.heldout_accuracy,
+            "heldout_size": self.heldout_size,
+        }
         with atomic_path(path) as tmp:
-            joblib.dump(self, tmp)
+            sio.dump(record, tmp)
 
     @staticmethod
     def load(path: str | os.PathLike) -> RealismClassifier:
-        """Read a classifier written by :meth:`save` (joblib: load only files you wrote)."""
-        joblib = require("joblib", extra="generate", purpose="loading the realism classifier")
+        """Read a classifier written by :meth:`save`; types outside scikit-learn and numpy are refused.
 
-        return joblib.load(path)
+        Raises:
+            GenerateError: not a skops file of a realism classifier, or it holds other types.
+        """
+        sio = require("skops.io", extra="generate", purpose="loading the realism classifier")
+
+        try:
+            untrusted = sio.get_untrusted_types(file=path)
+        except Exception as exc:  # skops raises zipfile / JSON errors for other files
+            raise GenerateError(f"{path}: not a realism classifier written by qgen ({exc})") from None
+        foreign = [t for t in untrusted if not t.startswith(("sklearn.", "numpy."))]
+        if foreign:
+            raise GenerateError(f"{path}: holds types qgen does not load: {', '.join(foreign)}")
+        record = sio.load(path, trusted=untrusted)
+        if not isinstance(record, dict) or "model" not in record:
+            raise GenerateError(f"{path}: not a realism classifier written by qgen")
+        return RealismClassifier(
+            record["model"], record["kind"], record["heldout_accuracy"], int(record["heldout_size"])
+        )
 
 
 def train_realism(

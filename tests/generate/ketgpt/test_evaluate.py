@@ -108,3 +108,26 @@ def test_realism_classifier_separates_real_from_random(real) -> None:
     clf = train_realism(real_train, rnd[::2], real_test, rnd[1::2][:20], kind="logreg", seed=0)
     assert clf.heldout_accuracy >= 0.9 and clf.heldout_size == len(real_test) + 20
     assert clf.judged_real([canonicalize(_ghz(13)), canonicalize(_ladder(9, 2))]).all()
+
+
+@pytest.mark.parametrize("kind", ["logreg", "gbdt"])
+def test_realism_classifier_saves_without_pickle(real, kind, tmp_path) -> None:
+    """skops round trip: same probabilities; a pickle or a file with foreign types is refused."""
+    import pickle
+    import zipfile
+
+    from qgen.generate.errors import GenerateError
+    from qgen.generate.ketgpt.realism import RealismClassifier
+
+    rng = np.random.default_rng(2)
+    rnd = [random_counterpart(c, rng, gate_frequencies(real)) for c in real]
+    clf = train_realism(real[::2], rnd[::2], real[1::2], rnd[1::2], kind=kind, seed=0)
+    path = tmp_path / "realism.skops"
+    clf.save(path)
+    assert zipfile.is_zipfile(path)
+    back = RealismClassifier.load(path)
+    assert back.kind == kind and back.heldout_accuracy == clf.heldout_accuracy
+    assert np.array_equal(back.probability_real(real), clf.probability_real(real))
+    (tmp_path / "p.skops").write_bytes(pickle.dumps(clf))
+    with pytest.raises(GenerateError, match="not a realism classifier"):
+        RealismClassifier.load(tmp_path / "p.skops")
