@@ -8,8 +8,10 @@ angles in [0, pi]; 30 % held out for testing, stratified, seed 0; 20 % of the sa
    variant of ``--variants`` (``ENCODING:UPLOADS``; the ``classifier`` task's ``encoding`` and ``uploads``
    options). Each candidate is trained as ``qgen fit`` trains a model (``--epochs`` Adam steps of ``--lr``,
    trained readout) on the training split and rewarded by its validation accuracy (ties broken by the
-   validation cross-entropy). Per seed, the variant whose best circuit has the highest validation reward
-   is kept. The test split is never seen by the search or the selection.
+   validation cross-entropy). Per seed, the ``--finalists`` best circuits of each variant are
+   cross-validated (``--folds`` stratified folds of the training + validation samples, the same training)
+   and the best mean is kept (``--finalists 0``: the best validation reward over the variants). The test
+   split is never seen by the search or the selection.
 2. Models: :class:`qgen.models.VQClassifier` trained from random weights (seed = the search seed) on the
    training + validation samples, ``--epochs`` full-batch Adam steps of ``--lr``, scored on the test split,
    for (a) the searched circuit (its encoding, re-uploading and ansatz), (a') the same from the search's
@@ -137,11 +139,33 @@ def _pool(qubits: int, size: int):
     return build_pool(default_space(qubits), size, seed=0)
 
 
-def _best_of_seed(pool, trace) -> tuple[int, float]:
-    """The seed's best circuit with at least one parameter, and its validation reward."""
-    order = np.argsort(-trace.rewards, kind="stable")
-    best = next(i for i in order if pool.gatelist(int(trace.indices[i])).num_parameters)
-    return int(trace.indices[best]), float(trace.rewards[best])
+def _top_of_seed(pool, trace, count: int) -> list[tuple[int, float]]:
+    """The seed's ``count`` best distinct circuits with at least one parameter, with validation rewards."""
+    out: dict[int, float] = {}
+    for i in np.argsort(-trace.rewards, kind="stable"):
+        idx = int(trace.indices[i])
+        if idx not in out and pool.gatelist(idx).num_parameters:
+            out[idx] = float(trace.rewards[i])
+            if len(out) == count:
+                break
+    return list(out.items())
+
+
+def _pick(pool, searches: dict, seed: int, finalists: int, folds: int) -> tuple[str, int, float, dict]:
+    """The seed's circuit: the best validation reward over the variants, or (``finalists`` > 0) the best
+    ``folds``-fold cross-validated reward among each variant's top ``finalists`` (train + validation only)."""
+    count = max(finalists, 1)
+    tops = {v: _top_of_seed(pool, res.traces["random"][seed], count) for v, (_, res) in searches.items()}
+    if finalists <= 0:
+        variant = max(tops, key=lambda v: tops[v][0][1])  # first of equals: the variants' order
+        return variant, tops[variant][0][0], tops[variant][0][1], {}
+    scores = {}
+    for v, top in tops.items():
+        cv = searches[v][0].cross_validate(pool.gatelists([i for i, _ in top]), folds=folds, seed=seed)
+        scores.update({(v, i): float(c) for (i, _), c in zip(top, cv, strict=True)})
+    v, idx = max(scores, key=lambda key: scores[key])
+    reward = dict(tops[v])[idx]
+    return v, idx, reward, {f"{key[0]}/{key[1]}": c for key, c in scores.items()}
 
 
 def _train_models(name, classes, args, pool, searches: dict, tmp: Path) -> list[dict]:
@@ -150,9 +174,7 @@ def _train_models(name, classes, args, pool, searches: dict, tmp: Path) -> list[
 
     rows = []
     for seed in range(args.seeds):
-        found = {v: _best_of_seed(pool, res.traces["random"][seed]) for v, (_, res) in searches.items()}
-        variant = max(found, key=lambda v: found[v][1])  # first of equals: the variants' order
-        idx, reward = found[variant]
+        variant, idx, reward, cv = _pick(pool, searches, seed, args.finalists, args.folds)
         task, result = searches[variant]
         gl = pool.gatelist(idx)
         searched = task.export(gl)
@@ -163,14 +185,15 @@ def _train_models(name, classes, args, pool, searches: dict, tmp: Path) -> list[
         dump(searched, warm)
         warm.with_suffix(".json").write_text(json.dumps({"values": values}))
         row = {"seed": seed, "variant": variant, "pool_index": idx, "parameters": k,
-               "validation_reward": reward, "validation_by_variant": {v: r for v, (_, r) in found.items()}}
+               "validation_reward": reward, "cross_validation": cv}
         models = {"searched": searched, "searched_warm": str(warm),
                   "hea_matched": matched_hardware_efficient(task.num_qubits, k),
                   "hea_default": encoded(_default_hea(task.num_qubits))}  # fmt: skip
         for label, source in models.items():
             row[label] = test_accuracy(source, task.data, seed, args.epochs, args.lr)
         rows.append(row)
-        print(f"  {name} {classes or ''} seed {seed}: {variant}, {k} params, validation {reward:.3f}; "
+        picked = f"validation {reward:.3f}" + (f", cv {cv[f'{variant}/{idx}']:.3f}" if cv else "")
+        print(f"  {name} {classes or ''} seed {seed}: {variant}, {k} params, {picked}; "
               + ", ".join(f"{label} {row[label]:.3f}" for label in LABELS), flush=True)
     return rows
 
@@ -190,6 +213,8 @@ def main() -> None:
     ap.add_argument("--pool-size", type=int, default=500)
     ap.add_argument("--budget", type=int, default=100)
     ap.add_argument("--seeds", type=int, default=5)
+    ap.add_argument("--finalists", type=int, default=5, help="per variant, cross-validate the top N (0: off)")
+    ap.add_argument("--folds", type=int, default=5, help="folds of the finalists' cross-validation")
     ap.add_argument("--epochs", type=int, default=100, help="Adam steps of the search and of the models")
     ap.add_argument("--lr", type=float, default=0.05)
     ap.add_argument("--threads", type=int, default=1, help="torch threads (0: the free cores)")

@@ -182,3 +182,17 @@ def test_loader_is_shared_and_models_keep_their_error(tmp_path) -> None:
         models_load_data(str(tmp_path / "x.csv"))
     assert isinstance(info.value, ValueError)
     assert np.array_equal(models_load_data("iris").X, load_data("iris").X)
+
+
+@pytest.mark.slow
+def test_cross_validation_uses_training_and_validation_samples_only(animals) -> None:
+    task = make_task("classifier", 2, data=str(animals), target_col="label", classes="cat,dog", steps=10,
+                     uploads=2)  # fmt: skip
+    circuits = build_pool(SearchSpace(2, 5, 5), 3, seed=0).gatelists()
+    cv = task.cross_validate(circuits, folds=4, seed=0)
+    assert cv.shape == (3,) and np.all((cv >= 0) & (cv <= 1))
+    task.data["x_test"] = np.full_like(task.data["x_test"], np.nan)  # never read
+    assert np.array_equal(task.cross_validate(circuits, folds=4, seed=0), cv)
+    assert not np.array_equal(task.cross_validate(circuits, folds=4, seed=1), cv)  # other folds
+    with pytest.raises(TaskError, match="the digits task has no cross-validation"):
+        make_task("digits", 2).cross_validate(circuits)
