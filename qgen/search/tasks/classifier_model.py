@@ -7,7 +7,8 @@ A candidate block ``U(theta)`` (a pool circuit) becomes the model
 with ``L`` uploads of the data (data re-uploading, Perez-Salinas et al. 2020, arXiv:1907.02085) and one set
 of weights per upload. The upload ``E(x)`` is ``RY(x_q)`` on every qubit q (``ry``), optionally followed by
 data-dependent ZZ entanglers ``RZZ((pi - x_q)(pi - x_{q+1}))`` on neighbouring qubits (``ry-zz``, the
-pair angle of the ZZ feature map of Havlicek et al. 2019, arXiv:1804.11326). Readout as
+pair angle of the ZZ feature map of Havlicek et al. 2019, arXiv:1804.11326; exported as ``CX, RZ, CX``).
+Readout as
 :class:`qgen.models.VQClassifier`'s for two classes: ``p(class 1) = sigmoid(b - a <Z_0>)`` with a trained
 scale ``a`` (initially 1) and bias ``b`` (initially 0).
 
@@ -215,9 +216,11 @@ def export_circuit(circuit: GateList, num_qubits: int, uploads: int, encoding: s
     for names in upload_names(circuit, uploads):
         for q in range(num_qubits):
             qc.ry(xs[q], q)
-        if encoding == "ry-zz":
+        if encoding == "ry-zz":  # RZZ(t) = CX RZ(t) CX: standard gates of every QASM version, no definitions
             for a, b in zz_pairs(num_qubits):
-                qc.rzz((np.pi - xs[a]) * (np.pi - xs[b]), a, b)
+                qc.cx(a, b)
+                qc.rz((np.pi - xs[a]) * (np.pi - xs[b]), b)
+                qc.cx(a, b)
         new = dict(zip(circuit.parameters, names, strict=True))
         renamed = {p: Parameter(new[p.name]) for p in block.parameters}
         qc.compose(block.assign_parameters(renamed) if renamed else block, inplace=True)
