@@ -101,7 +101,7 @@ def test_missing_file_is_named(tmp_path):
 
 
 def _searched_qasm(path, inputs: int):
-    """A QASM 3 circuit of ``inputs`` qubits as `qgen search --task classifier` writes one (x0.. + weights)."""
+    """A QASM 3 circuit of ``inputs`` qubits as `qgen search --task classifier` writes one (x0.., weights)."""
     lines = ["OPENQASM 3.0;", 'include "stdgates.inc";', *[f"input float[64] x{q};" for q in range(inputs)],
              "input float[64] p00;", "input float[64] p01;", f"qubit[{inputs}] q;"]
     lines += [f"ry(x{q}) q[{q}];" for q in range(inputs)]
@@ -127,7 +127,8 @@ def test_fit_circuit_features_option_wins_and_equal_width_is_not_reduced(tmp_pat
     _, train_csv, _, _ = data  # moons: 2 features
     qasm = _searched_qasm(tmp_path / "best.qasm", 2)
     res = runner.invoke(app, ["fit", "--circuit", str(qasm), "--data", str(train_csv), "--target-col", "y",
-                              "--epochs", "1", "--out", str(tmp_path / "m"), "--quiet", "--json", "--no-plots"])
+                              "--epochs", "1", "--out", str(tmp_path / "m"), "--quiet", "--json",
+                              "--no-plots"])
     assert res.exit_code == 0, res.output
     summary = json.loads(res.stdout)
     assert summary["data"]["model_features"] == 2 and "pca_components" not in summary["data"]
