@@ -32,7 +32,9 @@ def fit_cmd(
     ),
     target_col: str | None = typer.Option(None, "--target-col", help="Target column (default: last)."),
     features: int | None = typer.Option(
-        None, "--features", help=f"Reduce to N features (qubits) by PCA (auto: {MAX_AUTO_FEATURES} if more)."
+        None, "--features",
+        help=f"Reduce to N features (qubits) by PCA (default: the --circuit's data inputs x0..x{{N-1}} when "
+        f"the data has more; else {MAX_AUTO_FEATURES} if more).",
     ),
     test_size: float = typer.Option(0.25, "--test-size", help="Share of the data held out for testing."),
     epochs: int = typer.Option(100, "--epochs", help="Training epochs."),
@@ -70,14 +72,18 @@ def fit_cmd(
         ds.X, ds.y, test_size=test_size, random_state=seed, stratify=stratify
     )
     n = features
-    if n is None and ds.X.shape[1] > MAX_AUTO_FEATURES:
+    inputs = None if features is not None or circuit is None else circuit_inputs(circuit)
+    if inputs is not None and ds.X.shape[1] > inputs:
+        n = inputs
+    if n is None and inputs is None and ds.X.shape[1] > MAX_AUTO_FEATURES:
         n = MAX_AUTO_FEATURES
     reducer = None
     if n is not None:
         reducer = Reducer(n).fit(Xtr)
         Xtr, Xte = reducer.transform(Xtr), reducer.transform(Xte)
         if features is None:
-            err_console.print(f"{ds.X.shape[1]} features reduced to {n} by PCA (--features to choose)")
+            why = f"the circuit's {n} data inputs" if inputs is not None else "--features to choose"
+            err_console.print(f"{ds.X.shape[1]} features reduced to {n} by PCA ({why})")
     cls = entry.load()
     wanted = {
         "source": circuit, "feature_map": feature_map, "ansatz": ansatz, "reps": reps, "epochs": epochs,
@@ -126,6 +132,17 @@ def fit_cmd(
         table.add_row(k, f"{v:.4f}" if isinstance(v, float) else str(v))
     console.print(table)
     err_console.print(f"wrote {', '.join(written)}")
+
+
+def circuit_inputs(circuit: str) -> int | None:
+    """The number of data inputs (``x0..``) of a ``--circuit`` file or folder; None for a registered name
+    (built for the data's width) or a circuit without inputs (a feature map goes in front of it)."""
+    from qgen.models.builders import CIRCUITS
+    from qgen.models.sources import resolve_circuit
+
+    if circuit in CIRCUITS:
+        return None
+    return len(resolve_circuit(circuit).inputs) or None
 
 
 @handle_errors

@@ -46,7 +46,7 @@ class RewardTable:
     ) -> None:
         self.pool, self.task, self.batch_size, self.device = pool, task, int(batch_size), device
         n = len(pool)
-        width = MAX_PARAMS_PER_GATE * pool.space.num_gates
+        width = max(task.params_width(pool.space), MAX_PARAMS_PER_GATE * pool.space.num_gates)
         self.reward = np.full(n, np.nan)
         self.loss = np.full(n, np.nan)
         self.params = np.zeros((n, width))

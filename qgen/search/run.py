@@ -248,8 +248,9 @@ def _best(runs: list[Trace], table: RewardTable) -> dict:
 def export_best(task: Task, pool: Pool, table: RewardTable, index: int, out: Path, stem: str) -> dict:
     """Write a pool circuit as QASM 3 (symbolic parameters), its record and its values file; check them.
 
-    ``<stem>.values.json`` is ``{name: value}`` (``qgen simulate/compile/run --values`` read it);
-    ``<stem>.json`` is the record (task, reward, values, inputs, reloaded reward).
+    ``<stem>.values.json`` is ``{name: value}`` of the circuit's parameters (``qgen simulate/compile/run
+    --values`` read it); ``<stem>.json`` is the record (task, reward, values with any readout values of the
+    task (:meth:`Task.named_values`), inputs, reloaded reward).
 
     The check reloads the QASM with :func:`qgen.load`, binds the saved values and recomputes the reward with
     the task's independent evaluator (Qiskit ``Statevector`` or :class:`qgen.sim.CircuitModule`).
@@ -260,9 +261,8 @@ def export_best(task: Task, pool: Pool, table: RewardTable, index: int, out: Pat
     from qgen.circuits import dumps, load
 
     circuit = task.export(pool.gatelist(index))
-    values = table.trained_params(index)
-    names = [p.name for p in pool.gatelist(index).to_qiskit().parameters]
-    named = dict(zip(names, values.tolist(), strict=True))
+    named = task.named_values(pool.gatelist(index), table.trained_params(index))
+    symbols = {p.name for p in circuit.parameters}
     qasm_path, json_path = out / f"{stem}.qasm", out / f"{stem}.json"
     atomic_write_text(qasm_path, dumps(circuit, version=3))
     reward = float(table.reward[index])
@@ -282,7 +282,7 @@ def export_best(task: Task, pool: Pool, table: RewardTable, index: int, out: Pat
     meta.update(extra)
     atomic_write_text(json_path, json.dumps(meta, indent=2))
     values_path = out / f"{stem}.values.json"  # the values-file format: {name: value}
-    atomic_write_text(values_path, json.dumps(named, indent=2))
+    atomic_write_text(values_path, json.dumps({k: v for k, v in named.items() if k in symbols}, indent=2))
     return {
         "qasm": qasm_path.name,
         "values": json_path.name,

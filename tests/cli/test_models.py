@@ -98,3 +98,42 @@ def test_models_lists_models_and_circuits():
 def test_missing_file_is_named(tmp_path):
     res = runner.invoke(app, ["fit", "--data", str(tmp_path / "none.csv"), "--out", str(tmp_path / "x")])
     assert res.exit_code == 1 and "no such file" in res.stderr
+
+
+def _searched_qasm(path, inputs: int):
+    """A QASM 3 circuit of ``inputs`` qubits as `qgen search --task classifier` writes one (x0.., weights)."""
+    lines = ["OPENQASM 3.0;", 'include "stdgates.inc";', *[f"input float[64] x{q};" for q in range(inputs)],
+             "input float[64] p00;", "input float[64] p01;", f"qubit[{inputs}] q;"]
+    lines += [f"ry(x{q}) q[{q}];" for q in range(inputs)]
+    lines += ["ry(p00) q[0];", "cx q[0], q[1];", "rz(p01) q[1];"]
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+@pytest.mark.parametrize("inputs", [3, 4])
+def test_fit_circuit_takes_the_feature_count_from_its_inputs(tmp_path, inputs):
+    qasm = _searched_qasm(tmp_path / "best.qasm", inputs)
+    res = runner.invoke(app, ["fit", "--circuit", str(qasm), "--data", "breast_cancer", "--epochs", "1",
+                              "--out", str(tmp_path / "m"), "--quiet", "--json", "--no-plots"])
+    assert res.exit_code == 0, res.output
+    summary = json.loads(res.stdout)
+    assert summary["data"]["model_features"] == inputs and summary["data"]["pca_components"] == inputs
+    assert f"30 features reduced to {inputs} by PCA (the circuit's {inputs} data inputs)" in res.stderr
+    config = json.loads((tmp_path / "m" / "config.json").read_text())
+    assert config["preprocess"] == ["components", "mean", "scale"]
+
+
+def test_fit_circuit_features_option_wins_and_equal_width_is_not_reduced(tmp_path, data):
+    _, train_csv, _, _ = data  # moons: 2 features
+    qasm = _searched_qasm(tmp_path / "best.qasm", 2)
+    res = runner.invoke(app, ["fit", "--circuit", str(qasm), "--data", str(train_csv), "--target-col", "y",
+                              "--epochs", "1", "--out", str(tmp_path / "m"), "--quiet", "--json",
+                              "--no-plots"])
+    assert res.exit_code == 0, res.output
+    summary = json.loads(res.stdout)
+    assert summary["data"]["model_features"] == 2 and "pca_components" not in summary["data"]
+    assert "reduced" not in res.stderr
+    res = runner.invoke(app, ["fit", "--circuit", str(qasm), "--data", "breast_cancer", "--features", "3",
+                              "--epochs", "1", "--out", str(tmp_path / "n"), "--quiet"])
+    assert res.exit_code == 1
+    assert "reads 2 data input(s) (x0..x1) but the data has 3 feature(s)" in res.stderr

@@ -38,44 +38,79 @@ def animals(tmp_path):
 
 @pytest.mark.slow
 def test_csv_file_two_named_classes(animals) -> None:
-    task = make_task("classifier", 2, data=str(animals), target_col="label", classes="cat,dog")
+    task = make_task("classifier", 2, data=str(animals), target_col="label", classes="cat,dog", validation=0)
     info = task.info
     assert info["classes"] == ["cat", "dog"] and info["target_col"] == "label"
     assert info["data"] == str(animals)
     assert (info["train_size"], info["test_size"]) == (28, 12)  # 40 samples, 30 % held out
-    assert task.metric == "held-out accuracy, animals.csv cat vs dog, PCA to 2 features"
+    assert task.metric == "held-out accuracy, animals.csv cat vs dog, PCA to 2 features, ry encoding"
     d = task.data
     assert d["x_train"].shape == (28, 2) and d["x_test"].shape == (12, 2)
     assert d["x_train"].min() == 0.0 and d["x_train"].max() == pytest.approx(np.pi)
     assert d["x_test"].min() >= 0 and d["x_test"].max() <= np.pi
     assert sorted(d["y_train"].tolist() + d["y_test"].tolist()) == [0.0] * 20 + [1.0] * 20
+    default = make_task("classifier", 2, data=str(animals), target_col="label", classes="cat,dog")
+    sizes = default.info  # by default 20 % of the samples are a validation split; the test split is the same
+    assert (sizes["train_size"], sizes["validation_size"], sizes["test_size"]) == (19, 9, 12)
+    assert np.array_equal(default.data["y_test"], d["y_test"]) and default.selection_split == "val"
+    assert default.metric == "validation accuracy, animals.csv cat vs dog, PCA to 2 features, ry encoding"
 
 
 @pytest.mark.slow
-def test_csv_task_scores_candidates_like_the_exported_circuit(animals) -> None:
-    task = make_task("classifier", 2, data=str(animals), target_col="label", classes="cat,dog")
-    # trained candidates: the batched reward equals the exported circuit's accuracy (CircuitModule)
+@pytest.mark.parametrize(("encoding", "uploads"), [("ry", 1), ("ry", 2), ("ry-zz", 2)])
+def test_csv_task_scores_candidates_like_the_exported_circuit(animals, encoding, uploads) -> None:
+    task = make_task("classifier", 2, data=str(animals), target_col="label", classes="cat,dog",
+                     encoding=encoding, uploads=uploads, steps=20)  # fmt: skip
+    assert (task.optimizer, task.lr, task.steps) == ("adam", 0.05, 20)
+    # trained candidates: the batched reward equals the exported circuit's (an independent CircuitModule)
     pool = build_pool(SearchSpace(2, 5, 5), 3, seed=0)
     scores = task.score(pool.gatelists())
+    n_val = len(task.data["y_val"])
     for i in range(3):
         gl = pool.gatelist(i)
         qc = task.export(gl)
-        values = {p.name: float(v) for p, v in zip(gl.to_qiskit().parameters, scores.params[i], strict=True)}
-        assert task.evaluate(qc, values) == pytest.approx(scores.reward[i], abs=1e-12)
-        assert round(scores.reward[i] * 12) == pytest.approx(scores.reward[i] * 12, abs=1e-9)
+        values = task.named_values(gl, scores.params[i])
+        weights = sorted(p.name for p in qc.parameters if not p.name.startswith("x"))
+        assert sorted(set(values) - {"_head_scale", "_head_bias"}) == weights
+        assert len(weights) == uploads * gl.num_parameters and len(scores.params[i]) == len(weights) + 2
+        assert task.evaluate(qc, values) == pytest.approx(scores.reward[i], abs=1e-9)
+        accuracy = task.accuracy(qc, values, "val")
+        assert accuracy - 0.5 / n_val < scores.reward[i] <= accuracy  # accuracy, ties broken by the loss
+        assert round(accuracy * n_val) == pytest.approx(accuracy * n_val, abs=1e-9)
+        assert 0.0 <= task.report(qc, values)["test_accuracy"] <= 1.0
+    ops = task.export(pool.gatelist(0)).data
+    inputs = [i for i in ops if any(getattr(p, "name", "").startswith("x") for p in i.operation.params)]
+    zz = [i for i in ops if i.operation.params and len(getattr(i.operation.params[0], "parameters", ())) == 2]
+    assert len(inputs) == 2 * uploads and len(zz) == (uploads if encoding == "ry-zz" else 0)
+    assert all(i.operation.name == "rz" for i in zz)  # ZZ entangler as CX, RZ, CX (standard gates)
+
+
+def test_upload_matrices_match_the_exported_encoding() -> None:
+    from qiskit.quantum_info import Operator
+
+    from qgen.search.tasks.classifier_model import upload_matrices
+    from qgen.sim.gatelist import GateList
+
+    x = np.array([[0.3, 2.0, 1.1], [3.0, 0.1, 0.7]])
+    for encoding in ("ry", "ry-zz"):
+        mats = upload_matrices(x, encoding).numpy()
+        task_circuit = make_task("classifier", 3, data="wine", encoding=encoding).export(GateList(3, []))
+        for row, mat in zip(x, mats, strict=True):
+            bound = task_circuit.assign_parameters({p: row[int(p.name[1:])] for p in task_circuit.parameters})
+            assert np.allclose(Operator(bound).data, mat, atol=1e-12)
 
 
 def test_default_target_is_the_last_column_and_classes_the_first_two(animals) -> None:
     task = make_task("classifier", 2, data=str(animals))
     assert task.info["target_col"] == "label" and task.info["classes"] == ["bird", "cat"]  # sorted labels
-    assert (task.info["train_size"], task.info["test_size"]) == (21, 9)
+    assert (task.info["train_size"], task.info["validation_size"], task.info["test_size"]) == (14, 7, 9)
 
 
 def test_feature_columns_as_given_are_only_scaled(animals) -> None:
     from sklearn.model_selection import train_test_split
 
-    task = make_task("classifier", 2, data=str(animals), classes="cat,dog", features="a,c")
-    assert task.metric.endswith("cat vs dog, features as given")
+    task = make_task("classifier", 2, data=str(animals), classes="cat,dog", features="a,c", validation=0)
+    assert task.metric.endswith("cat vs dog, features as given, ry encoding")
     ds = load_data(str(animals))
     keep = np.isin(ds.y, ["cat", "dog"])
     x, y = ds.X[keep][:, [0, 2]], (ds.y[keep] == "dog").astype(float)
@@ -87,10 +122,11 @@ def test_feature_columns_as_given_are_only_scaled(animals) -> None:
 
 
 def test_sklearn_names() -> None:
-    task = make_task("classifier", 4, data="breast_cancer")
+    task = make_task("classifier", 4, data="breast_cancer", uploads=2, encoding="ry-zz")
     assert task.info["classes"] == ["0", "1"]
-    assert (task.info["train_size"], task.info["test_size"]) == (398, 171)
-    assert task.metric == "held-out accuracy, breast_cancer 0 vs 1, PCA to 4 features"
+    assert (task.info["train_size"], task.info["validation_size"], task.info["test_size"]) == (284, 114, 171)
+    metric = "validation accuracy, breast_cancer 0 vs 1, PCA to 4 features, ry-zz encoding, 2 uploads"
+    assert task.metric == metric
     wine = make_task("classifier", 3, data="wine", classes="1,2", validation=0.2)
     assert wine.info["classes"] == ["1", "2"] and wine.selection_split == "val"
     sizes = wine.info  # wine: 71 of class 1, 48 of class 2
@@ -99,9 +135,10 @@ def test_sklearn_names() -> None:
 
 
 def test_task_options_parse_from_the_command_line() -> None:
-    items = ["data=iris.csv", "target-col=y", "classes=0,1", "validation=0.2"]
+    items = ["data=iris.csv", "target-col=y", "classes=0,1", "validation=0.2", "uploads=3", "encoding=ry-zz"]
     opts = TASKS["classifier"].parse_options(items)
-    assert opts == {"data": "iris.csv", "target_col": "y", "classes": "0,1", "validation": 0.2}
+    assert opts == {"data": "iris.csv", "target_col": "y", "classes": "0,1", "validation": 0.2, "uploads": 3,
+                    "encoding": "ry-zz"}  # fmt: skip
 
 
 @pytest.mark.parametrize(
@@ -115,6 +152,9 @@ def test_task_options_parse_from_the_command_line() -> None:
         ({"data": "iris", "features": "petal"}, r"unknown feature column\(s\) \['petal'\] in iris"),
         ({"data": "moons"}, r"2 feature\(s\) for 4 qubits \(one feature per qubit\); use --qubits 2"),
         ({"data": "iris", "validation": 0.7}, r"--validation is a share of the samples in \[0, 0.5\]"),
+        ({"data": "iris", "encoding": "zz"}, "encoding must be one of ry, ry-zz; got 'zz'"),
+        ({"data": "iris", "uploads": 0}, r"uploads \(data re-uploading layers\) must be in 1..6, got 0"),
+        ({"data": "iris", "steps": 0}, "steps must be >= 1 and lr > 0, got 0 and 0.05"),
     ],
 )
 def test_bad_input(options, message) -> None:
@@ -145,3 +185,17 @@ def test_loader_is_shared_and_models_keep_their_error(tmp_path) -> None:
         models_load_data(str(tmp_path / "x.csv"))
     assert isinstance(info.value, ValueError)
     assert np.array_equal(models_load_data("iris").X, load_data("iris").X)
+
+
+@pytest.mark.slow
+def test_cross_validation_uses_training_and_validation_samples_only(animals) -> None:
+    task = make_task("classifier", 2, data=str(animals), target_col="label", classes="cat,dog", steps=10,
+                     uploads=2)  # fmt: skip
+    circuits = build_pool(SearchSpace(2, 5, 5), 3, seed=0).gatelists()
+    cv = task.cross_validate(circuits, folds=4, seed=0)
+    assert cv.shape == (3,) and np.all((cv >= 0) & (cv <= 1))
+    task.data["x_test"] = np.full_like(task.data["x_test"], np.nan)  # never read
+    assert np.array_equal(task.cross_validate(circuits, folds=4, seed=0), cv)
+    assert not np.array_equal(task.cross_validate(circuits, folds=4, seed=1), cv)  # other folds
+    with pytest.raises(TaskError, match="the digits task has no cross-validation"):
+        make_task("digits", 2).cross_validate(circuits)

@@ -133,6 +133,15 @@ class Task(ABC):
         """Rewards of trained candidates (from their best losses by default)."""
         return self.reward_from_loss(loss)
 
+    def params_width(self, space: SearchSpace) -> int:
+        """Room for one circuit's trained values in a reward table (3 angles per gate of ``space``)."""
+        return 3 * space.num_gates
+
+    def named_values(self, circuit: GateList, params: np.ndarray) -> dict[str, float]:
+        """Trained values of a candidate by the exported circuit's parameter names (for :meth:`evaluate`)."""
+        names = [p.name for p in circuit.to_qiskit().parameters]
+        return dict(zip(names, np.asarray(params).tolist(), strict=True))
+
     @abstractmethod
     def evaluate(self, circuit: QuantumCircuit, values: dict[str, float]) -> float:
         """Reward of an exported circuit with bound values, recomputed without :func:`train`."""
