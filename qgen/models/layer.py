@@ -1,9 +1,10 @@
 """QuantumLayer: a model circuit as a torch module, simulated by qgen.sim for a whole batch of samples.
 
 The circuit is lowered once (non-linear angles become derived parameters, see :mod:`qgen.models.encoding`)
-and compiled once; batches of any size reuse that compilation (:mod:`qgen.models.replicate`): one
-structure, many inputs. ``forward(x)`` returns expectation values of
-the readout observables; :meth:`states` returns the statevectors (for kernels).
+and compiled once for qgen.sim's one-structure / many-inputs executor (:class:`qgen.sim.structured.
+StructuredCircuit`): the data inputs and derived angles are per-sample columns, the weights are shared by the
+batch. ``forward(x)`` returns expectation values of the readout observables; :meth:`states` returns the
+statevectors (for kernels).
 """
 
 from __future__ import annotations
@@ -18,11 +19,10 @@ from qiskit.quantum_info import SparsePauliOp
 
 from qgen.models.encoding import evaluate_derived, lower_angles, split_parameters
 from qgen.models.errors import ModelError
-from qgen.models.replicate import replicate
-from qgen.sim.compiled import CompiledBatch
 from qgen.sim.device import resolve_device
 from qgen.sim.gatelist import from_qiskit
 from qgen.sim.observables import PauliObservables
+from qgen.sim.structured import DiagonalReadout, StructuredCircuit
 
 DTYPES = {"float64": torch.complex128, "float32": torch.complex64}
 
@@ -82,8 +82,10 @@ class QuantumLayer(torch.nn.Module):
         self.complex_dtype = DTYPES[dtype]
         real = torch.float64 if dtype == "float64" else torch.float32
         self.weights = torch.nn.Parameter(self._initial(weights, seed).to(real), requires_grad=trainable)
-        self._batches: dict[tuple[int, str], CompiledBatch] = {}
-        self._obs: dict[str, PauliObservables] = {}
+        # the per-sample columns lead the parameter matrix: inputs, then derived angles
+        self._num_batched = len(self._cols["inputs"]) + len(self._cols["derived"])
+        self._engines: dict[str, StructuredCircuit] = {}
+        self._obs: dict[str, PauliObservables | DiagonalReadout] = {}
         self.to(resolve_device(device))
 
     def _initial(self, weights, seed) -> torch.Tensor:
@@ -106,16 +108,14 @@ class QuantumLayer(torch.nn.Module):
         """Number of data features the circuit reads."""
         return len(self.input_names)
 
-    def _compiled(self, size: int, device: torch.device) -> CompiledBatch:
-        key = (size, str(device))
-        if key not in self._batches:
-            if len(self._batches) > 8:
-                self._batches.clear()
-            one = (1, str(device))
-            if one not in self._batches:
-                self._batches[one] = CompiledBatch([self.gatelist], self.complex_dtype, device)
-            self._batches[key] = replicate(self._batches[one], size)
-        return self._batches[key]
+    def engine(self, device: torch.device) -> StructuredCircuit:
+        """The circuit compiled for ``device`` (once; any batch size)."""
+        key = str(device)
+        if key not in self._engines:
+            self._engines[key] = StructuredCircuit(
+                self.gatelist, range(self._num_batched), self.complex_dtype, device
+            )
+        return self._engines[key]
 
     def parameter_matrix(self, x: torch.Tensor) -> torch.Tensor:
         """The simulator's parameter matrix ``(N, P)``: features, derived angles, weights."""
@@ -135,18 +135,23 @@ class QuantumLayer(torch.nn.Module):
     def states(self, x: torch.Tensor) -> torch.Tensor:
         """Statevectors ``(N, 2**n)`` for features ``x`` ``(N, d)``."""
         params = self.parameter_matrix(x)
-        batch = self._compiled(params.shape[0], params.device)
-        return batch.run(params if batch.num_parameters else None)
+        return self.engine(params.device).run(params)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         """Expectation values ``(N, K)`` of the readout observables."""
         psi = self.states(x)
         key = str(psi.device)
         if key not in self._obs:
-            self._obs[key] = PauliObservables(
-                self.observables, self.num_qubits, self.complex_dtype, psi.device
-            )
-        return self._obs[key].expectation(psi, per_circuit=False).to(self.weights.dtype)
+            if DiagonalReadout.accepts(self.observables, self.num_qubits):
+                real = torch.float64 if self.complex_dtype == torch.complex128 else torch.float32
+                self._obs[key] = DiagonalReadout(self.observables, self.num_qubits, real, psi.device)
+            else:
+                self._obs[key] = PauliObservables(
+                    self.observables, self.num_qubits, self.complex_dtype, psi.device
+                )
+        obs = self._obs[key]
+        out = obs(psi) if isinstance(obs, DiagonalReadout) else obs.expectation(psi, per_circuit=False)
+        return out.to(self.weights.dtype)
 
     def bound_circuit(self) -> QuantumCircuit:
         """The circuit with the current weights bound and the data inputs free."""

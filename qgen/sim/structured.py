@@ -1,0 +1,506 @@
+"""One circuit structure, many inputs: a batched statevector executor specialised to a fixed circuit.
+
+:class:`qgen.sim.CompiledBatch` runs a batch of *different* circuits (one gather and one small matrix product
+per gate slot). QML models run *one* circuit on many samples; :class:`StructuredCircuit` compiles that
+circuit into few stages (:mod:`qgen.sim.stages`) and runs them on the state viewed as ``(B, 2**a, 2**g,
+2**c)``:
+
+* a run of one-qubit gates becomes one 2x2 matrix per qubit (per sample where an angle reads a per-sample
+  column, once for the batch otherwise); the qubits are split into two groups whose Kronecker products are
+  applied with one batched matrix product each (a circuit starting from ``|0..0>`` starts from the product
+  state directly);
+* a run of monomial gates (CX/SWAP/CCX rings, CZ, CP, RZZ, RZ, the CX-P-CX blocks of the ZZ feature map) is
+  one index permutation and one phase vector ``exp(i (c + params @ W))``;
+* other multi-qubit gates are one ``2**k`` matrix each.
+
+Amplitudes are complex128 (or complex64) in Qiskit's bit order; gradients are exact (torch autograd, with a
+gather-by-inverse backward for the permutations).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import torch
+from qiskit.quantum_info import SparsePauliOp
+
+from qgen.errors import SimulationError
+from qgen.sim.blocks import permutation, u3_matrices
+from qgen.sim.gatelist import ParamExpr
+from qgen.sim.gates import GATES
+from qgen.sim.observables import pauli_coefficients
+from qgen.sim.stages import (
+    DenseStage,
+    LocalStage,
+    MonomialStage,
+    diagonalise,
+    gate_matrix,
+    one_qubit_angles,
+    schedule,
+)
+
+COLLAPSE_MAX_DIM = 64  # shared segments of states up to this size become one dense matrix
+GROUP_SPLIT_MAX_QUBITS = 10  # up to here the qubits form two groups (low half, high half); above, groups of 5
+
+
+class _Permute(torch.autograd.Function):
+    """``x[:, index]`` whose backward is a gather by the inverse permutation (no scatter-add)."""
+
+    @staticmethod
+    def forward(ctx, x: torch.Tensor, index: torch.Tensor, inverse: torch.Tensor) -> torch.Tensor:
+        ctx.inverse = inverse
+        return x.index_select(1, index)
+
+    @staticmethod
+    def backward(ctx, grad: torch.Tensor):
+        return grad.index_select(1, ctx.inverse), None, None
+
+
+class _PhaseMul(torch.autograd.Function):
+    """``psi * exp(i phi)`` for real ``phi`` (rows broadcast), with a two-product backward."""
+
+    @staticmethod
+    def forward(ctx, psi: torch.Tensor, phi: torch.Tensor) -> torch.Tensor:
+        e = torch.complex(torch.cos(phi), torch.sin(phi)).to(psi.dtype)
+        out = psi * e
+        ctx.save_for_backward(e, out)
+        ctx.shapes = (psi.shape, phi.shape)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad: torch.Tensor):
+        e, out = ctx.saved_tensors
+        psi_shape, phi_shape = ctx.shapes
+        g_psi = g_phi = None
+        if ctx.needs_input_grad[0]:
+            g_psi = grad * e.conj()
+            if g_psi.shape != psi_shape:
+                g_psi = g_psi.sum(0, keepdim=True)
+        if ctx.needs_input_grad[1]:
+            # d out / d phi = i out  ->  dL/dphi = Re(conj(g) i out) = -Im(conj(g) out)
+            g_phi = -(grad.conj() * out).imag
+            if g_phi.shape != phi_shape:
+                g_phi = g_phi.sum(0, keepdim=True)
+        return g_psi, g_phi
+
+
+def _linear(exprs: Sequence[ParamExpr], num_params: int) -> tuple[np.ndarray, np.ndarray]:
+    """``(offset (A,), coeff (P, A))`` so that the angles are ``offset + params @ coeff``."""
+    offset = np.array([e.offset for e in exprs], dtype=np.float64)
+    coeff = np.zeros((num_params, len(exprs)))
+    for a, e in enumerate(exprs):
+        for i, c in e.terms:
+            coeff[i, a] += c
+    return offset, coeff
+
+
+def _groups(n: int) -> list[tuple[int, int]]:
+    """Qubit groups ``(low, size)`` of a local stage."""
+    if n <= 1:
+        return [(0, n)]
+    if n <= GROUP_SPLIT_MAX_QUBITS:
+        return [(0, n // 2), (n // 2, n - n // 2)]
+    return [(lo, min(5, n - lo)) for lo in range(0, n, 5)]
+
+
+def _kron(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
+    """Batched Kronecker product of ``(R, m, m)`` and ``(R', k, k)`` (rows broadcast)."""
+    m, k = a.shape[-1], b.shape[-1]
+    out = a[:, :, None, :, None] * b[:, None, :, None, :]
+    return out.reshape(out.shape[0], m * k, m * k)
+
+
+class StructuredCircuit:
+    """A fixed circuit compiled for batches of parameter rows (one structure, many inputs).
+
+    Args:
+        circuit: the circuit as a :class:`GateList` (or a Qiskit circuit, lowered with ``from_qiskit``).
+        batched: the parameter columns that differ between rows (data inputs); the other columns must be
+            equal in every row (shared weights: they are read from row 0, and their gates are built once).
+            None: every column may differ.
+        dtype: ``torch.complex128`` (default) or ``torch.complex64``.
+        device: where the tensors live.
+
+    ``run(params)`` takes ``(B, P)`` values in ``circuit.parameters`` order and returns ``(B, 2**n)``
+    amplitudes, equal to :func:`qgen.sim.statevector` of the bound circuits.
+
+    >>> from qgen.sim import GateList
+    >>> gl = GateList(2, [("ry", [0], ["x"]), ("cx", [0, 1])])
+    >>> sc = StructuredCircuit(gl)
+    >>> sc.run(torch.tensor([[0.0], [np.pi]], dtype=torch.float64)).abs().round(decimals=6).tolist()
+    [[1.0, 0.0, 0.0, 0.0], [0.0, 0.0, 0.0, 1.0]]
+    """
+
+    def __init__(
+        self,
+        circuit,
+        batched: Sequence[int] | None = None,
+        dtype: torch.dtype = torch.complex128,
+        device: str | torch.device = "cpu",
+    ) -> None:
+        from qgen.sim.compiled import as_gatelist
+
+        self.gatelist = as_gatelist(circuit)
+        self.num_qubits = n = self.gatelist.num_qubits
+        if n > 30:
+            raise SimulationError(f"{n} qubits is beyond a statevector simulator")
+        self.num_parameters = self.gatelist.num_parameters
+        self.dtype = dtype
+        self.real_dtype = torch.float64 if dtype == torch.complex128 else torch.float32
+        self.device = torch.device(device)
+        cols = range(self.num_parameters) if batched is None else batched
+        self.batched = frozenset(int(c) for c in cols)
+        self.stages = diagonalise(schedule(self.gatelist), self.batched, n)
+        self._compile()
+
+    # ------------------------------------------------------------------ compile
+    def _is_batched(self, exprs: Sequence[ParamExpr]) -> bool:
+        return any(i in self.batched for e in exprs for i, _ in e.terms)
+
+    def _tensor(self, a, real: bool = True) -> torch.Tensor:
+        dtype = self.real_dtype if real else self.dtype
+        return torch.as_tensor(np.asarray(a), dtype=dtype, device=self.device)
+
+    def _compile(self) -> None:
+        n, num_p = self.num_qubits, self.num_parameters
+        consts = [np.eye(2, dtype=complex)]  # shared pool: identity, constant gates, then shared angles
+        shared_exprs: list[ParamExpr] = []
+        batched_exprs: list[ParamExpr] = []
+        refs: list[list[tuple[str, int]]] = []  # per chain: (pool, index)
+        plan: list[tuple[str, object]] = []
+        for stage in self.stages:
+            if isinstance(stage, LocalStage):
+                groups = []
+                for lo, size in _groups(n):
+                    members = []
+                    for q in range(lo + size - 1, lo - 1, -1):  # most significant qubit first (kron order)
+                        if q not in stage.chains:
+                            members.append((q, False, -1))
+                            continue
+                        chain = []
+                        for op in stage.chains[q]:
+                            if op.is_parametric:
+                                exprs = one_qubit_angles(op)
+                                pool = batched_exprs if self._is_batched(exprs) else shared_exprs
+                                chain.append(("b" if pool is batched_exprs else "s", len(pool) // 5))
+                                pool.extend(exprs)
+                            else:
+                                m = gate_matrix(op)
+                                chain.append(("c", len(consts)))
+                                consts.append(np.asarray(m, dtype=complex))
+                        members.append((q, any(p == "b" for p, _ in chain), len(refs)))
+                        refs.append(chain)
+                    if any(c >= 0 for _, _, c in members):
+                        groups.append((lo, size, members))
+                chains = {m[0]: m for g in groups for m in g[2]}
+                full = [chains.get(q, (q, False, -1)) for q in range(n - 1, -1, -1)]
+                item = {"groups": groups, "all": full}
+                plan.append(("local", item, any(m[1] for m in full)))
+            elif isinstance(stage, MonomialStage):
+                item = self._monomial(stage)
+                plan.append(("mono", item, item["batched"]))
+            else:
+                item = self._dense(stage)
+                plan.append(("dense", item, item["batched"]))
+        # pools: shared = [consts..., shared u3...]; batched = [batched u3...]; chain index into cat of both
+        n_const, n_shared = len(consts), len(shared_exprs) // 5
+        self._consts = self._tensor(np.stack(consts), real=False)[None]  # (1, C, 2, 2)
+        self._shared_angles = [self._tensor(a) for a in _linear(shared_exprs, num_p)]
+        self._batched_angles = [self._tensor(a) for a in _linear(batched_exprs, num_p)]
+        self._n_shared_pool = n_const + n_shared
+        length = max((len(c) for c in refs), default=1)
+        length = max(length, 1)
+
+        def index(p: str, i: int) -> int:
+            return i if p == "c" else n_const + i if p == "s" else n_const + n_shared + i
+
+        chain_batched = [any(p == "b" for p, _ in c) for c in refs]
+        tables: dict[bool, list[list[int]]] = {False: [], True: []}
+        self._chain_pos: list[tuple[bool, int]] = []
+        for c, is_b in zip(refs, chain_batched, strict=True):
+            row = [index(p, i) for p, i in c] + [0] * (length - len(c))
+            self._chain_pos.append((is_b, len(tables[is_b])))
+            tables[is_b].append(row)
+        self._chain_tables = {
+            k: torch.tensor(v, dtype=torch.long, device=self.device) if v else None for k, v in tables.items()
+        }
+        # consecutive shared stages form one segment; small ones are collapsed into one dense matrix
+        self._segments: list[tuple[bool, list]] = []
+        for kind, item, is_b in plan:
+            if is_b or not self._segments or self._segments[-1][0]:
+                self._segments.append((is_b, [(kind, item)]))
+            else:
+                self._segments[-1][1].append((kind, item))
+        small = 2**n <= COLLAPSE_MAX_DIM
+        self._eye = torch.eye(2**n, dtype=self.dtype, device=self.device) if small else None
+        phase = self.gatelist.global_phase
+        self._phase = None
+        if not phase.is_constant or phase.offset != 0.0:
+            off, coeff = _linear([phase], num_p)
+            self._phase = (self._tensor(off), self._tensor(coeff), self._is_batched([phase]))
+        self._eye2 = torch.eye(2, dtype=self.dtype, device=self.device)[None]
+        self._zero_ket = torch.tensor([[1.0, 0.0]], dtype=self.dtype, device=self.device)
+
+    def _monomial(self, stage: MonomialStage) -> dict:
+        perm = None
+        if not np.array_equal(stage.perm, np.arange(stage.dim)):
+            perm = (
+                torch.tensor(stage.perm, dtype=torch.long, device=self.device),
+                torch.tensor(np.argsort(stage.perm), dtype=torch.long, device=self.device),
+            )
+        cols = sorted(j for j, w in stage.weight.items() if np.any(w != 0.0))
+        out = {"perm": perm, "const": None, "cols": None, "weight": None, "batched": False}
+        if cols:
+            out["cols"] = torch.tensor(cols, dtype=torch.long, device=self.device)
+            out["weight"] = self._tensor(np.stack([stage.weight[j] for j in cols]))
+            out["const_phase"] = self._tensor(stage.const)
+            out["batched"] = any(j in self.batched for j in cols)
+        elif np.any(np.abs(np.angle(np.exp(1j * stage.const))) > 1e-15):
+            out["const"] = self._tensor(np.exp(1j * stage.const), real=False)
+        return out
+
+    def _dense(self, stage: DenseStage) -> dict:
+        op = stage.op
+        perm = permutation(self.num_qubits, tuple(op.qubits))
+        out = {
+            "perm": torch.tensor(perm, dtype=torch.long, device=self.device),
+            "inv": torch.tensor(np.argsort(perm), dtype=torch.long, device=self.device),
+            "size": 2 ** len(op.qubits),
+            "matrix": None,
+            "batched": False,
+        }
+        if op.is_parametric:
+            off, coeff = _linear(op.params, self.num_parameters)
+            out.update(spec=GATES[op.name], offset=self._tensor(off), coeff=self._tensor(coeff))
+            out["batched"] = self._is_batched(op.params)
+        else:
+            out["matrix"] = self._tensor(gate_matrix(op), real=False)[None]
+        return out
+
+    # ------------------------------------------------------------------ run
+    def _params(self, params: torch.Tensor | None) -> torch.Tensor:
+        if params is None:
+            if self.num_parameters:
+                raise SimulationError(f"the circuit has {self.num_parameters} parameter(s); pass values")
+            return torch.zeros(1, 0, dtype=self.real_dtype, device=self.device)
+        params = torch.as_tensor(params, device=self.device)
+        if params.dim() == 1:
+            params = params[None, :]
+        if params.dim() != 2 or params.shape[1] != self.num_parameters:
+            raise SimulationError(
+                f"parameters must have shape (B, {self.num_parameters}), got {tuple(params.shape)}"
+            )
+        return params.to(self.real_dtype)
+
+    def _fused(self, params: torch.Tensor, shared_row: torch.Tensor) -> dict[bool, tuple[torch.Tensor, ...]]:
+        """The per-qubit products of every local stage: shared ``(1, 2, 2)``, batched ``(B, 2, 2)`` each."""
+        pools = [self._consts]
+        off, coeff = self._shared_angles
+        if off.numel():
+            ang = (off + shared_row @ coeff).view(-1, 5)
+            pools.append(u3_matrices(ang, self.dtype).view(1, -1, 2, 2))
+        shared_pool = torch.cat(pools, 1) if len(pools) > 1 else pools[0]
+        out: dict[bool, tuple[torch.Tensor, ...]] = {False: (), True: ()}
+        table = self._chain_tables[False]
+        if table is not None:
+            out[False] = _chain_product(shared_pool[:, table]).unbind(1)
+        table = self._chain_tables[True]
+        if table is not None:
+            off, coeff = self._batched_angles
+            rows = params.shape[0]
+            ang = (off + params @ coeff).view(-1, 5)
+            mats = u3_matrices(ang, self.dtype).view(rows, -1, 2, 2)
+            pool = torch.cat([shared_pool.expand(rows, -1, -1, -1), mats], 1)
+            out[True] = _chain_product(pool[:, table]).unbind(1)
+        return out
+
+    def run(self, params: torch.Tensor | None = None) -> torch.Tensor:
+        """Amplitudes ``(B, 2**n)`` for parameter rows ``(B, P)`` (gradients flow back to ``params``)."""
+        params = self._params(params)
+        rows = params.shape[0]
+        shared_row = params[:1]
+        dim = 2**self.num_qubits
+        fused = self._fused(params, shared_row)
+        psi = None
+        for is_b, items in self._segments:
+            dense = (
+                psi is not None
+                and not is_b
+                and dim <= COLLAPSE_MAX_DIM
+                and any(kind != "mono" for kind, _ in items)
+            )
+            if dense:
+                psi = psi @ self._segment_matrix(items, fused, params, shared_row)
+                continue
+            for kind, item in items:
+                psi = self._apply(kind, item, psi, fused, params, shared_row, rows)
+        if psi is None:
+            psi = torch.zeros(1, dim, dtype=self.dtype, device=self.device)
+            psi[0, 0] = 1.0
+        if self._phase is not None:
+            off, coeff, batched = self._phase
+            g = off + (params if batched else shared_row) @ coeff
+            psi = psi * torch.polar(torch.ones_like(g), g).to(self.dtype)
+        return psi.expand(rows, -1) if psi.shape[0] != rows else psi
+
+    def _segment_matrix(self, items, fused, params, shared_row) -> torch.Tensor:
+        """``M^T`` of a run of shared stages (row j is the state ``M e_j``), built from whole-register
+        Kronecker products and column permutations."""
+        m = None
+        dim = 2**self.num_qubits
+        for kind, item in items:
+            if kind == "local":
+                mats = [self._qubit_matrix(mm, fused) for mm in item["all"]]
+                k = mats[0]
+                for x in mats[1:]:
+                    k = _kron(k, x)
+                m = k[0].T if m is None else m @ k[0].T
+            elif kind == "mono":
+                if m is None:
+                    m = self._eye
+                if item["perm"] is not None:
+                    m = _Permute.apply(m, *item["perm"])
+                if item["weight"] is not None:
+                    phi = item["const_phase"] + shared_row[:, item["cols"]] @ item["weight"]
+                    m = _PhaseMul.apply(m, phi)
+                elif item["const"] is not None:
+                    m = m * item["const"]
+            else:
+                m = self._apply_dense(self._eye if m is None else m, item, params, shared_row, dim)
+        return m
+
+    def _apply(self, kind, item, psi, fused, params, shared_row, rows) -> torch.Tensor:
+        if kind == "local":
+            return self._apply_local(psi, item["groups"], fused, rows)
+        if kind == "mono":
+            return self._apply_monomial(psi, item, params, shared_row, rows)
+        return self._apply_dense(psi, item, params, shared_row, rows)
+
+    def _qubit_matrix(self, member, fused) -> torch.Tensor:
+        _, is_b, chain = member
+        if chain < 0:
+            return self._eye2
+        which, pos = self._chain_pos[chain]
+        return fused[which][pos]
+
+    def _apply_local(self, psi, groups, fused, rows) -> torch.Tensor:
+        n = self.num_qubits
+        if psi is None:  # first stage on |0..0>: the product state of the first columns
+            kets = {}
+            for _, _, members in groups:
+                for m in members:
+                    kets[m[0]] = self._qubit_matrix(m, fused)[:, :, 0] if m[2] >= 0 else self._zero_ket
+            out = kets.get(n - 1, self._zero_ket)
+            for q in range(n - 2, -1, -1):
+                k = kets.get(q, self._zero_ket)
+                out = (out[:, :, None] * k[:, None, :]).reshape(max(out.shape[0], k.shape[0]), -1)
+            return out
+        for lo, size, members in groups:
+            mats = [self._qubit_matrix(m, fused) for m in members]
+            k = mats[0]
+            for m in mats[1:]:
+                k = _kron(k, m)
+            batched = k.shape[0] != 1
+            if batched and psi.shape[0] != rows:
+                psi = psi.expand(rows, -1)
+            r = psi.shape[0]
+            above, below, g = 2 ** (n - lo - size), 2**lo, 2**size
+            if below == 1:
+                if batched:
+                    psi = torch.bmm(psi.reshape(r, above, g), k.transpose(1, 2)).reshape(r, -1)
+                else:
+                    psi = (psi.reshape(-1, g) @ k[0].T).reshape(r, -1)
+            elif above == 1:
+                if batched:
+                    psi = torch.bmm(k, psi.reshape(r, g, below)).reshape(r, -1)
+                else:  # contract the leading axis: one GEMM on the transposed state
+                    x = psi.reshape(r, g, below).transpose(1, 2).reshape(-1, g) @ k[0].T
+                    psi = x.reshape(r, below, g).transpose(1, 2).reshape(r, -1)
+            else:
+                x = psi.reshape(r, above, g, below)
+                psi = torch.matmul(k[:, None] if batched else k[0], x).reshape(r, -1)
+        return psi
+
+    def _apply_monomial(self, psi, item, params, shared_row, rows) -> torch.Tensor:
+        if psi is None:
+            psi = torch.zeros(1, 2**self.num_qubits, dtype=self.dtype, device=self.device)
+            psi[0, 0] = 1.0
+        if item["perm"] is not None:
+            psi = _Permute.apply(psi, *item["perm"])
+        if item["weight"] is not None:
+            src = params if item["batched"] else shared_row
+            phi = item["const_phase"] + src[:, item["cols"]] @ item["weight"]
+            psi = _PhaseMul.apply(psi, phi)
+        elif item["const"] is not None:
+            psi = psi * item["const"]
+        return psi
+
+    def _apply_dense(self, psi, item, params, shared_row, rows) -> torch.Tensor:
+        if psi is None:
+            psi = torch.zeros(1, 2**self.num_qubits, dtype=self.dtype, device=self.device)
+            psi[0, 0] = 1.0
+        if item["matrix"] is not None:
+            m = item["matrix"]
+        else:
+            src = params if item["batched"] else shared_row
+            m = item["spec"].matrices(item["offset"] + src @ item["coeff"], self.dtype)
+        if m.shape[0] != 1 and psi.shape[0] != rows:
+            psi = psi.expand(rows, -1)
+        r, size = psi.shape[0], item["size"]
+        x = _Permute.apply(psi, item["perm"], item["inv"]).reshape(r, -1, size)
+        x = torch.bmm(x, m.transpose(1, 2)) if m.shape[0] != 1 else x @ m[0].T
+        return _Permute.apply(x.reshape(r, -1), item["inv"], item["perm"])
+
+
+def _chain_product(mats: torch.Tensor) -> torch.Tensor:
+    """``(R, C, L, 2, 2)`` -> ``(R, C, 2, 2)``: the products ``M_{L-1} ... M_0`` of the chains (as a tree)."""
+    while mats.shape[2] > 1:
+        if mats.shape[2] % 2:
+            eye = torch.eye(2, dtype=mats.dtype, device=mats.device).expand(*mats.shape[:2], 1, 2, 2)
+            mats = torch.cat([mats, eye], 2)
+        mats = mats[:, :, 1::2] @ mats[:, :, 0::2]
+    return mats[:, :, 0]
+
+
+class DiagonalReadout:
+    """Expectation values of diagonal Pauli sums (I/Z only) as one real product ``|psi|^2 @ table``."""
+
+    def __init__(
+        self, observables: Sequence[SparsePauliOp], num_qubits: int, dtype: torch.dtype, device
+    ) -> None:
+        cols = []
+        for op in observables:
+            coeffs = pauli_coefficients(SparsePauliOp(op), num_qubits)
+            if set(coeffs) - {0}:
+                raise SimulationError("DiagonalReadout takes observables made of I and Z only")
+            cols.append(coeffs.get(0, np.zeros(2**num_qubits)).real)
+        self.table = torch.tensor(np.stack(cols, 1), dtype=dtype, device=device)  # (D, K)
+
+    @staticmethod
+    def accepts(observables: Sequence[SparsePauliOp], num_qubits: int) -> bool:
+        """True when every observable is diagonal (I/Z terms with real coefficients)."""
+        for op in observables:
+            coeffs = pauli_coefficients(SparsePauliOp(op), num_qubits)
+            if set(coeffs) - {0} or np.abs(coeffs.get(0, np.zeros(1)).imag).max() > 0:
+                return False
+        return True
+
+    def __call__(self, psi: torch.Tensor) -> torch.Tensor:
+        """``(B, K)`` expectation values."""
+        probs = _Probs.apply(psi)
+        return probs @ self.table.to(probs.dtype)
+
+
+class _Probs(torch.autograd.Function):
+    """``|psi|^2`` with a one-product backward (``2 g psi``)."""
+
+    @staticmethod
+    def forward(ctx, psi: torch.Tensor) -> torch.Tensor:
+        ctx.save_for_backward(psi)
+        return psi.real**2 + psi.imag**2
+
+    @staticmethod
+    def backward(ctx, grad: torch.Tensor) -> torch.Tensor:
+        (psi,) = ctx.saved_tensors
+        return psi * (2 * grad)
