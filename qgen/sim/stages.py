@@ -115,6 +115,19 @@ class MonomialStage:
         self.qubits |= set(op.qubits)
 
 
+def merge_monomials(first: MonomialStage, second: MonomialStage) -> MonomialStage:
+    """The stage ``second . first`` (``first`` applied first)."""
+    out = MonomialStage(first.dim)
+    moved = second.perm
+    out.perm = first.perm[moved]
+    out.const = first.const[moved] + second.const
+    out.weight = {j: w[moved] for j, w in first.weight.items()}
+    for j, w in second.weight.items():
+        out.weight[j] = out.weight.get(j, np.zeros(first.dim)) + w
+    out.qubits = first.qubits | second.qubits
+    return out
+
+
 @dataclass
 class DenseStage:
     """One multi-qubit gate applied as its ``2**k`` matrix."""
@@ -235,4 +248,10 @@ def diagonalise(stages: list[Stage], batched: frozenset[int], num_qubits: int) -
             out.append(stage)
             continue
         out.extend(s for s in (pre, diag, post) if not isinstance(s, LocalStage) or s.chains)
-    return out
+    merged: list[Stage] = []
+    for stage in out:
+        if merged and isinstance(stage, MonomialStage) and isinstance(merged[-1], MonomialStage):
+            merged[-1] = merge_monomials(merged[-1], stage)
+        else:
+            merged.append(stage)
+    return merged

@@ -252,7 +252,12 @@ class StructuredCircuit:
         cols = sorted(j for j, w in stage.weight.items() if np.any(w != 0.0))
         out = {"perm": perm, "const": None, "cols": None, "weight": None, "batched": False}
         if cols:
-            out["cols"] = torch.tensor(cols, dtype=torch.long, device=self.device)
+            contiguous = cols == list(range(cols[0], cols[-1] + 1))
+            out["cols"] = (
+                slice(cols[0], cols[-1] + 1)
+                if contiguous
+                else torch.tensor(cols, dtype=torch.long, device=self.device)
+            )
             out["weight"] = self._tensor(np.stack([stage.weight[j] for j in cols]))
             out["const_phase"] = self._tensor(stage.const)
             out["batched"] = any(j in self.batched for j in cols)
