@@ -84,6 +84,10 @@ class QuantumLayer(torch.nn.Module):
         self.weights = torch.nn.Parameter(self._initial(weights, seed).to(real), requires_grad=trainable)
         # the per-sample columns lead the parameter matrix: inputs, then derived angles
         self._num_batched = len(self._cols["inputs"]) + len(self._cols["derived"])
+        inputs = set(self.input_names)
+        self._derived_reads_weights = any(
+            {str(sym) for sym in d.expr.free_symbols} - inputs for d in self.derived
+        )
         self._engines: dict[str, StructuredCircuit] = {}
         self._obs: dict[str, PauliObservables | DiagonalReadout] = {}
         self.to(resolve_device(device))
@@ -135,7 +139,9 @@ class QuantumLayer(torch.nn.Module):
     def states(self, x: torch.Tensor) -> torch.Tensor:
         """Statevectors ``(N, 2**n)`` for features ``x`` ``(N, d)``."""
         params = self.parameter_matrix(x)
-        return self.engine(params.device).run(params)
+        # per-sample columns need a gradient when the features do, or when a derived angle reads a weight
+        need = x.requires_grad or (self._derived_reads_weights and self.weights.requires_grad)
+        return self.engine(params.device).run(params, batched_grad=need)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         """Expectation values ``(N, K)`` of the readout observables."""

@@ -108,7 +108,7 @@ class CircuitModule(torch.nn.Module):
             params = params.index_copy(
                 1, self._weight_cols.to(device), self.weights[None, :].expand(size, -1)
             )
-        psi = self._compiled(device).run(params)
+        psi = self._compiled(device).run(params, batched_grad=x.requires_grad)
         key = str(device)
         if key not in self._obs:
             if DiagonalReadout.accepts(self.observables, self.num_qubits):

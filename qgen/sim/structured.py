@@ -208,6 +208,7 @@ class StructuredCircuit:
         self._consts = self._tensor(np.stack(consts), real=False)[None]  # (1, C, 2, 2)
         self._shared_angles = [self._tensor(a) for a in _linear(shared_exprs, num_p)]
         self._batched_angles = [self._tensor(a) for a in _linear(batched_exprs, num_p)]
+        self._batched_pure = self._only_batched(batched_exprs)
         self._n_shared_pool = n_const + n_shared
         length = max((len(c) for c in refs), default=1)
         length = max(length, 1)
@@ -242,6 +243,10 @@ class StructuredCircuit:
         self._eye2 = torch.eye(2, dtype=self.dtype, device=self.device)[None]
         self._zero_ket = torch.tensor([[1.0, 0.0]], dtype=self.dtype, device=self.device)
 
+    def _only_batched(self, exprs: Sequence[ParamExpr]) -> bool:
+        """True when the expressions read per-sample columns only (no shared weight)."""
+        return all(i in self.batched for e in exprs for i, _ in e.terms)
+
     def _monomial(self, stage: MonomialStage) -> dict:
         perm = None
         if not np.array_equal(stage.perm, np.arange(stage.dim)):
@@ -250,7 +255,7 @@ class StructuredCircuit:
                 torch.tensor(np.argsort(stage.perm), dtype=torch.long, device=self.device),
             )
         cols = sorted(j for j, w in stage.weight.items() if np.any(w != 0.0))
-        out = {"perm": perm, "const": None, "cols": None, "weight": None, "batched": False}
+        out = {"perm": perm, "const": None, "cols": None, "weight": None, "batched": False, "pure": False}
         if cols:
             contiguous = cols == list(range(cols[0], cols[-1] + 1))
             out["cols"] = (
@@ -261,6 +266,7 @@ class StructuredCircuit:
             out["weight"] = self._tensor(np.stack([stage.weight[j] for j in cols]))
             out["const_phase"] = self._tensor(stage.const)
             out["batched"] = any(j in self.batched for j in cols)
+            out["pure"] = all(j in self.batched for j in cols)
         elif np.any(np.abs(np.angle(np.exp(1j * stage.const))) > 1e-15):
             out["const"] = self._tensor(np.exp(1j * stage.const), real=False)
         return out
@@ -274,11 +280,13 @@ class StructuredCircuit:
             "size": 2 ** len(op.qubits),
             "matrix": None,
             "batched": False,
+            "pure": False,
         }
         if op.is_parametric:
             off, coeff = _linear(op.params, self.num_parameters)
             out.update(spec=GATES[op.name], offset=self._tensor(off), coeff=self._tensor(coeff))
             out["batched"] = self._is_batched(op.params)
+            out["pure"] = self._only_batched(op.params)
         else:
             out["matrix"] = self._tensor(gate_matrix(op), real=False)[None]
         return out
@@ -314,15 +322,21 @@ class StructuredCircuit:
         if table is not None:
             off, coeff = self._batched_angles
             rows = params.shape[0]
-            ang = (off + params @ coeff).view(-1, 5)
+            src = self._data if self._batched_pure else params
+            ang = (off + src @ coeff).view(-1, 5)
             mats = u3_matrices(ang, self.dtype).view(rows, -1, 2, 2)
             pool = torch.cat([shared_pool.expand(rows, -1, -1, -1), mats], 1)
             out[True] = _chain_product(pool[:, table]).unbind(1)
         return out
 
-    def run(self, params: torch.Tensor | None = None) -> torch.Tensor:
-        """Amplitudes ``(B, 2**n)`` for parameter rows ``(B, P)`` (gradients flow back to ``params``)."""
+    def run(self, params: torch.Tensor | None = None, batched_grad: bool = True) -> torch.Tensor:
+        """Amplitudes ``(B, 2**n)`` for parameter rows ``(B, P)`` (gradients flow back to ``params``).
+
+        ``batched_grad=False`` says that no gradient is wanted through the per-sample columns (data inputs
+        that need none): gates that read only those columns are then built outside the autograd graph.
+        """
         params = self._params(params)
+        self._data = params if batched_grad else params.detach()
         rows = params.shape[0]
         shared_row = params[:1]
         dim = 2**self.num_qubits
@@ -347,6 +361,7 @@ class StructuredCircuit:
             off, coeff, batched = self._phase
             g = off + (params if batched else shared_row) @ coeff
             psi = psi * torch.polar(torch.ones_like(g), g).to(self.dtype)
+        self._data = None
         return psi.expand(rows, -1) if psi.shape[0] != rows else psi
 
     def _segment_matrix(self, items, fused, params, shared_row) -> torch.Tensor:
@@ -434,7 +449,7 @@ class StructuredCircuit:
         if item["perm"] is not None:
             psi = _Permute.apply(psi, *item["perm"])
         if item["weight"] is not None:
-            src = params if item["batched"] else shared_row
+            src = (self._data if item["pure"] else params) if item["batched"] else shared_row
             phi = item["const_phase"] + src[:, item["cols"]] @ item["weight"]
             psi = _PhaseMul.apply(psi, phi)
         elif item["const"] is not None:
@@ -448,7 +463,7 @@ class StructuredCircuit:
         if item["matrix"] is not None:
             m = item["matrix"]
         else:
-            src = params if item["batched"] else shared_row
+            src = (self._data if item["pure"] else params) if item["batched"] else shared_row
             m = item["spec"].matrices(item["offset"] + src @ item["coeff"], self.dtype)
         if m.shape[0] != 1 and psi.shape[0] != rows:
             psi = psi.expand(rows, -1)

@@ -239,3 +239,19 @@ def test_diagonal_readout_gradient_equals_pauli_observables():
         (out * torch.arange(1.0, 4.0, dtype=torch.float64)).sum().backward()
         grads.append(psi.grad)
     torch.testing.assert_close(grads[0], grads[1], atol=1e-14, rtol=0)
+
+
+def test_batched_grad_false_keeps_weight_gradients():
+    rng = np.random.default_rng(4)
+    qc = parametric_circuit(4, 40, rng)
+    gl = from_qiskit(qc)
+    sc = StructuredCircuit(gl, batched=[0, 1])
+    x = torch.tensor(rng.uniform(-np.pi, np.pi, (5, 2)))
+    w = torch.tensor(rng.uniform(-np.pi, np.pi, gl.num_parameters - 2))
+    grads = []
+    for flag in (True, False):
+        wl = w.clone().requires_grad_()
+        psi = sc.run(torch.cat([x, wl[None].expand(5, -1)], 1), batched_grad=flag)
+        (psi.real * torch.arange(16.0, dtype=torch.float64)).sum().backward()
+        grads.append(wl.grad)
+    torch.testing.assert_close(grads[0], grads[1], atol=1e-13, rtol=0)
