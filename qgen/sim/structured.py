@@ -85,6 +85,40 @@ class _PhaseMul(torch.autograd.Function):
         return g_psi, g_phi
 
 
+class _ProductPhaseMul(torch.autograd.Function):
+    """``psi * exp(i phi)`` for a phase that is a sum of one-qubit terms: ``pairs`` ``(R, 2n)`` holds the
+    phase of qubit q's bit b at ``2q + b``; ``exp(i phi)`` is their Kronecker product (qubit n-1 first), and
+    the gradient of the pairs is ``Im``-part products summed by the bit-indicator matrix ``(D, 2n)``."""
+
+    @staticmethod
+    def forward(ctx, psi: torch.Tensor, pairs: torch.Tensor, indicator: torch.Tensor) -> torch.Tensor:
+        rows, n = pairs.shape[0], pairs.shape[1] // 2
+        z = torch.complex(torch.cos(pairs), torch.sin(pairs)).to(psi.dtype).view(rows, n, 2)
+        e = z[:, n - 1]
+        for q in range(n - 2, -1, -1):
+            e = (e[:, :, None] * z[:, q, None, :]).reshape(rows, -1)
+        out = psi * e
+        ctx.save_for_backward(e, out, indicator)
+        ctx.shapes = (psi.shape, pairs.shape)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad: torch.Tensor):
+        e, out, indicator = ctx.saved_tensors
+        psi_shape, pairs_shape = ctx.shapes
+        g_psi = g_pairs = None
+        if ctx.needs_input_grad[0]:
+            g_psi = grad * e.conj()
+            if g_psi.shape != psi_shape:
+                g_psi = g_psi.sum(0, keepdim=True)
+        if ctx.needs_input_grad[1]:
+            t = -(grad.conj() * out).imag  # dL/dphi per amplitude
+            if t.shape[0] != pairs_shape[0]:
+                t = t.sum(0, keepdim=True)
+            g_pairs = t @ indicator.to(t.dtype)
+        return g_psi, g_pairs, None
+
+
 def _linear(exprs: Sequence[ParamExpr], num_params: int) -> tuple[np.ndarray, np.ndarray]:
     """``(offset (A,), coeff (P, A))`` so that the angles are ``offset + params @ coeff``."""
     offset = np.array([e.offset for e in exprs], dtype=np.float64)
@@ -223,6 +257,20 @@ class StructuredCircuit:
             row = [index(p, i) for p, i in c] + [0] * (length - len(c))
             self._chain_pos.append((is_b, len(tables[is_b])))
             tables[is_b].append(row)
+        # whole-register Kronecker products of the shared local stages (for collapsed segments), built for all
+        # of them at once: rows of per-qubit matrix indices (most significant qubit first), identity = last
+        n_shared_chains = len(tables[False])
+        kron_rows = []
+        if 2**n <= COLLAPSE_MAX_DIM:
+            for kind, item, is_b in plan:
+                if kind == "local" and not is_b:
+                    item["kron"] = len(kron_rows)
+                    kron_rows.append(
+                        [n_shared_chains if m[2] < 0 else self._chain_pos[m[2]][1] for m in item["all"]]
+                    )
+        self._kron_index = (
+            torch.tensor(kron_rows, dtype=torch.long, device=self.device) if kron_rows else None
+        )
         self._chain_tables = {
             k: torch.tensor(v, dtype=torch.long, device=self.device) if v else None for k, v in tables.items()
         }
@@ -255,7 +303,8 @@ class StructuredCircuit:
                 torch.tensor(np.argsort(stage.perm), dtype=torch.long, device=self.device),
             )
         cols = sorted(j for j, w in stage.weight.items() if np.any(w != 0.0))
-        out = {"perm": perm, "const": None, "cols": None, "weight": None, "batched": False, "pure": False}
+        out = {"perm": perm, "const": None, "cols": None, "weight": None, "batched": False, "pure": False,
+               "product": None}  # fmt: skip
         if cols:
             contiguous = cols == list(range(cols[0], cols[-1] + 1))
             out["cols"] = (
@@ -267,9 +316,39 @@ class StructuredCircuit:
             out["const_phase"] = self._tensor(stage.const)
             out["batched"] = any(j in self.batched for j in cols)
             out["pure"] = all(j in self.batched for j in cols)
+            out["product"] = self._separable(stage.const, [stage.weight[j] for j in cols])
         elif np.any(np.abs(np.angle(np.exp(1j * stage.const))) > 1e-15):
             out["const"] = self._tensor(np.exp(1j * stage.const), real=False)
         return out
+
+    def _separable(self, const: np.ndarray, weights: list[np.ndarray]):
+        """``(c (n, 2), W (cols, 2n), S (D, 2n))`` when every phase is a sum of one-qubit terms
+        (``phi[k] = sum_q t_q[bit_q(k)]``): ``exp(i phi)`` is then a Kronecker product of n phase pairs and
+        the gradient of the pairs is one product with the bit-indicator matrix ``S``; else None."""
+        n = self.num_qubits
+        bits = (np.arange(2**n)[:, None] >> np.arange(n)[None, :]) & 1  # (D, n)
+
+        def split(vec: np.ndarray) -> np.ndarray | None:
+            base = vec[0]
+            slopes = np.array([vec[1 << q] - base for q in range(n)])
+            if not np.allclose(vec, base + bits @ slopes, atol=1e-12, rtol=0):
+                return None
+            table = np.zeros((n, 2))
+            table[:, 1] = slopes
+            table[0, :] += base
+            return table.reshape(-1)
+
+        tables = [split(v) for v in [const, *weights]]
+        if any(t is None for t in tables):
+            return None
+        indicator = np.zeros((2**n, n, 2))
+        for q in range(n):
+            indicator[np.arange(2**n), q, bits[:, q]] = 1.0
+        return (
+            self._tensor(tables[0]),
+            self._tensor(np.stack(tables[1:])),
+            self._tensor(indicator.reshape(2**n, 2 * n)),
+        )
 
     def _dense(self, stage: DenseStage) -> dict:
         op = stage.op
@@ -314,10 +393,12 @@ class StructuredCircuit:
             ang = (off + shared_row @ coeff).view(-1, 5)
             pools.append(u3_matrices(ang, self.dtype).view(1, -1, 2, 2))
         shared_pool = torch.cat(pools, 1) if len(pools) > 1 else pools[0]
-        out: dict[bool, tuple[torch.Tensor, ...]] = {False: (), True: ()}
+        out: dict = {False: (), True: (), "stack": self._eye2}
         table = self._chain_tables[False]
         if table is not None:
-            out[False] = _chain_product(shared_pool[:, table]).unbind(1)
+            prod = _chain_product(shared_pool[:, table])
+            out[False] = prod.unbind(1)
+            out["stack"] = torch.cat([prod[0], self._eye2], 0)
         table = self._chain_tables[True]
         if table is not None:
             off, coeff = self._batched_angles
@@ -341,6 +422,13 @@ class StructuredCircuit:
         shared_row = params[:1]
         dim = 2**self.num_qubits
         fused = self._fused(params, shared_row)
+        self._krons = None
+        if self._kron_index is not None:
+            mats = fused["stack"][self._kron_index]  # (S, n, 2, 2)
+            k = mats[:, 0]
+            for q in range(1, mats.shape[1]):
+                k = _kron(k, mats[:, q])
+            self._krons = k
         psi = None
         for is_b, items in self._segments:
             dense = (
@@ -361,7 +449,7 @@ class StructuredCircuit:
             off, coeff, batched = self._phase
             g = off + (params if batched else shared_row) @ coeff
             psi = psi * torch.polar(torch.ones_like(g), g).to(self.dtype)
-        self._data = None
+        self._data = self._krons = None
         return psi.expand(rows, -1) if psi.shape[0] != rows else psi
 
     def _segment_matrix(self, items, fused, params, shared_row) -> torch.Tensor:
@@ -371,11 +459,8 @@ class StructuredCircuit:
         dim = 2**self.num_qubits
         for kind, item in items:
             if kind == "local":
-                mats = [self._qubit_matrix(mm, fused) for mm in item["all"]]
-                k = mats[0]
-                for x in mats[1:]:
-                    k = _kron(k, x)
-                m = k[0].T if m is None else m @ k[0].T
+                k = self._krons[item["kron"]]
+                m = k.T if m is None else m @ k.T
             elif kind == "mono":
                 if m is None:
                     m = self._eye
@@ -450,8 +535,13 @@ class StructuredCircuit:
             psi = _Permute.apply(psi, *item["perm"])
         if item["weight"] is not None:
             src = (self._data if item["pure"] else params) if item["batched"] else shared_row
-            phi = item["const_phase"] + src[:, item["cols"]] @ item["weight"]
-            psi = _PhaseMul.apply(psi, phi)
+            if item["product"] is not None:
+                c, w, indicator = item["product"]
+                pairs = c + src[:, item["cols"]] @ w  # (R, 2n): the phase of qubit q's bit b at 2q + b
+                psi = _ProductPhaseMul.apply(psi, pairs, indicator)
+            else:
+                phi = item["const_phase"] + src[:, item["cols"]] @ item["weight"]
+                psi = _PhaseMul.apply(psi, phi)
         elif item["const"] is not None:
             psi = psi * item["const"]
         return psi
