@@ -128,13 +128,26 @@ class QuantumLayer(torch.nn.Module):
         if x.dim() != 2 or x.shape[1] != self.num_inputs:
             raise ModelError(f"expected features of shape (N, {self.num_inputs}), got {tuple(x.shape)}")
         n = x.shape[0]
-        parts = [x[:, self._cols["inputs"]]]
-        if self.derived:
-            derived = evaluate_derived(self.derived, self.input_names, x, self.weight_names, w)
-            parts.append(derived[:, self._cols["derived"]])
+        parts = [self._data_columns(x)]
         if self._cols["weights"]:
             parts.append(w[self._cols["weights"]][None, :].expand(n, -1))
         return torch.cat(parts, dim=1)
+
+    def _data_columns(self, x: torch.Tensor) -> torch.Tensor:
+        """Features and derived angles ``(N, inputs + derived)``; when they depend on the features only (and
+        need no gradient) they are kept for the next call with the same features (every training step)."""
+        constant = not x.requires_grad and not self._derived_reads_weights
+        hit = self.__dict__.get("_data_cache")
+        if constant and hit is not None and hit[0].shape == x.shape and torch.equal(hit[0], x):
+            return hit[1]
+        parts = [x[:, self._cols["inputs"]]]
+        if self.derived:
+            derived = evaluate_derived(self.derived, self.input_names, x, self.weight_names, self.weights)
+            parts.append(derived[:, self._cols["derived"]])
+        data = torch.cat(parts, dim=1) if len(parts) > 1 else parts[0]
+        if constant:
+            self.__dict__["_data_cache"] = (x.detach().clone(), data.detach())
+        return data
 
     def states(self, x: torch.Tensor) -> torch.Tensor:
         """Statevectors ``(N, 2**n)`` for features ``x`` ``(N, d)``."""

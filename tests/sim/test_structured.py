@@ -283,3 +283,36 @@ def test_reuploading_input_gradients_equal_batch_engine():
     # per-sample columns: one gradient per row; shared columns are read from row 0 (compare the row sums)
     torch.testing.assert_close(grads[0][:, xcols], grads[1][:, xcols], atol=1e-12, rtol=0)
     torch.testing.assert_close(grads[0].sum(0), grads[1].sum(0), atol=1e-12, rtol=0)
+
+
+def test_data_only_prefix_is_reused_for_the_same_data_and_recomputed_for_new_data():
+    qc = zz_like(3, 1).compose(real_amplitudes(3, reps=1).decompose())
+    gl = from_qiskit(qc)
+    names = list(gl.parameters)
+    data = [j for j, p in enumerate(names) if p[0] in "xy"]
+    sc = StructuredCircuit(gl, batched=data)
+    assert sc._prefix == 2  # H layer, then the data phases; the ansatz reads weights
+    rng = np.random.default_rng(1)
+    w = torch.tensor(rng.uniform(-np.pi, np.pi, gl.num_parameters - len(data)))
+
+    def params(x, wl):
+        out = torch.zeros(len(x), gl.num_parameters, dtype=torch.float64)
+        out[:, data] = x
+        return out.index_copy(1, torch.tensor([j for j in range(len(names)) if j not in data]),
+                              wl[None].expand(len(x), -1))  # fmt: skip
+
+    x1 = torch.tensor(rng.uniform(0, np.pi, (4, len(data))))
+    x2 = x1.clone()
+    x2[2, 0] += 0.5
+    fresh = StructuredCircuit(gl, batched=data)
+    for x in (x1, x1.clone(), x2, x1):
+        wl = w.clone().requires_grad_()
+        psi = sc.run(params(x, wl), batched_grad=False)
+        (psi.real.sum() + psi.imag[:, 1].sum()).backward()
+        wr = w.clone().requires_grad_()
+        ref = fresh.run(params(x, wr))
+        (ref.real.sum() + ref.imag[:, 1].sum()).backward()
+        fresh._cache = None
+        torch.testing.assert_close(psi, ref, atol=1e-13, rtol=0)
+        torch.testing.assert_close(wl.grad, wr.grad, atol=1e-13, rtol=0)
+    assert sc._cache is not None and torch.equal(sc._cache[0], x1)
