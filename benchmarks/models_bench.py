@@ -9,10 +9,14 @@
    readout: classes from bitstrings). A: qgen vs PennyLane for ``--steps`` steps; B: all three for
    ``--matched-steps`` steps on at most ``--matched-cap`` samples (Qiskit ML's VQC costs seconds per step).
 2. Kernel: the 200 x 200 fidelity kernel matrix of the ZZ feature map (2 reps) on 6 qubits: qgen's
-   ``QuantumKernel`` vs Qiskit ML's ``FidelityStatevectorKernel`` (statevector) and, on a 40 x 40 corner,
-   ``FidelityQuantumKernel`` (sampler-based fidelity); max abs difference; QSVC accuracy on the same kernel.
+   ``QuantumKernel`` vs Qiskit ML's ``FidelityStatevectorKernel`` (statevector; both built afresh for each
+   of three runs, best of three) and, on a 40 x 40 corner, ``FidelityQuantumKernel`` (sampler-based
+   fidelity); max abs difference; QSVC accuracy on the same kernel.
 3. Hardware: a trained classifier compiled once for quantinuum-h2 and evaluated with 1,000 shots per sample
    on the local H2 emulator vs its exact test accuracy.
+
+Times are CPU seconds of this process (all threads; steadier than wall seconds on a shared machine, which
+are recorded too) with the load average beside them.
 
 Usage:
     python benchmarks/models_bench.py --quick            # two datasets, few steps, small kernel (minutes)
