@@ -22,7 +22,8 @@ from qgen.models.errors import ModelError
 from qgen.sim.device import resolve_device
 from qgen.sim.gatelist import from_qiskit
 from qgen.sim.observables import PauliObservables
-from qgen.sim.structured import DiagonalReadout, StructuredCircuit
+from qgen.sim.readout import DiagonalReadout
+from qgen.sim.structured import StructuredCircuit
 
 DTYPES = {"float64": torch.complex128, "float32": torch.complex64}
 

@@ -14,7 +14,8 @@ from qgen.sim.compiled import as_gatelist
 from qgen.sim.device import resolve_device
 from qgen.sim.gatelist import GateList
 from qgen.sim.observables import PauliObservables
-from qgen.sim.structured import DiagonalReadout, StructuredCircuit
+from qgen.sim.readout import DiagonalReadout
+from qgen.sim.structured import StructuredCircuit
 
 
 def _z_observables(n: int) -> list[SparsePauliOp]:

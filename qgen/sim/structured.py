@@ -23,13 +23,12 @@ from collections.abc import Sequence
 
 import numpy as np
 import torch
-from qiskit.quantum_info import SparsePauliOp
 
 from qgen.errors import SimulationError
 from qgen.sim.blocks import permutation, u3_matrices
 from qgen.sim.gatelist import ParamExpr
 from qgen.sim.gates import GATES
-from qgen.sim.observables import pauli_coefficients
+from qgen.sim.readout import DiagonalReadout
 from qgen.sim.stages import (
     DenseStage,
     LocalStage,
@@ -39,85 +38,13 @@ from qgen.sim.stages import (
     one_qubit_angles,
     schedule,
 )
+from qgen.sim.structured_ops import Permute, PhaseMul, ProductPhaseMul, chain_product, kron
+
+__all__ = ["DiagonalReadout", "StructuredCircuit"]
 
 CACHE_MAX_ELEMENTS = 2**24  # the data-only prefix state is kept for reuse up to this many amplitudes
 COLLAPSE_MAX_DIM = 64  # shared segments of states up to this size become one dense matrix
 GROUP_SPLIT_MAX_QUBITS = 10  # up to here the qubits form two groups (low half, high half); above, groups of 5
-
-
-class _Permute(torch.autograd.Function):
-    """``x[:, index]`` whose backward is a gather by the inverse permutation (no scatter-add)."""
-
-    @staticmethod
-    def forward(ctx, x: torch.Tensor, index: torch.Tensor, inverse: torch.Tensor) -> torch.Tensor:
-        ctx.inverse = inverse
-        return x.index_select(1, index)
-
-    @staticmethod
-    def backward(ctx, grad: torch.Tensor):
-        return grad.index_select(1, ctx.inverse), None, None
-
-
-class _PhaseMul(torch.autograd.Function):
-    """``psi * exp(i phi)`` for real ``phi`` (rows broadcast), with a two-product backward."""
-
-    @staticmethod
-    def forward(ctx, psi: torch.Tensor, phi: torch.Tensor) -> torch.Tensor:
-        e = torch.complex(torch.cos(phi), torch.sin(phi)).to(psi.dtype)
-        out = psi * e
-        ctx.save_for_backward(e, out)
-        ctx.shapes = (psi.shape, phi.shape)
-        return out
-
-    @staticmethod
-    def backward(ctx, grad: torch.Tensor):
-        e, out = ctx.saved_tensors
-        psi_shape, phi_shape = ctx.shapes
-        g_psi = g_phi = None
-        if ctx.needs_input_grad[0]:
-            g_psi = grad * e.conj()
-            if g_psi.shape != psi_shape:
-                g_psi = g_psi.sum(0, keepdim=True)
-        if ctx.needs_input_grad[1]:
-            # d out / d phi = i out  ->  dL/dphi = Re(conj(g) i out) = -Im(conj(g) out)
-            g_phi = -(grad.conj() * out).imag
-            if g_phi.shape != phi_shape:
-                g_phi = g_phi.sum(0, keepdim=True)
-        return g_psi, g_phi
-
-
-class _ProductPhaseMul(torch.autograd.Function):
-    """``psi * exp(i phi)`` for a phase that is a sum of one-qubit terms: ``pairs`` ``(R, 2n)`` holds the
-    phase of qubit q's bit b at ``2q + b``; ``exp(i phi)`` is their Kronecker product (qubit n-1 first), and
-    the gradient of the pairs is ``Im``-part products summed by the bit-indicator matrix ``(D, 2n)``."""
-
-    @staticmethod
-    def forward(ctx, psi: torch.Tensor, pairs: torch.Tensor, indicator: torch.Tensor) -> torch.Tensor:
-        rows, n = pairs.shape[0], pairs.shape[1] // 2
-        z = torch.complex(torch.cos(pairs), torch.sin(pairs)).to(psi.dtype).view(rows, n, 2)
-        e = z[:, n - 1]
-        for q in range(n - 2, -1, -1):
-            e = (e[:, :, None] * z[:, q, None, :]).reshape(rows, -1)
-        out = psi * e
-        ctx.save_for_backward(e, out, indicator)
-        ctx.shapes = (psi.shape, pairs.shape)
-        return out
-
-    @staticmethod
-    def backward(ctx, grad: torch.Tensor):
-        e, out, indicator = ctx.saved_tensors
-        psi_shape, pairs_shape = ctx.shapes
-        g_psi = g_pairs = None
-        if ctx.needs_input_grad[0]:
-            g_psi = grad * e.conj()
-            if g_psi.shape != psi_shape:
-                g_psi = g_psi.sum(0, keepdim=True)
-        if ctx.needs_input_grad[1]:
-            t = -(grad.conj() * out).imag  # dL/dphi per amplitude
-            if t.shape[0] != pairs_shape[0]:
-                t = t.sum(0, keepdim=True)
-            g_pairs = t @ indicator.to(t.dtype)
-        return g_psi, g_pairs, None
 
 
 def _linear(exprs: Sequence[ParamExpr], num_params: int) -> tuple[np.ndarray, np.ndarray]:
@@ -137,13 +64,6 @@ def _groups(n: int) -> list[tuple[int, int]]:
     if n <= GROUP_SPLIT_MAX_QUBITS:
         return [(0, n // 2), (n // 2, n - n // 2)]
     return [(lo, min(5, n - lo)) for lo in range(0, n, 5)]
-
-
-def _kron(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
-    """Batched Kronecker product of ``(R, m, m)`` and ``(R', k, k)`` (rows broadcast)."""
-    m, k = a.shape[-1], b.shape[-1]
-    out = a[:, :, None, :, None] * b[:, None, :, None, :]
-    return out.reshape(out.shape[0], m * k, m * k)
 
 
 class StructuredCircuit:
@@ -425,7 +345,7 @@ class StructuredCircuit:
         out: dict = {False: (), True: (), "stack": self._eye2}
         table = self._chain_tables[False]
         if table is not None:
-            prod = _chain_product(shared_pool[:, table])
+            prod = chain_product(shared_pool[:, table])
             out[False] = prod.unbind(1)
             out["stack"] = torch.cat([prod[0], self._eye2], 0)
         table = self._chain_tables[True]
@@ -436,7 +356,7 @@ class StructuredCircuit:
             ang = (off + src @ coeff).view(-1, 5)
             mats = u3_matrices(ang, self.dtype).view(rows, -1, 2, 2)
             pool = torch.cat([shared_pool.expand(rows, -1, -1, -1), mats], 1)
-            out[True] = _chain_product(pool[:, table]).unbind(1)
+            out[True] = chain_product(pool[:, table]).unbind(1)
         return out
 
     def run(self, params: torch.Tensor | None = None, batched_grad: bool = True) -> torch.Tensor:
@@ -505,10 +425,10 @@ class StructuredCircuit:
                 if m is None:
                     m = self._eye
                 if item["perm"] is not None:
-                    m = _Permute.apply(m, *item["perm"])
+                    m = Permute.apply(m, *item["perm"])
                 if item["weight"] is not None:
                     phi = item["const_phase"] + shared_row[:, item["cols"]] @ item["weight"]
-                    m = _PhaseMul.apply(m, phi)
+                    m = PhaseMul.apply(m, phi)
                 elif item["const"] is not None:
                     m = m * item["const"]
             else:
@@ -545,7 +465,7 @@ class StructuredCircuit:
             mats = [self._qubit_matrix(m, fused) for m in members]
             k = mats[0]
             for m in mats[1:]:
-                k = _kron(k, m)
+                k = kron(k, m)
             batched = k.shape[0] != 1
             if batched and psi.shape[0] != rows:
                 psi = psi.expand(rows, -1)
@@ -572,16 +492,16 @@ class StructuredCircuit:
             psi = torch.zeros(1, 2**self.num_qubits, dtype=self.dtype, device=self.device)
             psi[0, 0] = 1.0
         if item["perm"] is not None:
-            psi = _Permute.apply(psi, *item["perm"])
+            psi = Permute.apply(psi, *item["perm"])
         if item["weight"] is not None:
             src = (self._data if item["pure"] else params) if item["batched"] else shared_row
             if item["product"] is not None:
                 c, w, indicator = item["product"]
                 pairs = c + src[:, item["cols"]] @ w  # (R, 2n): the phase of qubit q's bit b at 2q + b
-                psi = _ProductPhaseMul.apply(psi, pairs, indicator)
+                psi = ProductPhaseMul.apply(psi, pairs, indicator)
             else:
                 phi = item["const_phase"] + src[:, item["cols"]] @ item["weight"]
-                psi = _PhaseMul.apply(psi, phi)
+                psi = PhaseMul.apply(psi, phi)
         elif item["const"] is not None:
             psi = psi * item["const"]
         return psi
@@ -598,59 +518,6 @@ class StructuredCircuit:
         if m.shape[0] != 1 and psi.shape[0] != rows:
             psi = psi.expand(rows, -1)
         r, size = psi.shape[0], item["size"]
-        x = _Permute.apply(psi, item["perm"], item["inv"]).reshape(r, -1, size)
+        x = Permute.apply(psi, item["perm"], item["inv"]).reshape(r, -1, size)
         x = torch.bmm(x, m.transpose(1, 2)) if m.shape[0] != 1 else x @ m[0].T
-        return _Permute.apply(x.reshape(r, -1), item["inv"], item["perm"])
-
-
-def _chain_product(mats: torch.Tensor) -> torch.Tensor:
-    """``(R, C, L, 2, 2)`` -> ``(R, C, 2, 2)``: the products ``M_{L-1} ... M_0`` of the chains (as a tree)."""
-    while mats.shape[2] > 1:
-        if mats.shape[2] % 2:
-            eye = torch.eye(2, dtype=mats.dtype, device=mats.device).expand(*mats.shape[:2], 1, 2, 2)
-            mats = torch.cat([mats, eye], 2)
-        mats = mats[:, :, 1::2] @ mats[:, :, 0::2]
-    return mats[:, :, 0]
-
-
-class DiagonalReadout:
-    """Expectation values of diagonal Pauli sums (I/Z only) as one real product ``|psi|^2 @ table``."""
-
-    def __init__(
-        self, observables: Sequence[SparsePauliOp], num_qubits: int, dtype: torch.dtype, device
-    ) -> None:
-        cols = []
-        for op in observables:
-            coeffs = pauli_coefficients(SparsePauliOp(op), num_qubits)
-            if set(coeffs) - {0}:
-                raise SimulationError("DiagonalReadout takes observables made of I and Z only")
-            cols.append(coeffs.get(0, np.zeros(2**num_qubits)).real)
-        self.table = torch.tensor(np.stack(cols, 1), dtype=dtype, device=device)  # (D, K)
-
-    @staticmethod
-    def accepts(observables: Sequence[SparsePauliOp], num_qubits: int) -> bool:
-        """True when every observable is diagonal (I/Z terms with real coefficients)."""
-        for op in observables:
-            coeffs = pauli_coefficients(SparsePauliOp(op), num_qubits)
-            if set(coeffs) - {0} or np.abs(coeffs.get(0, np.zeros(1)).imag).max() > 0:
-                return False
-        return True
-
-    def __call__(self, psi: torch.Tensor) -> torch.Tensor:
-        """``(B, K)`` expectation values."""
-        probs = _Probs.apply(psi)
-        return probs @ self.table.to(probs.dtype)
-
-
-class _Probs(torch.autograd.Function):
-    """``|psi|^2`` with a one-product backward (``2 g psi``)."""
-
-    @staticmethod
-    def forward(ctx, psi: torch.Tensor) -> torch.Tensor:
-        ctx.save_for_backward(psi)
-        return psi.real**2 + psi.imag**2
-
-    @staticmethod
-    def backward(ctx, grad: torch.Tensor) -> torch.Tensor:
-        (psi,) = ctx.saved_tensors
-        return psi * (2 * grad)
+        return Permute.apply(x.reshape(r, -1), item["inv"], item["perm"])

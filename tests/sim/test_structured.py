@@ -13,8 +13,9 @@ from qiskit.quantum_info import SparsePauliOp, Statevector, random_unitary
 from qgen.errors import SimulationError
 from qgen.sim import GATES, GateList, compile_batch, from_qiskit
 from qgen.sim.observables import PauliObservables
+from qgen.sim.readout import DiagonalReadout
 from qgen.sim.stages import DenseStage, LocalStage, MonomialStage, schedule
-from qgen.sim.structured import DiagonalReadout, StructuredCircuit
+from qgen.sim.structured import StructuredCircuit
 
 # every gate qgen.sim supports natively, with (arity, number of angles)
 NATIVE = {name: (spec.num_qubits, spec.num_params) for name, spec in GATES.items()}
