@@ -42,6 +42,7 @@ from qgen.sim.structured_ops import Permute, PhaseMul, ProductPhaseMul, chain_pr
 
 __all__ = ["DiagonalReadout", "StructuredCircuit"]
 
+STRUCTURED_MAX_QUBITS = 16  # above, per-stage tables of 2**n entries cost more than they save: batch engine
 CACHE_MAX_ELEMENTS = 2**24  # the data-only prefix state is kept for reuse up to this many amplitudes
 COLLAPSE_MAX_DIM = 64  # shared segments of states up to this size become one dense matrix
 GROUP_SPLIT_MAX_QUBITS = 10  # up to here the qubits form two groups (low half, high half); above, groups of 5
@@ -78,7 +79,8 @@ class StructuredCircuit:
         device: where the tensors live.
 
     ``run(params)`` takes ``(B, P)`` values in ``circuit.parameters`` order and returns ``(B, 2**n)``
-    amplitudes, equal to :func:`qgen.sim.statevector` of the bound circuits.
+    amplitudes, equal to :func:`qgen.sim.statevector` of the bound circuits. Registers above
+    ``STRUCTURED_MAX_QUBITS`` qubits run on the batch engine (:class:`qgen.sim.CompiledBatch`) instead.
 
     >>> from qgen.sim import GateList
     >>> gl = GateList(2, [("ry", [0], ["x"]), ("cx", [0, 1])])
@@ -106,6 +108,11 @@ class StructuredCircuit:
         self.device = torch.device(device)
         cols = range(self.num_parameters) if batched is None else batched
         self.batched = frozenset(int(c) for c in cols)
+        self._fallback: dict[int, object] | None = None
+        if n > STRUCTURED_MAX_QUBITS:
+            self.stages = []
+            self._fallback = {}
+            return
         self.stages = diagonalise(schedule(self.gatelist), self.batched, n)
         self._compile()
 
@@ -366,6 +373,8 @@ class StructuredCircuit:
         that need none): gates that read only those columns are then built outside the autograd graph.
         """
         params = self._params(params)
+        if self._fallback is not None:
+            return self._run_batch_engine(params)
         self._data = params if batched_grad else params.detach()
         rows = params.shape[0]
         shared_row = params[:1]
@@ -411,6 +420,17 @@ class StructuredCircuit:
             psi = psi * torch.polar(torch.ones_like(g), g).to(self.dtype)
         self._data = self._krons = None
         return psi.expand(rows, -1) if psi.shape[0] != rows else psi
+
+    def _run_batch_engine(self, params: torch.Tensor) -> torch.Tensor:
+        """Large registers: qgen.sim's batch engine on ``B`` copies of the circuit (one per batch size)."""
+        from qgen.sim.compiled import CompiledBatch
+
+        rows = params.shape[0]
+        if rows not in self._fallback:
+            if len(self._fallback) > 4:
+                self._fallback.clear()
+            self._fallback[rows] = CompiledBatch([self.gatelist] * rows, self.dtype, self.device)
+        return self._fallback[rows].run(params if self.num_parameters else None)
 
     def _segment_matrix(self, items, fused, params, shared_row) -> torch.Tensor:
         """``M^T`` of a run of shared stages (row j is the state ``M e_j``), built from whole-register

@@ -317,3 +317,16 @@ def test_data_only_prefix_is_reused_for_the_same_data_and_recomputed_for_new_dat
         torch.testing.assert_close(psi, ref, atol=1e-13, rtol=0)
         torch.testing.assert_close(wl.grad, wr.grad, atol=1e-13, rtol=0)
     assert sc._cache is not None and torch.equal(sc._cache[0], x1)
+
+
+def test_large_registers_fall_back_to_the_batch_engine():
+    from qgen.sim.structured import STRUCTURED_MAX_QUBITS
+
+    n = STRUCTURED_MAX_QUBITS + 1
+    ops = [("h", [q]) for q in range(n)] + [("rz", [q], [f"x{q % 2}"]) for q in range(n)]
+    ops += [("cx", [q, q + 1]) for q in range(n - 1)]
+    gl = GateList(n, ops)
+    sc = StructuredCircuit(gl, batched=[0, 1])
+    assert sc.stages == []
+    values = torch.tensor([[0.3, -0.7], [1.1, 0.2]], dtype=torch.float64)
+    torch.testing.assert_close(sc.run(values), compile_batch([gl] * 2).run(values), atol=1e-12, rtol=0)
