@@ -337,7 +337,13 @@ def reuploading_circuit(n: int = QML_QUBITS, layers: int = QML_LAYERS) -> GateLi
 
 
 def qml_case(pl: bool, reps: int) -> dict:
-    """One circuit x 1,000 inputs, forward + gradient: qgen CircuitModule vs PennyLane broadcasting."""
+    """One circuit x 1,000 inputs, forward + gradient: qgen CircuitModule vs PennyLane broadcasting.
+
+    ``CircuitModule`` runs on qgen.sim's one-structure / many-inputs executor
+    (:class:`qgen.sim.structured.StructuredCircuit`): the RX(x) encodings become per-sample phase vectors and
+    the weight-only gates between them one dense matrix per layer. qgen and PennyLane alternate, best of
+    ``reps`` each; outputs and gradients are compared, and the load average is recorded.
+    """
     gl = reuploading_circuit()
     n = gl.num_qubits
     inputs = [f"x{q}" for q in range(n)]
@@ -345,19 +351,35 @@ def qml_case(pl: bool, reps: int) -> dict:
     layer = CircuitModule(gl, inputs=inputs, dtype=torch.complex128, seed=3)
     weights = layer.weights.detach().clone()
 
-    def qgen_once():
+    def qgen_once(inputs=x):
         layer.zero_grad()
-        out = layer(x)
+        out = layer(inputs)
         out.sum().backward()
         return out.detach().numpy(), layer.weights.grad.numpy().copy()
 
-    qgen_once()  # compile for this batch size
-    row: dict = {"qubits": n, "layers": QML_LAYERS, "inputs": QML_INPUTS}
-    best = np.inf
-    for _ in range(reps):
-        t0 = cpu()
-        out, grad = qgen_once()
-        best = min(best, cpu() - t0)
+    # qgen keeps the data-only start of the circuit while the same inputs come back (a training loop);
+    # alternating two input sets makes every call a fresh evaluation, the figure compared with PennyLane
+    x_other = torch.tensor(np.random.default_rng(6).uniform(-np.pi, np.pi, (QML_INPUTS, n)))
+    turn = [0]
+
+    def qgen_fresh():
+        turn[0] ^= 1
+        return qgen_once(x_other if turn[0] else x)
+
+    qgen_once()  # compile
+    row: dict = {"qubits": n, "layers": QML_LAYERS, "inputs": QML_INPUTS, "load_average": os.getloadavg()}
+
+    def best_of(fn) -> tuple[float, tuple]:
+        best, result = np.inf, None
+        for _ in range(reps):
+            t0 = cpu()
+            result = fn()
+            best = min(best, cpu() - t0)
+        return best, result
+
+    row["qgen_repeated_inputs_ms"] = best_of(qgen_once)[0] * 1e3
+    out, grad = qgen_once()
+    best = best_of(qgen_fresh)[0]
     row["qgen_ms"] = best * 1e3
     if not pl:
         return row
@@ -385,15 +407,14 @@ def qml_case(pl: bool, reps: int) -> dict:
         return out.detach().numpy(), w.grad.numpy()
 
     pl_once()
-    best_pl = np.inf
-    for _ in range(reps):
-        t0 = cpu()
-        pl_out, pl_grad = pl_once()
-        best_pl = min(best_pl, cpu() - t0)
+    best_pl, (pl_out, pl_grad) = best_of(pl_once)
+    best = min(best, best_of(qgen_fresh)[0])  # qgen again after PennyLane: same conditions for both
+    row["qgen_ms"] = best * 1e3
     row["pennylane_broadcast_ms"] = best_pl * 1e3
     row["speedup_vs_pennylane"] = best_pl / best
     row["max_output_gap"] = float(np.abs(out - pl_out).max())
     row["max_gradient_gap"] = float(np.abs(grad - pl_grad).max())
+    row["load_average_after"] = os.getloadavg()
     return row
 
 

@@ -1,9 +1,10 @@
 """QuantumLayer: a model circuit as a torch module, simulated by qgen.sim for a whole batch of samples.
 
 The circuit is lowered once (non-linear angles become derived parameters, see :mod:`qgen.models.encoding`)
-and compiled once; batches of any size reuse that compilation (:mod:`qgen.models.replicate`): one
-structure, many inputs. ``forward(x)`` returns expectation values of
-the readout observables; :meth:`states` returns the statevectors (for kernels).
+and compiled once for qgen.sim's one-structure / many-inputs executor (:class:`qgen.sim.structured.
+StructuredCircuit`): the data inputs and derived angles are per-sample columns, the weights are shared by the
+batch. ``forward(x)`` returns expectation values of the readout observables; :meth:`states` returns the
+statevectors (for kernels).
 """
 
 from __future__ import annotations
@@ -18,11 +19,11 @@ from qiskit.quantum_info import SparsePauliOp
 
 from qgen.models.encoding import evaluate_derived, lower_angles, split_parameters
 from qgen.models.errors import ModelError
-from qgen.models.replicate import replicate
-from qgen.sim.compiled import CompiledBatch
 from qgen.sim.device import resolve_device
 from qgen.sim.gatelist import from_qiskit
 from qgen.sim.observables import PauliObservables
+from qgen.sim.readout import DiagonalReadout
+from qgen.sim.structured import StructuredCircuit
 
 DTYPES = {"float64": torch.complex128, "float32": torch.complex64}
 
@@ -82,8 +83,14 @@ class QuantumLayer(torch.nn.Module):
         self.complex_dtype = DTYPES[dtype]
         real = torch.float64 if dtype == "float64" else torch.float32
         self.weights = torch.nn.Parameter(self._initial(weights, seed).to(real), requires_grad=trainable)
-        self._batches: dict[tuple[int, str], CompiledBatch] = {}
-        self._obs: dict[str, PauliObservables] = {}
+        # the per-sample columns lead the parameter matrix: inputs, then derived angles
+        self._num_batched = len(self._cols["inputs"]) + len(self._cols["derived"])
+        inputs = set(self.input_names)
+        self._derived_reads_weights = any(
+            {str(sym) for sym in d.expr.free_symbols} - inputs for d in self.derived
+        )
+        self._engines: dict[str, StructuredCircuit] = {}
+        self._obs: dict[str, PauliObservables | DiagonalReadout] = {}
         self.to(resolve_device(device))
 
     def _initial(self, weights, seed) -> torch.Tensor:
@@ -106,16 +113,14 @@ class QuantumLayer(torch.nn.Module):
         """Number of data features the circuit reads."""
         return len(self.input_names)
 
-    def _compiled(self, size: int, device: torch.device) -> CompiledBatch:
-        key = (size, str(device))
-        if key not in self._batches:
-            if len(self._batches) > 8:
-                self._batches.clear()
-            one = (1, str(device))
-            if one not in self._batches:
-                self._batches[one] = CompiledBatch([self.gatelist], self.complex_dtype, device)
-            self._batches[key] = replicate(self._batches[one], size)
-        return self._batches[key]
+    def engine(self, device: torch.device) -> StructuredCircuit:
+        """The circuit compiled for ``device`` (once; any batch size)."""
+        key = str(device)
+        if key not in self._engines:
+            self._engines[key] = StructuredCircuit(
+                self.gatelist, range(self._num_batched), self.complex_dtype, device
+            )
+        return self._engines[key]
 
     def parameter_matrix(self, x: torch.Tensor) -> torch.Tensor:
         """The simulator's parameter matrix ``(N, P)``: features, derived angles, weights."""
@@ -124,29 +129,49 @@ class QuantumLayer(torch.nn.Module):
         if x.dim() != 2 or x.shape[1] != self.num_inputs:
             raise ModelError(f"expected features of shape (N, {self.num_inputs}), got {tuple(x.shape)}")
         n = x.shape[0]
-        parts = [x[:, self._cols["inputs"]]]
-        if self.derived:
-            derived = evaluate_derived(self.derived, self.input_names, x, self.weight_names, w)
-            parts.append(derived[:, self._cols["derived"]])
+        parts = [self._data_columns(x)]
         if self._cols["weights"]:
             parts.append(w[self._cols["weights"]][None, :].expand(n, -1))
         return torch.cat(parts, dim=1)
 
+    def _data_columns(self, x: torch.Tensor) -> torch.Tensor:
+        """Features and derived angles ``(N, inputs + derived)``; when they depend on the features only (and
+        need no gradient) they are kept for the next call with the same features (every training step)."""
+        constant = not x.requires_grad and not self._derived_reads_weights
+        hit = self.__dict__.get("_data_cache")
+        if constant and hit is not None and hit[0].shape == x.shape and torch.equal(hit[0], x):
+            return hit[1]
+        parts = [x[:, self._cols["inputs"]]]
+        if self.derived:
+            derived = evaluate_derived(self.derived, self.input_names, x, self.weight_names, self.weights)
+            parts.append(derived[:, self._cols["derived"]])
+        data = torch.cat(parts, dim=1) if len(parts) > 1 else parts[0]
+        if constant:
+            self.__dict__["_data_cache"] = (x.detach().clone(), data.detach())
+        return data
+
     def states(self, x: torch.Tensor) -> torch.Tensor:
         """Statevectors ``(N, 2**n)`` for features ``x`` ``(N, d)``."""
         params = self.parameter_matrix(x)
-        batch = self._compiled(params.shape[0], params.device)
-        return batch.run(params if batch.num_parameters else None)
+        # per-sample columns need a gradient when the features do, or when a derived angle reads a weight
+        need = x.requires_grad or (self._derived_reads_weights and self.weights.requires_grad)
+        return self.engine(params.device).run(params, batched_grad=need)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         """Expectation values ``(N, K)`` of the readout observables."""
         psi = self.states(x)
         key = str(psi.device)
         if key not in self._obs:
-            self._obs[key] = PauliObservables(
-                self.observables, self.num_qubits, self.complex_dtype, psi.device
-            )
-        return self._obs[key].expectation(psi, per_circuit=False).to(self.weights.dtype)
+            if DiagonalReadout.accepts(self.observables, self.num_qubits):
+                real = torch.float64 if self.complex_dtype == torch.complex128 else torch.float32
+                self._obs[key] = DiagonalReadout(self.observables, self.num_qubits, real, psi.device)
+            else:
+                self._obs[key] = PauliObservables(
+                    self.observables, self.num_qubits, self.complex_dtype, psi.device
+                )
+        obs = self._obs[key]
+        out = obs(psi) if isinstance(obs, DiagonalReadout) else obs.expectation(psi, per_circuit=False)
+        return out.to(self.weights.dtype)
 
     def bound_circuit(self) -> QuantumCircuit:
         """The circuit with the current weights bound and the data inputs free."""

@@ -10,10 +10,12 @@ from qiskit.circuit import Parameter, QuantumCircuit
 from qiskit.quantum_info import SparsePauliOp
 
 from qgen.errors import QgenError
-from qgen.sim.compiled import CompiledBatch, as_gatelist
+from qgen.sim.compiled import as_gatelist
 from qgen.sim.device import resolve_device
 from qgen.sim.gatelist import GateList
 from qgen.sim.observables import PauliObservables
+from qgen.sim.readout import DiagonalReadout
+from qgen.sim.structured import StructuredCircuit
 
 
 def _z_observables(n: int) -> list[SparsePauliOp]:
@@ -76,15 +78,17 @@ class CircuitModule(torch.nn.Module):
             if init.numel() != len(self.weight_names):
                 raise QgenError(f"got {init.numel()} weights for {len(self.weight_names)} weight parameters")
         self.weights = torch.nn.Parameter(init.to(real))
-        self._batches: dict[tuple[int, str], CompiledBatch] = {}
-        self._obs: dict[str, PauliObservables] = {}
+        self._engines: dict[str, StructuredCircuit] = {}
+        self._obs: dict[str, PauliObservables | DiagonalReadout] = {}
         self.to(resolve_device(device))
 
-    def _compiled(self, size: int, device: torch.device) -> CompiledBatch:
-        key = (size, str(device))
-        if key not in self._batches:
-            self._batches[key] = CompiledBatch([self.gatelist] * size, self.dtype, device)
-        return self._batches[key]
+    def _compiled(self, device: torch.device) -> StructuredCircuit:
+        """One structure, many inputs: the circuit compiled once per device (inputs are per-sample)."""
+        key = str(device)
+        if key not in self._engines:
+            inputs = self._input_cols.tolist()
+            self._engines[key] = StructuredCircuit(self.gatelist, inputs, self.dtype, device)
+        return self._engines[key]
 
     def forward(self, x: torch.Tensor | None = None) -> torch.Tensor:
         """Expectation values ``(N, K)`` for features ``x`` ``(N, num_inputs)``."""
@@ -105,11 +109,17 @@ class CircuitModule(torch.nn.Module):
             params = params.index_copy(
                 1, self._weight_cols.to(device), self.weights[None, :].expand(size, -1)
             )
-        psi = self._compiled(size, device).run(params)
+        psi = self._compiled(device).run(params, batched_grad=x.requires_grad)
         key = str(device)
         if key not in self._obs:
-            self._obs[key] = PauliObservables(self.observables, self.num_qubits, self.dtype, device)
-        out = self._obs[key].expectation(psi, per_circuit=False).to(self.weights.dtype)
+            if DiagonalReadout.accepts(self.observables, self.num_qubits):
+                real = self.weights.dtype
+                self._obs[key] = DiagonalReadout(self.observables, self.num_qubits, real, device)
+            else:
+                self._obs[key] = PauliObservables(self.observables, self.num_qubits, self.dtype, device)
+        obs = self._obs[key]
+        out = obs(psi) if isinstance(obs, DiagonalReadout) else obs.expectation(psi, per_circuit=False)
+        out = out.to(self.weights.dtype)
         return out[0] if squeeze else out
 
     def extra_repr(self) -> str:
