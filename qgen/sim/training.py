@@ -98,6 +98,7 @@ def train(
     device: str | torch.device = "cpu",
     optimizer_kwargs: dict | None = None,
     progress: Progress | None = None,
+    engine: str = "auto",
 ) -> TrainResult:
     """Optimise the parameters of many circuits at once on qgen.sim.
 
@@ -120,6 +121,8 @@ def train(
         optimizer_kwargs: extra keyword arguments of the torch optimiser.
         progress: a :class:`qgen.progress.Progress` told of every step (task ``"training"``, with the
             number of circuits still training); the CLI draws it.
+        engine: the simulator's executor (see :class:`qgen.sim.CompiledBatch`): ``"auto"``, ``"program"``
+            or ``"torch"``.
 
     Returns:
         A :class:`TrainResult` (best parameters and losses per circuit).
@@ -167,7 +170,7 @@ def train(
     since_best = torch.zeros(total, dtype=torch.long)
 
     active = torch.arange(total)  # rows of the expanded batch still in the compiled batch
-    batch = CompiledBatch([expanded[i] for i in active.tolist()], dtype, dev)
+    batch = CompiledBatch([expanded[i] for i in active.tolist()], dtype, dev, engine=engine)
     param = torch.nn.Parameter(start.to(dev))
     opt = opt_cls([param], lr=lr, **(optimizer_kwargs or {}))
     running = torch.ones(total, dtype=torch.bool)  # not yet stopped
@@ -220,7 +223,7 @@ def train(
         still = running[active]
         if bool(still.any()) and still.float().mean() < 0.75:
             active, batch, param, opt = _compact(
-                active, still, expanded, param, opt, opt_cls, lr, optimizer_kwargs, dtype, dev
+                active, still, expanded, param, opt, opt_cls, lr, optimizer_kwargs, dtype, dev, engine
             )
     bar.finish("training")
 
@@ -269,11 +272,11 @@ def _given_init(init, counts: Sequence[int], width: int, real: torch.dtype) -> t
     return out
 
 
-def _compact(active, still, expanded, param, opt, opt_cls, lr, optimizer_kwargs, dtype, dev):
+def _compact(active, still, expanded, param, opt, opt_cls, lr, optimizer_kwargs, dtype, dev, engine):
     """Drop stopped circuits from the compiled batch, carrying the optimiser state of the others."""
     keep = still.nonzero().flatten()
     new_active = active[keep]
-    batch = CompiledBatch([expanded[i] for i in new_active.tolist()], dtype, dev)
+    batch = CompiledBatch([expanded[i] for i in new_active.tolist()], dtype, dev, engine=engine)
     keep_dev = keep.to(param.device)
     new_param = torch.nn.Parameter(param.detach()[keep_dev].clone())
     new_opt = opt_cls([new_param], lr=lr, **(optimizer_kwargs or {}))

@@ -1,0 +1,284 @@
+"""The op-table engine of qgen.sim: each circuit of a batch runs its own gate list in a numba kernel.
+
+The torch executors (:mod:`qgen.sim.evolve`) pad every circuit of a batch to a common sequence of slots and
+pay one torch call per slot and pass; at a few qubits those calls, not the arithmetic, are the cost. Here a
+batch compiles to flat op tables (:mod:`qgen.sim.kernels`): one kernel call evolves every circuit (forward)
+and one call returns the parameter gradients by the adjoint method (Jones and Gacon, 2020,
+arXiv:2009.02823), so a step costs what the circuits' gates cost. One-qubit rotations and their controlled
+versions are built from their angles inside the kernel; other parametric gates are built by torch and
+their gradients flow back through autograd.
+
+Optional: it needs numba (``pip install 'qgen[fast]'``); :func:`numba_available` says whether it runs.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Sequence
+
+import numpy as np
+import torch
+
+from qgen.sim.blocks import U3_FORM_GATES, constant_matrix, u3_form
+from qgen.sim.gatelist import GateList, ParamExpr
+from qgen.sim.gates import GATES
+
+CONST, MONO, U3, CU3, RZZ, RUNTIME = 0, 1, 2, 3, 4, 5  # as in qgen.sim.kernels
+_CONTROLLED = {"crx": "rx", "cry": "ry", "crz": "rz", "cp": "p", "cu1": "u1", "cu3": "u3"}
+# the op-table engine runs circuits of up to this many qubits (beyond, the torch executors' fused slots
+# touch the state fewer times)
+PROGRAM_MAX_QUBITS = 10
+
+
+@functools.cache
+def numba_available() -> bool:
+    """Whether numba imports (the op-table engine's kernels need it)."""
+    try:
+        import qgen.sim.kernels  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def _monomial(u: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+    """``(perm, phase)`` with ``u[i, perm[i]] = phase[i]`` the only non-zero of row ``i``, else None."""
+    nz = np.abs(u) > 1e-14
+    if not (nz.sum(axis=1) == 1).all():
+        return None
+    perm = nz.argmax(axis=1)
+    if len(set(perm.tolist())) != len(perm):
+        return None
+    return perm, u[np.arange(len(perm)), perm]
+
+
+@functools.cache
+def u3_forms() -> tuple[dict[str, int], np.ndarray, np.ndarray]:
+    """Per one-qubit kind: its row in ``forms`` ``(F, 5, 4)`` that maps the gate's own angles (and a 1) to the
+    five angles of :func:`qgen.sim.blocks.u3_form`, and its angle count ``(F,)``."""
+    names = sorted(U3_FORM_GATES)
+    forms = np.zeros((len(names), 5, 4))
+    counts = np.zeros(len(names), dtype=np.int64)
+    for f, name in enumerate(names):
+        k = GATES[name].num_params
+        counts[f] = k
+        for j, expr in enumerate(u3_form(name, tuple(ParamExpr(((r, 1.0),)) for r in range(k)))):
+            forms[f, j, 3] = expr.offset
+            for r, c in expr.terms:
+                forms[f, j, r] = c
+    return {n: f for f, n in enumerate(names)}, forms, counts
+
+
+class Program:
+    """Op tables of a batch of circuits (one qubit count) for the numba kernels."""
+
+    def __init__(self, gatelists: Sequence[GateList], num_parameters: int) -> None:
+        batch = len(gatelists)
+        self.batch_size, self.num_parameters = batch, num_parameters
+        self.num_qubits = gatelists[0].num_qubits
+        form_ids, self.forms, self.form_np = u3_forms()
+        # forms without a theta (rz, p, u1): diagonal matrices
+        self.form_diag = np.all(self.forms[:, 0, :] == 0.0, axis=1)
+        ptr = [0]
+        kind: list[int] = []
+        qs: list[tuple[int, ...]] = []
+        arg: list[int] = []
+        form: list[int] = []
+        consts: list[np.ndarray] = []
+        monos: list[tuple[np.ndarray, np.ndarray]] = []
+        constant_ops: dict[tuple, tuple[int, int]] = {}  # (name, angles) -> (kind, arg)
+        exprs: list[ParamExpr] = []  # the gates' own angles, then global phases
+        rows: list[int] = []
+        runtime: dict[str, list[tuple[int, list[int]]]] = {}  # gate -> (op index, angle rows)
+        phase: list[int] = []
+        for b, gl in enumerate(gatelists):
+            for op in gl.ops:
+                name, params = op.name, op.params
+                qs.append(op.qubits)
+                if name == "unitary" or not any(p.terms for p in params):
+                    key = (
+                        (name, op.matrix.tobytes())
+                        if name == "unitary"
+                        else (name, *(p.offset for p in params))
+                    )
+                    entry = constant_ops.get(key)
+                    if entry is None:
+                        u = np.asarray(op.matrix if name == "unitary" else constant_matrix(op), dtype=complex)
+                        mono = _monomial(u)
+                        if mono is not None:
+                            entry = (MONO, len(monos))
+                            monos.append(mono)
+                        else:
+                            entry = (CONST, len(consts))
+                            consts.append(u)
+                        constant_ops[key] = entry
+                    kind.append(entry[0])
+                    arg.append(entry[1])
+                    form.append(0)
+                    continue
+                single = _CONTROLLED.get(name, name)
+                if single in form_ids:
+                    kind.append(U3 if single == name else CU3)
+                    form.append(form_ids[single])
+                elif name == "rzz":
+                    kind.append(RZZ)
+                    form.append(0)
+                else:
+                    runtime.setdefault(name, []).append(
+                        (len(kind), list(range(len(exprs), len(exprs) + len(params))))
+                    )
+                    kind.append(RUNTIME)
+                    form.append(0)
+                arg.append(len(exprs))
+                exprs.extend(params)
+                rows.extend([b] * len(params))
+            ph = gl.global_phase
+            if ph.terms or ph.offset != 0.0:
+                phase.append(len(exprs))
+                exprs.append(ph)
+                rows.append(b)
+            else:
+                phase.append(-1)
+            ptr.append(len(kind))
+
+        num_ops = len(kind)
+        self.ptr = np.array(ptr, dtype=np.int64)
+        self.kind = np.array(kind, dtype=np.int64)
+        self.form = np.array(form, dtype=np.int64)
+        self.nq = np.fromiter((len(q) for q in qs), dtype=np.int64, count=num_ops)
+        self.qs = np.zeros((num_ops, 3), dtype=np.int64)
+        for j in range(3):
+            has = self.nq > j
+            self.qs[has, j] = [q[j] for q, h in zip(qs, has, strict=True) if h]
+        # local offsets of every op's 2**k amplitudes and its qubits sorted (for the index arithmetic)
+        local = np.arange(8)
+        self.off = np.zeros((num_ops, 8), dtype=np.int64)
+        for j in range(3):
+            bit = (self.nq > j) * (1 << self.qs[:, j])
+            self.off |= ((local >> j) & 1)[None, :] * bit[:, None]
+        self.sq = np.sort(np.where(np.arange(3)[None, :] < self.nq[:, None], self.qs, 99), axis=1)
+        self.phase = np.array(phase, dtype=np.int64)
+        self.consts = np.zeros((max(len(consts), 1), 8, 8), dtype=complex)
+        for i, u in enumerate(consts):
+            self.consts[i, : len(u), : len(u)] = u
+        size = max(len(monos), 1)
+        self.mono_act = np.zeros((size, 8), dtype=np.int64)
+        self.mono_src = np.zeros((size, 8), dtype=np.int64)
+        self.mono_phase = np.zeros((size, 8), dtype=complex)
+        self.mono_nact = np.zeros(size, dtype=np.int64)
+        self.mono_pure = np.ones(size, dtype=np.bool_)
+        for i, (perm, ph_) in enumerate(monos):
+            act = [j for j in range(len(perm)) if perm[j] != j or ph_[j] != 1.0]
+            pos = {j: p for p, j in enumerate(act)}
+            self.mono_nact[i] = len(act)
+            self.mono_act[i, : len(act)] = act
+            self.mono_src[i, : len(act)] = [pos[int(perm[j])] for j in act]
+            self.mono_phase[i, : len(act)] = ph_[act]
+            self.mono_pure[i] = bool(np.all(ph_ == 1.0))
+        # angles: offset + sum coeff * flat[idx], flat = params.reshape(-1) plus one zero at the end
+        terms = max(1, max((len(e.terms) for e in exprs), default=0))
+        zero = batch * num_parameters
+        num = len(exprs)
+        off = np.fromiter((e.offset for e in exprs), dtype=np.float64, count=num)
+        if terms == 1:
+            one = [e.terms[0] if e.terms else (0, 0.0) for e in exprs]
+            col = np.fromiter((t[0] for t in one), dtype=np.int64, count=num)
+            coeff = np.fromiter((t[1] for t in one), dtype=np.float64, count=num)[:, None]
+            has = coeff[:, 0] != 0.0
+            idx = np.where(has, np.array(rows, dtype=np.int64) * num_parameters + col, zero)[:, None]
+        else:
+            idx = np.full((num, terms), zero, dtype=np.int64)
+            coeff = np.zeros((num, terms))
+            for a, (e, b) in enumerate(zip(exprs, rows, strict=True)):
+                for t, (i, c) in enumerate(e.terms):
+                    idx[a, t] = b * num_parameters + i
+                    coeff[a, t] = c
+        self.ang_idx, self.ang_coeff, self.ang_off = idx, coeff, off
+        # runtime matrices: one torch builder call per gate kind, stacked in that order
+        self.runtime: list[tuple[str, torch.Tensor]] = []
+        arg_arr = np.array(arg, dtype=np.int64)
+        count = 0
+        for name, items in runtime.items():
+            ops = np.array([o for o, _ in items], dtype=np.int64)
+            arg_arr[ops] = np.arange(count, count + len(items))
+            count += len(items)
+            self.runtime.append((name, torch.tensor([r for _, r in items], dtype=torch.long)))
+        self.arg = arg_arr
+        self.runtime_dim = max((2 ** GATES[name].num_qubits for name, _ in self.runtime), default=1)
+        self._ang_idx_t = torch.from_numpy(idx)
+        self._ang_coeff_t = torch.from_numpy(coeff)
+        self._ang_off_t = torch.from_numpy(off)
+
+    def runtime_matrices(self, params: torch.Tensor) -> torch.Tensor:
+        """Matrices ``(R, K, K)`` of the parametric gates the kernels do not build (torch, differentiable)."""
+        if not self.runtime:
+            return torch.zeros(0, 1, 1, dtype=torch.complex128)
+        flat = torch.cat([params.reshape(-1), params.new_zeros(1)])
+        k = self.runtime_dim
+        parts = []
+        for name, rows in self.runtime:
+            a = (flat[self._ang_idx_t[rows]] * self._ang_coeff_t[rows]).sum(-1) + self._ang_off_t[rows]
+            u = GATES[name].matrices(a, torch.complex128)
+            if u.shape[-1] < k:
+                pad = k - u.shape[-1]
+                u = torch.nn.functional.pad(u, (0, pad, 0, pad))
+            parts.append(u)
+        return torch.cat(parts)
+
+    def run(self, params: torch.Tensor, initial: torch.Tensor | None) -> torch.Tensor:
+        """Final statevectors ``(B, 2**n)`` (differentiable in ``params`` and ``initial``)."""
+        rt = self.runtime_matrices(params)
+        if initial is None:
+            initial = torch.zeros(self.batch_size, 2**self.num_qubits, dtype=torch.complex128)
+            initial[:, 0] = 1.0
+        return RunProgram.apply(self, params, rt, initial)
+
+
+class RunProgram(torch.autograd.Function):
+    """Forward and adjoint backward of a :class:`Program` in the numba kernels."""
+
+    @staticmethod
+    def forward(ctx, prog: Program, params: torch.Tensor, rt: torch.Tensor, initial: torch.Tensor):
+        from qgen.sim import kernels
+
+        flat = np.concatenate([params.detach().reshape(-1).numpy(), [0.0]])
+        psi = initial.detach().expand(prog.batch_size, -1).numpy().copy()
+        rt_np = rt.detach().numpy()
+        if rt_np.shape[0] == 0:
+            rt_np = np.zeros((1, 1, 1), dtype=complex)
+        kernels.forward(
+            prog.ptr, prog.kind, prog.nq, prog.qs, prog.sq, prog.off, prog.arg, prog.form, prog.forms,
+            prog.form_np, prog.form_diag, prog.consts, prog.mono_act, prog.mono_src, prog.mono_phase,
+            prog.mono_nact, prog.mono_pure, rt_np, prog.ang_idx, prog.ang_coeff,
+            prog.ang_off, prog.phase, flat, psi,
+        )  # fmt: skip
+        out = torch.from_numpy(psi)
+        ctx.prog, ctx.flat, ctx.rt = prog, flat, rt_np
+        ctx.save_for_backward(out)
+        ctx.initial_shape = initial.shape
+        return out
+
+    @staticmethod
+    @torch.autograd.function.once_differentiable
+    def backward(ctx, grad: torch.Tensor):
+        from qgen.sim import kernels
+
+        prog = ctx.prog
+        (out,) = ctx.saved_tensors
+        psi = out.numpy().copy()
+        g = grad.resolve_conj().to(torch.complex128).contiguous().numpy().copy()
+        grad_flat = np.zeros(prog.batch_size * prog.num_parameters + 1)
+        grad_rt = np.zeros_like(ctx.rt)
+        kernels.backward(
+            prog.ptr, prog.kind, prog.nq, prog.qs, prog.sq, prog.off, prog.arg, prog.form, prog.forms,
+            prog.form_np, prog.form_diag, prog.consts, prog.mono_act, prog.mono_src, prog.mono_phase,
+            prog.mono_nact, prog.mono_pure, ctx.rt, prog.ang_idx, prog.ang_coeff,
+            prog.ang_off, prog.phase, ctx.flat, psi, g, grad_flat, grad_rt,
+        )  # fmt: skip
+        d_params = torch.from_numpy(grad_flat[:-1].reshape(prog.batch_size, prog.num_parameters))
+        d_rt = torch.from_numpy(grad_rt) if ctx.needs_input_grad[2] and prog.runtime else None
+        d_init = None
+        if ctx.needs_input_grad[3]:
+            d_init = torch.from_numpy(g)
+            if len(ctx.initial_shape) == 1:
+                d_init = d_init.sum(0)
+        return None, d_params if ctx.needs_input_grad[1] else None, d_rt, d_init
