@@ -16,6 +16,8 @@ Op kinds (``kind[o]``; ``q[o]`` its qubits, the first the least significant loca
 * ``RZZ``: ``exp(-i theta / 2 Z Z)`` with ``theta = angles[arg]``;
 * ``RUNTIME``: a ``2**k`` matrix built by torch at run time, ``rt[arg]`` (its gradient goes back to torch).
 
+``tables`` is the tuple :attr:`qgen.sim.program.Program.tables` (its order is the unpacking below).
+
 Angles (the gates' own) are linear in the circuit parameters,
 ``angles[a] = off[a] + sum_t coeff[a, t] * flat[idx[a, t]]`` over the flattened parameter matrix (one
 extra zero at its end). Gradients follow torch's convention for complex tensors
@@ -55,18 +57,30 @@ def _five(ang, a, f, npar):
 
 
 @njit(cache=True)
-def _u3(ang, a, f, npar):
+def _u3(ang, a, f, npar, var, const_e, cache):
+    """Entries of a U3-form matrix; ``cache`` keeps ``(e0..e3, c, s)`` for the backward pass. Phases that do
+    not depend on the gate's angles (``var[k]`` False) are the form's constants ``const_e``."""
     th, a0, a1, a2, a3 = _five(ang, a, f, npar)
     c, s = np.cos(0.5 * th), np.sin(0.5 * th)
-    return c * np.exp(1j * a0), -s * np.exp(1j * a1), s * np.exp(1j * a2), c * np.exp(1j * a3)
+    e0 = np.exp(1j * a0) if var[0] else const_e[0]
+    e1 = np.exp(1j * a1) if var[1] else const_e[1]
+    e2 = np.exp(1j * a2) if var[2] else const_e[2]
+    e3 = np.exp(1j * a3) if var[3] else const_e[3]
+    cache[0], cache[1], cache[2], cache[3], cache[4], cache[5] = e0, e1, e2, e3, c, s
+    return c * e0, -s * e1, s * e2, c * e3
 
 
 @njit(cache=True)
-def _u3_grad(ang, a, f, npar, g00, g01, g10, g11, dang):
+def _u3_cached(cache):
+    c, s = cache[4].real, cache[5].real
+    return c * cache[0], -s * cache[1], s * cache[2], c * cache[3]
+
+
+@njit(cache=True)
+def _u3_grad(cache, a, f, npar, g00, g01, g10, g11, dang):
     """Own-angle gradients of a U3-form gate from its matrix gradient (torch convention)."""
-    th, a0, a1, a2, a3 = _five(ang, a, f, npar)
-    c, s = np.cos(0.5 * th), np.sin(0.5 * th)
-    e0, e1, e2, e3 = np.exp(1j * a0), np.exp(1j * a1), np.exp(1j * a2), np.exp(1j * a3)
+    e0, e1, e2, e3 = cache[0], cache[1], cache[2], cache[3]
+    c, s = cache[4].real, cache[5].real
     # dM/dtheta = [[-s/2 e0, -c/2 e1], [c/2 e2, -s/2 e3]]; dM/da_k = i M_k
     d = np.conj(g00) * (-0.5 * s * e0) + np.conj(g01) * (-0.5 * c * e1)
     d += np.conj(g10) * (0.5 * c * e2) + np.conj(g11) * (-0.5 * s * e3)
@@ -114,21 +128,12 @@ def _back1(psi, g, q, m00, m01, m10, m11, want):
 
 
 @njit(cache=True)
-def _base(t, sq, k):
-    """The ``t``-th amplitude index whose bits at the gate's (sorted) qubits ``sq[:k]`` are zero."""
-    b = t
-    for j in range(k):
-        q = sq[j]
-        b = ((b >> q) << (q + 1)) | (b & ((1 << q) - 1))
-    return b
-
-
-@njit(cache=True)
-def _applyk(psi, off, sq, k, m, adjoint, v):
-    """``psi <- m psi`` (or ``m^dagger psi``) for a ``2**k`` matrix; ``off``: the local offsets."""
+def _applyk(psi, off, bt, k, m, adjoint, v):
+    """``psi <- m psi`` (or ``m^dagger psi``) for a ``2**k`` matrix; ``off``: the local offsets, ``bt``: the
+    indices whose bits at the gate's qubits are zero."""
     kk = 1 << k
     for t in range(psi.shape[0] >> k):
-        b = _base(t, sq, k)
+        b = bt[t]
         for j in range(kk):
             v[j] = psi[b + off[j]]
         for i in range(kk):
@@ -143,11 +148,11 @@ def _applyk(psi, off, sq, k, m, adjoint, v):
 
 
 @njit(cache=True)
-def _backk(psi, g, off, sq, k, m, grad, v, w):
+def _backk(psi, g, off, bt, k, m, grad, v, w):
     """k-qubit adjoint step with the matrix gradient (see :func:`_back1`)."""
     kk = 1 << k
     for t in range(psi.shape[0] >> k):
-        b = _base(t, sq, k)
+        b = bt[t]
         for j in range(kk):
             v[j] = psi[b + off[j]]
             w[j] = g[b + off[j]]
@@ -166,23 +171,47 @@ def _backk(psi, g, off, sq, k, m, grad, v, w):
 
 
 @njit(cache=True)
-def _mono(psi, off, sq, k, act, src, phase, nact, pure, adjoint, v):
-    """A monomial gate ``out[i] = phase[i] in[perm[i]]`` (or its inverse), touching only the local entries it
-    moves or rephases: ``act[:nact]``, entry ``act[j]`` reads entry ``act[src[j]]``."""
+def _mono(psi, adj, off, bt, k, act, src, phase, nact, pure, adjoint, v):
+    """A monomial gate ``out[i] = phase[i] in[perm[i]]`` on ``psi`` (or its inverse on ``psi`` and ``adj``),
+    touching only the local entries it moves or rephases: ``act[:nact]``, entry ``act[j]`` reads entry
+    ``act[src[j]]``."""
     for t in range(psi.shape[0] >> k):
-        b = _base(t, sq, k)
-        for j in range(nact):
-            v[j] = psi[b + off[act[j]]]
+        b = bt[t]
         if adjoint:
             for j in range(nact):
-                x = v[j] if pure else np.conj(phase[j]) * v[j]
-                psi[b + off[act[src[j]]]] = x
-        elif pure:
+                v[j] = psi[b + off[act[j]]]
+                v[j + 8] = adj[b + off[act[j]]]
             for j in range(nact):
-                psi[b + off[act[j]]] = v[src[j]]
+                i = b + off[act[src[j]]]
+                if pure:
+                    psi[i] = v[j]
+                    adj[i] = v[j + 8]
+                else:
+                    c = np.conj(phase[j])
+                    psi[i] = c * v[j]
+                    adj[i] = c * v[j + 8]
         else:
             for j in range(nact):
-                psi[b + off[act[j]]] = phase[j] * v[src[j]]
+                v[j] = psi[b + off[act[j]]]
+            if pure:
+                for j in range(nact):
+                    psi[b + off[act[j]]] = v[src[j]]
+            else:
+                for j in range(nact):
+                    psi[b + off[act[j]]] = phase[j] * v[src[j]]
+
+
+@njit(cache=True)
+def _mono1(psi, q, p0, p1, swap):
+    """A one-qubit monomial gate: ``diag(p0, p1)``, after swapping the two amplitudes when ``swap``."""
+    step = 1 << q
+    for hi in range(0, psi.shape[0], 2 * step):
+        for i in range(hi, hi + step):
+            a0, a1 = psi[i], psi[i + step]
+            if swap:
+                psi[i], psi[i + step] = p0 * a1, p1 * a0
+            else:
+                psi[i], psi[i + step] = p0 * a0, p1 * a1
 
 
 @njit(cache=True)
@@ -276,71 +305,80 @@ def _back_rzz(psi, g, qa, qb, theta):
 
 
 @njit(cache=True)
-def forward(
-    ptr,
-    kind,
-    nq,
-    qs,
-    sq,
-    off,
-    arg,
-    form,
-    forms,
-    form_np,
-    form_diag,
-    consts,
-    mono_act,
-    mono_src,
-    mono_phase,
-    mono_nact,
-    mono_pure,
-    rt,
-    ang_idx,
-    ang_coeff,
-    ang_off,
-    phase,
-    flat,
-    psi,
-):
+def forward(tables, cache, rt, flat, psi):
     """Evolve every row of ``psi`` (``(B, 2**n)``, the initial states, overwritten) through its op list."""
+    (
+        ptr,
+        kind,
+        nq,
+        qs,
+        bid,
+        bases,
+        off,
+        arg,
+        form,
+        forms,
+        form_np,
+        form_diag,
+        form_var,
+        form_e,
+        consts,
+        mono_act,
+        mono_src,
+        mono_phase,
+        mono_nact,
+        mono_pure,
+        mono_full,
+        mono_swap,
+        ang_idx,
+        ang_coeff,
+        ang_off,
+        phase,
+    ) = tables
     ang = np.empty(ang_off.shape[0])
     _angles(flat, ang_idx, ang_coeff, ang_off, ang)
-    v = np.empty(8, dtype=np.complex128)
+    v = np.empty(16, dtype=np.complex128)
     for b in range(psi.shape[0]):
         row = psi[b]
         for o in range(ptr[b], ptr[b + 1]):
             kd = kind[o]
             if kd == U3:
                 f = form[o]
-                m00, m01, m10, m11 = _u3(ang, arg[o], forms[f], form_np[f])
+                m00, m01, m10, m11 = _u3(ang, arg[o], forms[f], form_np[f], form_var[f], form_e[f], cache[o])
                 if form_diag[f]:
                     _diag1(row, qs[o, 0], m00, m11)
                 else:
                     _apply1(row, qs[o, 0], m00, m01, m10, m11)
             elif kd == MONO:
                 a = arg[o]
-                _mono(
-                    row,
-                    off[o],
-                    sq[o],
-                    nq[o],
-                    mono_act[a],
-                    mono_src[a],
-                    mono_phase[a],
-                    mono_nact[a],
-                    mono_pure[a],
-                    False,
-                    v,
-                )
+                if nq[o] == 1:
+                    ph = mono_full[a]
+                    _mono1(row, qs[o, 0], ph[0], ph[1], mono_swap[a])
+                else:
+                    ph = mono_phase[a]
+                    _mono(
+                        row,
+                        row,
+                        off[o],
+                        bases[bid[o]],
+                        nq[o],
+                        mono_act[a],
+                        mono_src[a],
+                        ph,
+                        mono_nact[a],
+                        mono_pure[a],
+                        False,
+                        v,
+                    )
             elif kd in (CONST, RUNTIME):
                 m = consts[arg[o]] if kd == CONST else rt[arg[o]]
                 if nq[o] == 1:
                     _apply1(row, qs[o, 0], m[0, 0], m[0, 1], m[1, 0], m[1, 1])
                 else:
-                    _applyk(row, off[o], sq[o], nq[o], m, False, v)
+                    _applyk(row, off[o], bases[bid[o]], nq[o], m, False, v)
             elif kd == CU3:
                 f = form[o]
-                m00, m01, m10, m11 = _u3(ang, arg[o], forms[f], form_np[f])
+                m00, m01, m10, m11 = _u3(ang, arg[o], forms[f], form_np[f], form_var[f], form_e[f], cache[o])
                 _apply_cu(row, qs[o, 0], qs[o, 1], m00, m01, m10, m11)
             else:
                 _apply_rzz(row, qs[o, 0], qs[o, 1], ang[arg[o]])
@@ -351,42 +389,42 @@ def forward(
 
 
 @njit(cache=True)
-def backward(
-    ptr,
-    kind,
-    nq,
-    qs,
-    sq,
-    off,
-    arg,
-    form,
-    forms,
-    form_np,
-    form_diag,
-    consts,
-    mono_act,
-    mono_src,
-    mono_phase,
-    mono_nact,
-    mono_pure,
-    rt,
-    ang_idx,
-    ang_coeff,
-    ang_off,
-    phase,
-    flat,
-    psi,
-    g,
-    grad_flat,
-    grad_rt,
-):
+def backward(tables, cache, rt, flat, psi, g, grad_flat, grad_rt):
     """Adjoint pass: ``psi`` (final states) and ``g`` (dL/dpsi) are overwritten with the initial states and
     dL/d(initial states); parameter gradients go to ``grad_flat``, runtime-matrix gradients to ``grad_rt``."""
+    (
+        ptr,
+        kind,
+        nq,
+        qs,
+        bid,
+        bases,
+        off,
+        arg,
+        form,
+        forms,
+        form_np,
+        form_diag,
+        form_var,
+        form_e,
+        consts,
+        mono_act,
+        mono_src,
+        mono_phase,
+        mono_nact,
+        mono_pure,
+        mono_full,
+        mono_swap,
+        ang_idx,
+        ang_coeff,
+        ang_off,
+        phase,
+    ) = tables
     num = ang_off.shape[0]
     ang = np.empty(num)
     _angles(flat, ang_idx, ang_coeff, ang_off, ang)
     dang = np.zeros(num)
-    v = np.empty(8, dtype=np.complex128)
+    v = np.empty(16, dtype=np.complex128)
     w = np.empty(8, dtype=np.complex128)
     for b in range(psi.shape[0]):
         row, adj = psi[b], g[b]
@@ -402,24 +440,34 @@ def backward(
             kd = kind[o]
             if kd == U3:
                 f = form[o]
-                m00, m01, m10, m11 = _u3(ang, arg[o], forms[f], form_np[f])
+                m00, m01, m10, m11 = _u3_cached(cache[o])
                 if form_diag[f]:
                     g00, g11 = _back_diag1(row, adj, qs[o, 0], m00, m11)
                     g01 = g10 = 0j
                 else:
                     g00, g01, g10, g11 = _back1(row, adj, qs[o, 0], m00, m01, m10, m11, True)
-                _u3_grad(ang, arg[o], forms[f], form_np[f], g00, g01, g10, g11, dang)
+                _u3_grad(cache[o], arg[o], forms[f], form_np[f], g00, g01, g10, g11, dang)
             elif kd == MONO:
                 a = arg[o]
-                for vec in (row, adj):
+                if nq[o] == 1:
+                    ph = mono_full[a]
+                    if mono_swap[a]:  # y0 = p0 x1, y1 = p1 x0: x0 = conj(p1) y1, x1 = conj(p0) y0
+                        p0, p1 = np.conj(ph[1]), np.conj(ph[0])
+                    else:
+                        p0, p1 = np.conj(ph[0]), np.conj(ph[1])
+                    _mono1(row, qs[o, 0], p0, p1, mono_swap[a])
+                    _mono1(adj, qs[o, 0], p0, p1, mono_swap[a])
+                else:
+                    ph = mono_phase[a]
                     _mono(
-                        vec,
+                        row,
+                        adj,
                         off[o],
-                        sq[o],
+                        bases[bid[o]],
                         nq[o],
                         mono_act[a],
                         mono_src[a],
-                        mono_phase[a],
+                        ph,
                         mono_nact[a],
                         mono_pure[a],
                         True,
@@ -430,8 +478,8 @@ def backward(
                 if nq[o] == 1:
                     _back1(row, adj, qs[o, 0], m[0, 0], m[0, 1], m[1, 0], m[1, 1], False)
                 else:
-                    _applyk(row, off[o], sq[o], nq[o], m, True, v)
-                    _applyk(adj, off[o], sq[o], nq[o], m, True, v)
+                    _applyk(row, off[o], bases[bid[o]], nq[o], m, True, v)
+                    _applyk(adj, off[o], bases[bid[o]], nq[o], m, True, v)
             elif kd == RUNTIME:
                 m, gm = rt[arg[o]], grad_rt[arg[o]]
                 if nq[o] == 1:
@@ -441,12 +489,12 @@ def backward(
                     gm[1, 0] += g10
                     gm[1, 1] += g11
                 else:
-                    _backk(row, adj, off[o], sq[o], nq[o], m, gm, v, w)
+                    _backk(row, adj, off[o], bases[bid[o]], nq[o], m, gm, v, w)
             elif kd == CU3:
                 f = form[o]
-                m00, m01, m10, m11 = _u3(ang, arg[o], forms[f], form_np[f])
+                m00, m01, m10, m11 = _u3_cached(cache[o])
                 g00, g01, g10, g11 = _back_cu(row, adj, qs[o, 0], qs[o, 1], m00, m01, m10, m11)
-                _u3_grad(ang, arg[o], forms[f], form_np[f], g00, g01, g10, g11, dang)
+                _u3_grad(cache[o], arg[o], forms[f], form_np[f], g00, g01, g10, g11, dang)
             else:
                 dang[arg[o]] += _back_rzz(row, adj, qs[o, 0], qs[o, 1], ang[arg[o]])
     for a in range(num):

@@ -28,6 +28,35 @@ _CONTROLLED = {"crx": "rx", "cry": "ry", "crz": "rz", "cp": "p", "cu1": "u1", "c
 # the op-table engine runs circuits of up to this many qubits (beyond, the torch executors' fused slots
 # touch the state fewer times)
 PROGRAM_MAX_QUBITS = 10
+# the op tables in the order the kernels unpack them
+_TABLES = [
+    "ptr",
+    "kind",
+    "nq",
+    "qs",
+    "bid",
+    "bases",
+    "off",
+    "arg",
+    "form",
+    "forms",
+    "form_np",
+    "form_diag",
+    "form_var",
+    "form_e",
+    "consts",
+    "mono_act",
+    "mono_src",
+    "mono_phase",
+    "mono_nact",
+    "mono_pure",
+    "mono_full",
+    "mono_swap",
+    "ang_idx",
+    "ang_coeff",
+    "ang_off",
+    "phase",
+]
 
 
 @functools.cache
@@ -78,6 +107,9 @@ class Program:
         form_ids, self.forms, self.form_np = u3_forms()
         # forms without a theta (rz, p, u1): diagonal matrices
         self.form_diag = np.all(self.forms[:, 0, :] == 0.0, axis=1)
+        # phases that do not depend on the gate's angles: constants
+        self.form_var = np.any(self.forms[:, 1:, :3] != 0.0, axis=2)
+        self.form_e = np.exp(1j * self.forms[:, 1:, 3])
         ptr = [0]
         kind: list[int] = []
         qs: list[tuple[int, ...]] = []
@@ -155,7 +187,19 @@ class Program:
         for j in range(3):
             bit = (self.nq > j) * (1 << self.qs[:, j])
             self.off |= ((local >> j) & 1)[None, :] * bit[:, None]
-        self.sq = np.sort(np.where(np.arange(3)[None, :] < self.nq[:, None], self.qs, 99), axis=1)
+        # per set of qubits (of ops on 2 or 3): the amplitude indices whose bits there are zero
+        n = self.num_qubits
+        sets = np.sort(np.where(np.arange(3)[None, :] < self.nq[:, None], self.qs, n), axis=1)
+        self.bid = np.zeros(num_ops, dtype=np.int64)
+        multi = self.nq > 1
+        uniq, inv = np.unique(sets[multi], axis=0, return_inverse=True)
+        self.bid[multi] = inv.reshape(-1)
+        self.bases = np.zeros((max(len(uniq), 1), max(2**n >> 2, 1)), dtype=np.int64)
+        every = np.arange(2**n)
+        for i, row in enumerate(uniq):
+            mask = sum(1 << int(q) for q in row if q < n)
+            free = every[(every & mask) == 0]
+            self.bases[i, : len(free)] = free
         self.phase = np.array(phase, dtype=np.int64)
         self.consts = np.zeros((max(len(consts), 1), 8, 8), dtype=complex)
         for i, u in enumerate(consts):
@@ -166,6 +210,8 @@ class Program:
         self.mono_phase = np.zeros((size, 8), dtype=complex)
         self.mono_nact = np.zeros(size, dtype=np.int64)
         self.mono_pure = np.ones(size, dtype=np.bool_)
+        self.mono_full = np.ones((size, 8), dtype=complex)  # one-qubit monomials: phases and swap
+        self.mono_swap = np.zeros(size, dtype=np.bool_)
         for i, (perm, ph_) in enumerate(monos):
             act = [j for j in range(len(perm)) if perm[j] != j or ph_[j] != 1.0]
             pos = {j: p for p, j in enumerate(act)}
@@ -174,6 +220,8 @@ class Program:
             self.mono_src[i, : len(act)] = [pos[int(perm[j])] for j in act]
             self.mono_phase[i, : len(act)] = ph_[act]
             self.mono_pure[i] = bool(np.all(ph_ == 1.0))
+            self.mono_full[i, : len(perm)] = ph_
+            self.mono_swap[i] = perm[0] != 0
         # angles: offset + sum coeff * flat[idx], flat = params.reshape(-1) plus one zero at the end
         terms = max(1, max((len(e.terms) for e in exprs), default=0))
         zero = batch * num_parameters
@@ -204,6 +252,7 @@ class Program:
             self.runtime.append((name, torch.tensor([r for _, r in items], dtype=torch.long)))
         self.arg = arg_arr
         self.runtime_dim = max((2 ** GATES[name].num_qubits for name, _ in self.runtime), default=1)
+        self.tables = tuple(getattr(self, name) for name in _TABLES)
         self._ang_idx_t = torch.from_numpy(idx)
         self._ang_coeff_t = torch.from_numpy(coeff)
         self._ang_off_t = torch.from_numpy(off)
@@ -245,14 +294,10 @@ class RunProgram(torch.autograd.Function):
         rt_np = rt.detach().numpy()
         if rt_np.shape[0] == 0:
             rt_np = np.zeros((1, 1, 1), dtype=complex)
-        kernels.forward(
-            prog.ptr, prog.kind, prog.nq, prog.qs, prog.sq, prog.off, prog.arg, prog.form, prog.forms,
-            prog.form_np, prog.form_diag, prog.consts, prog.mono_act, prog.mono_src, prog.mono_phase,
-            prog.mono_nact, prog.mono_pure, rt_np, prog.ang_idx, prog.ang_coeff,
-            prog.ang_off, prog.phase, flat, psi,
-        )  # fmt: skip
+        cache = np.empty((len(prog.kind), 6), dtype=complex)
+        kernels.forward(prog.tables, cache, rt_np, flat, psi)
         out = torch.from_numpy(psi)
-        ctx.prog, ctx.flat, ctx.rt = prog, flat, rt_np
+        ctx.prog, ctx.flat, ctx.rt, ctx.cache = prog, flat, rt_np, cache
         ctx.save_for_backward(out)
         ctx.initial_shape = initial.shape
         return out
@@ -268,12 +313,7 @@ class RunProgram(torch.autograd.Function):
         g = grad.resolve_conj().to(torch.complex128).contiguous().numpy().copy()
         grad_flat = np.zeros(prog.batch_size * prog.num_parameters + 1)
         grad_rt = np.zeros_like(ctx.rt)
-        kernels.backward(
-            prog.ptr, prog.kind, prog.nq, prog.qs, prog.sq, prog.off, prog.arg, prog.form, prog.forms,
-            prog.form_np, prog.form_diag, prog.consts, prog.mono_act, prog.mono_src, prog.mono_phase,
-            prog.mono_nact, prog.mono_pure, ctx.rt, prog.ang_idx, prog.ang_coeff,
-            prog.ang_off, prog.phase, ctx.flat, psi, g, grad_flat, grad_rt,
-        )  # fmt: skip
+        kernels.backward(prog.tables, ctx.cache, ctx.rt, ctx.flat, psi, g, grad_flat, grad_rt)
         d_params = torch.from_numpy(grad_flat[:-1].reshape(prog.batch_size, prog.num_parameters))
         d_rt = torch.from_numpy(grad_rt) if ctx.needs_input_grad[2] and prog.runtime else None
         d_init = None

@@ -177,54 +177,75 @@ def train(
 
     bar = report(progress if not isinstance(progress, bool) else None)  # a bool: the old flag, drawn by none
     bar.start("training", total=steps, unit="step")
+    dirty = True  # the set of live rows changed: recompute what depends on it
     for step in range(steps):
-        live = running[active]  # (b,) which compiled rows still train
-        if not bool(live.any()):
-            break
+        if dirty:
+            live = running[active]  # (b,) which compiled rows still train
+            if not bool(live.any()):
+                break
+            all_live = bool(live.all())
+            live_dev = live.to(dev)
+            rows = owner[active].to(dev)
+            dirty = False
         opt.zero_grad(set_to_none=True)
         # after compaction the remaining circuits may have fewer parameters than the matrix is wide:
         # the extra columns are padding of the dropped circuits
-        psi = batch.run(param[:, : batch.num_parameters])
-        rows = owner[active].to(dev)
+        psi = batch.run(param if param.shape[1] == batch.num_parameters else param[:, : batch.num_parameters])
         values = loss(psi, rows)
         if values.shape != (len(active),):
             raise QgenError(
                 f"loss must return one value per circuit, shape ({len(active)},); got {tuple(values.shape)}"
             )
-        (values * live.to(dev)).sum().backward()
+        (values.sum() if all_live else (values * live_dev).sum()).backward()
         with torch.no_grad():
             vals = values.detach().to(torch.float64).cpu()
-            history[step, active[live]] = vals[live]
-            steps_taken[active[live]] += 1
-            improved = live & (vals < best_loss[active] - tol)
-            better = live & (vals < best_loss[active])
-            best_loss[active[better]] = vals[better]
-            best_params[active[better]] = param.detach()[better.to(dev)].cpu().to(best_params.dtype)
-            since_best[active[improved]] = 0
-            since_best[active[live & ~improved]] += 1
+            best_now = best_loss[active]
+            if all_live:
+                history[step, active] = vals
+                steps_taken[active] += 1
+                improved = vals < best_now - tol
+                better = vals < best_now
+            else:
+                history[step, active[live]] = vals[live]
+                steps_taken[active[live]] += 1
+                improved = live & (vals < best_now - tol)
+                better = live & (vals < best_now)
+            if bool(better.any()):
+                best_loss[active[better]] = vals[better]
+                best_params[active[better]] = param.detach()[better.to(dev)].cpu().to(best_params.dtype)
+            since_best[active] = torch.where(improved, 0, since_best[active] + live.long())
             done = torch.zeros(len(active), dtype=torch.bool)
             if target is not None:
                 done |= vals <= target
             if stop is not None:
                 done |= stop(psi.detach(), values.detach(), rows).cpu().bool()
             done &= live
-            converged[active[done]] = True
-            # a circuit that meets its stop rule keeps the parameters of that step (which satisfy the rule)
-            best_loss[active[done]] = vals[done]
-            best_params[active[done]] = param.detach()[done.to(dev)].cpu().to(best_params.dtype)
+            if bool(done.any()):
+                converged[active[done]] = True
+                # a circuit that meets its stop rule keeps the parameters of that step (they satisfy the rule)
+                best_loss[active[done]] = vals[done]
+                best_params[active[done]] = param.detach()[done.to(dev)].cpu().to(best_params.dtype)
             stale = live & ~done & (since_best[active] >= patience) if patience else torch.zeros_like(done)
             finished = done | stale
-            running[active[finished]] = False
-            frozen = param.detach()[~live.to(dev) | finished.to(dev)].clone()
+            any_finished = bool(finished.any())
+            freeze = None
+            if any_finished or not all_live:  # stopped rows keep their parameters through the step
+                freeze = ~live_dev | finished.to(dev)
+                frozen = param.detach()[freeze].clone()
+            if any_finished:
+                running[active[finished]] = False
+                dirty = True
         opt.step()
-        with torch.no_grad():
-            param.data[~live.to(dev) | finished.to(dev)] = frozen
+        if freeze is not None:
+            with torch.no_grad():
+                param.data[freeze] = frozen
         bar.advance("training", 1, circuits=f"{int(running.sum())}/{total}")
-        still = running[active]
-        if bool(still.any()) and still.float().mean() < 0.75:
-            active, batch, param, opt = _compact(
-                active, still, expanded, param, opt, opt_cls, lr, optimizer_kwargs, dtype, dev, engine
-            )
+        if any_finished:
+            still = running[active]
+            if bool(still.any()) and still.float().mean() < 0.75:
+                active, batch, param, opt = _compact(
+                    active, still, expanded, param, opt, opt_cls, lr, optimizer_kwargs, dtype, dev, engine
+                )
     bar.finish("training")
 
     # keep the best restart of each circuit: the lowest loss among restarts that converged, if any did
