@@ -57,15 +57,27 @@ def _five(ang, a, f, npar):
 
 
 @njit(cache=True)
-def _u3(ang, a, f, npar, var, const_e, cache):
-    """Entries of a U3-form matrix; ``cache`` keeps ``(e0..e3, c, s)`` for the backward pass. Phases that do
-    not depend on the gate's angles (``var[k]`` False) are the form's constants ``const_e``."""
+def _u3(ang, a, f, npar, mode, const_e, cache):
+    """Entries of a U3-form matrix; ``cache`` keeps ``(e0..e3, c, s)`` for the backward pass. ``mode`` says
+    how each of (theta, e0..e3) comes: 0 the form's constant (``const_e``: e0..e3, cos, sin), 1 computed,
+    2 (e3 only) ``e1 e2``, 3 (e3 only) ``conj(e0)``."""
     th, a0, a1, a2, a3 = _five(ang, a, f, npar)
-    c, s = np.cos(0.5 * th), np.sin(0.5 * th)
-    e0 = np.exp(1j * a0) if var[0] else const_e[0]
-    e1 = np.exp(1j * a1) if var[1] else const_e[1]
-    e2 = np.exp(1j * a2) if var[2] else const_e[2]
-    e3 = np.exp(1j * a3) if var[3] else const_e[3]
+    if mode[0]:
+        c, s = np.cos(0.5 * th), np.sin(0.5 * th)
+    else:
+        c, s = const_e[4].real, const_e[5].real
+    e0 = np.exp(1j * a0) if mode[1] else const_e[0]
+    e1 = np.exp(1j * a1) if mode[2] else const_e[1]
+    e2 = np.exp(1j * a2) if mode[3] else const_e[2]
+    m3 = mode[4]
+    if m3 == 0:
+        e3 = const_e[3]
+    elif m3 == 1:
+        e3 = np.exp(1j * a3)
+    elif m3 == 2:
+        e3 = e1 * e2
+    else:
+        e3 = np.conj(e0)
     cache[0], cache[1], cache[2], cache[3], cache[4], cache[5] = e0, e1, e2, e3, c, s
     return c * e0, -s * e1, s * e2, c * e3
 
@@ -202,6 +214,28 @@ def _mono(psi, adj, off, bt, k, act, src, phase, nact, pure, adjoint, v):
 
 
 @njit(cache=True)
+def _swap(psi, adj, bt, k, o1, o2):
+    """Swap the amplitudes at local offsets ``o1`` and ``o2`` (in ``psi`` and, when it differs, ``adj``)."""
+    both = psi is not adj
+    for t in range(psi.shape[0] >> k):
+        b = bt[t]
+        psi[b + o1], psi[b + o2] = psi[b + o2], psi[b + o1]
+        if both:
+            adj[b + o1], adj[b + o2] = adj[b + o2], adj[b + o1]
+
+
+@njit(cache=True)
+def _rephase(psi, adj, bt, k, o1, p):
+    """Multiply the amplitudes at local offset ``o1`` by ``p`` (in ``psi`` and, when it differs, ``adj``)."""
+    both = psi is not adj
+    for t in range(psi.shape[0] >> k):
+        b = bt[t] + o1
+        psi[b] *= p
+        if both:
+            adj[b] *= p
+
+
+@njit(cache=True)
 def _mono1(psi, q, p0, p1, swap):
     """A one-qubit monomial gate: ``diag(p0, p1)``, after swapping the two amplitudes when ``swap``."""
     step = 1 << q
@@ -320,7 +354,7 @@ def forward(tables, cache, rt, flat, psi):
         forms,
         form_np,
         form_diag,
-        form_var,
+        form_mode,
         form_e,
         consts,
         mono_act,
@@ -344,7 +378,7 @@ def forward(tables, cache, rt, flat, psi):
             kd = kind[o]
             if kd == U3:
                 f = form[o]
-                m00, m01, m10, m11 = _u3(ang, arg[o], forms[f], form_np[f], form_var[f], form_e[f], cache[o])
+                m00, m01, m10, m11 = _u3(ang, arg[o], forms[f], form_np[f], form_mode[f], form_e[f], cache[o])
                 if form_diag[f]:
                     _diag1(row, qs[o, 0], m00, m11)
                 else:
@@ -354,6 +388,10 @@ def forward(tables, cache, rt, flat, psi):
                 if nq[o] == 1:
                     ph = mono_full[a]
                     _mono1(row, qs[o, 0], ph[0], ph[1], mono_swap[a])
+                elif mono_nact[a] <= 2 and mono_pure[a]:  # CX, SWAP, CCX, CSWAP: one transposition
+                    _swap(row, row, bases[bid[o]], nq[o], off[o, mono_act[a, 0]], off[o, mono_act[a, 1]])
+                elif mono_nact[a] == 1:  # CZ, CCZ: one entry rephased
+                    _rephase(row, row, bases[bid[o]], nq[o], off[o, mono_act[a, 0]], mono_phase[a, 0])
                 else:
                     ph = mono_phase[a]
                     _mono(
@@ -378,7 +416,7 @@ def forward(tables, cache, rt, flat, psi):
                     _applyk(row, off[o], bases[bid[o]], nq[o], m, False, v)
             elif kd == CU3:
                 f = form[o]
-                m00, m01, m10, m11 = _u3(ang, arg[o], forms[f], form_np[f], form_var[f], form_e[f], cache[o])
+                m00, m01, m10, m11 = _u3(ang, arg[o], forms[f], form_np[f], form_mode[f], form_e[f], cache[o])
                 _apply_cu(row, qs[o, 0], qs[o, 1], m00, m01, m10, m11)
             else:
                 _apply_rzz(row, qs[o, 0], qs[o, 1], ang[arg[o]])
@@ -405,7 +443,7 @@ def backward(tables, cache, rt, flat, psi, g, grad_flat, grad_rt):
         forms,
         form_np,
         form_diag,
-        form_var,
+        form_mode,
         form_e,
         consts,
         mono_act,
@@ -457,6 +495,11 @@ def backward(tables, cache, rt, flat, psi, g, grad_flat, grad_rt):
                         p0, p1 = np.conj(ph[0]), np.conj(ph[1])
                     _mono1(row, qs[o, 0], p0, p1, mono_swap[a])
                     _mono1(adj, qs[o, 0], p0, p1, mono_swap[a])
+                elif mono_nact[a] <= 2 and mono_pure[a]:
+                    _swap(row, adj, bases[bid[o]], nq[o], off[o, mono_act[a, 0]], off[o, mono_act[a, 1]])
+                elif mono_nact[a] == 1:
+                    p = np.conj(mono_phase[a, 0])
+                    _rephase(row, adj, bases[bid[o]], nq[o], off[o, mono_act[a, 0]], p)
                 else:
                     ph = mono_phase[a]
                     _mono(

@@ -42,7 +42,7 @@ _TABLES = [
     "forms",
     "form_np",
     "form_diag",
-    "form_var",
+    "form_mode",
     "form_e",
     "consts",
     "mono_act",
@@ -107,9 +107,24 @@ class Program:
         form_ids, self.forms, self.form_np = u3_forms()
         # forms without a theta (rz, p, u1): diagonal matrices
         self.form_diag = np.all(self.forms[:, 0, :] == 0.0, axis=1)
-        # phases that do not depend on the gate's angles: constants
-        self.form_var = np.any(self.forms[:, 1:, :3] != 0.0, axis=2)
-        self.form_e = np.exp(1j * self.forms[:, 1:, 3])
+        # how the kernels get theta and each phase (see qgen.sim.kernels._u3): constants where they do not
+        # depend on the gate's angles, shortcuts where one phase is a product or conjugate of others
+        var = np.any(self.forms[:, :, :3] != 0.0, axis=2)  # (F, 5)
+        self.form_mode = var.astype(np.int64)
+        self.form_mode[self.form_diag, 2:4] = 0  # diagonal: the off-diagonal phases are never used
+        for f, row in enumerate(self.forms):
+            if (
+                var[f, 4]
+                and not self.form_diag[f]
+                and np.allclose(row[4], row[2] + row[3], atol=0, rtol=1e-15)
+            ):
+                self.form_mode[f, 4] = 2
+            elif var[f, 4] and np.allclose(row[4], -row[1], atol=0, rtol=1e-15):
+                self.form_mode[f, 4] = 3
+        half = 0.5 * self.forms[:, 0, 3]
+        self.form_e = np.concatenate(
+            [np.exp(1j * self.forms[:, 1:, 3]), np.cos(half)[:, None], np.sin(half)[:, None]], axis=1
+        ).astype(complex)
         ptr = [0]
         kind: list[int] = []
         qs: list[tuple[int, ...]] = []
@@ -122,47 +137,53 @@ class Program:
         rows: list[int] = []
         runtime: dict[str, list[tuple[int, list[int]]]] = {}  # gate -> (op index, angle rows)
         phase: list[int] = []
+        pad = {1: (0, 0), 2: (0,), 3: ()}
+        parametric: dict[str, tuple[int, int]] = {}  # gate -> (kind, form)
         for b, gl in enumerate(gatelists):
             for op in gl.ops:
-                name, params = op.name, op.params
-                qs.append(op.qubits)
-                if name == "unitary" or not any(p.terms for p in params):
-                    key = (
-                        (name, op.matrix.tobytes())
-                        if name == "unitary"
-                        else (name, *(p.offset for p in params))
-                    )
-                    entry = constant_ops.get(key)
-                    if entry is None:
-                        u = np.asarray(op.matrix if name == "unitary" else constant_matrix(op), dtype=complex)
-                        mono = _monomial(u)
-                        if mono is not None:
-                            entry = (MONO, len(monos))
-                            monos.append(mono)
+                name, params, qubits = op.name, op.params, op.qubits
+                qs.append(qubits + pad[len(qubits)])
+                if params and (params[0].terms or any(p.terms for p in params[1:])) and name != "unitary":
+                    spec = parametric.get(name)
+                    if spec is None:
+                        single = _CONTROLLED.get(name, name)
+                        if single in form_ids:
+                            spec = (U3 if single == name else CU3, form_ids[single])
                         else:
-                            entry = (CONST, len(consts))
-                            consts.append(u)
-                        constant_ops[key] = entry
-                    kind.append(entry[0])
-                    arg.append(entry[1])
-                    form.append(0)
+                            spec = (RZZ if name == "rzz" else RUNTIME, 0)
+                        parametric[name] = spec
+                    if spec[0] == RUNTIME:
+                        start = len(exprs)
+                        runtime.setdefault(name, []).append(
+                            (len(kind), list(range(start, start + len(params))))
+                        )
+                    kind.append(spec[0])
+                    form.append(spec[1])
+                    arg.append(len(exprs))
+                    exprs.extend(params)
+                    if len(params) == 1:
+                        rows.append(b)
+                    else:
+                        rows.extend([b] * len(params))
                     continue
-                single = _CONTROLLED.get(name, name)
-                if single in form_ids:
-                    kind.append(U3 if single == name else CU3)
-                    form.append(form_ids[single])
-                elif name == "rzz":
-                    kind.append(RZZ)
-                    form.append(0)
+                if name == "unitary":
+                    key = (name, op.matrix.tobytes())
                 else:
-                    runtime.setdefault(name, []).append(
-                        (len(kind), list(range(len(exprs), len(exprs) + len(params))))
-                    )
-                    kind.append(RUNTIME)
-                    form.append(0)
-                arg.append(len(exprs))
-                exprs.extend(params)
-                rows.extend([b] * len(params))
+                    key = (name, *(p.offset for p in params)) if params else name
+                entry = constant_ops.get(key)
+                if entry is None:
+                    u = np.asarray(op.matrix if name == "unitary" else constant_matrix(op), dtype=complex)
+                    mono = _monomial(u)
+                    if mono is not None:
+                        entry = (MONO, len(monos))
+                        monos.append(mono)
+                    else:
+                        entry = (CONST, len(consts))
+                        consts.append(u)
+                    constant_ops[key] = entry
+                kind.append(entry[0])
+                arg.append(entry[1])
+                form.append(0)
             ph = gl.global_phase
             if ph.terms or ph.offset != 0.0:
                 phase.append(len(exprs))
@@ -176,11 +197,8 @@ class Program:
         self.ptr = np.array(ptr, dtype=np.int64)
         self.kind = np.array(kind, dtype=np.int64)
         self.form = np.array(form, dtype=np.int64)
-        self.nq = np.fromiter((len(q) for q in qs), dtype=np.int64, count=num_ops)
-        self.qs = np.zeros((num_ops, 3), dtype=np.int64)
-        for j in range(3):
-            has = self.nq > j
-            self.qs[has, j] = [q[j] for q, h in zip(qs, has, strict=True) if h]
+        self.nq = np.fromiter(map(len, (op.qubits for gl in gatelists for op in gl.ops)), np.int64, num_ops)
+        self.qs = np.array(qs, dtype=np.int64).reshape(num_ops, 3)
         # local offsets of every op's 2**k amplitudes and its qubits sorted (for the index arithmetic)
         local = np.arange(8)
         self.off = np.zeros((num_ops, 8), dtype=np.int64)
@@ -276,9 +294,6 @@ class Program:
     def run(self, params: torch.Tensor, initial: torch.Tensor | None) -> torch.Tensor:
         """Final statevectors ``(B, 2**n)`` (differentiable in ``params`` and ``initial``)."""
         rt = self.runtime_matrices(params)
-        if initial is None:
-            initial = torch.zeros(self.batch_size, 2**self.num_qubits, dtype=torch.complex128)
-            initial[:, 0] = 1.0
         return RunProgram.apply(self, params, rt, initial)
 
 
@@ -286,11 +301,15 @@ class RunProgram(torch.autograd.Function):
     """Forward and adjoint backward of a :class:`Program` in the numba kernels."""
 
     @staticmethod
-    def forward(ctx, prog: Program, params: torch.Tensor, rt: torch.Tensor, initial: torch.Tensor):
+    def forward(ctx, prog: Program, params: torch.Tensor, rt: torch.Tensor, initial: torch.Tensor | None):
         from qgen.sim import kernels
 
         flat = np.concatenate([params.detach().reshape(-1).numpy(), [0.0]])
-        psi = initial.detach().expand(prog.batch_size, -1).numpy().copy()
+        if initial is None:  # |0...0>
+            psi = np.zeros((prog.batch_size, 2**prog.num_qubits), dtype=complex)
+            psi[:, 0] = 1.0
+        else:
+            psi = initial.detach().expand(prog.batch_size, -1).numpy().copy()
         rt_np = rt.detach().numpy()
         if rt_np.shape[0] == 0:
             rt_np = np.zeros((1, 1, 1), dtype=complex)
@@ -299,7 +318,7 @@ class RunProgram(torch.autograd.Function):
         out = torch.from_numpy(psi)
         ctx.prog, ctx.flat, ctx.rt, ctx.cache = prog, flat, rt_np, cache
         ctx.save_for_backward(out)
-        ctx.initial_shape = initial.shape
+        ctx.initial_shape = None if initial is None else initial.shape
         return out
 
     @staticmethod

@@ -11,6 +11,7 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+import numpy as np
 import torch
 
 from qgen.errors import QgenError
@@ -254,7 +255,8 @@ def train(
     masked = torch.where(per_conv, per, torch.full_like(per, math.inf))
     choice = torch.where(per_conv.any(1), torch.argmin(masked, dim=1), torch.argmin(per, dim=1))
     pick = torch.arange(num) * restarts + choice
-    params_out = [best_params[int(r)][: counts[i]].clone() for i, r in enumerate(pick.tolist())]
+    chosen = best_params[pick]  # one gather; every circuit's parameters are a row of it
+    params_out = [row[:c] for row, c in zip(chosen.unbind(0), counts, strict=True)]
     return TrainResult(
         params=params_out,
         loss=best_loss[pick],
@@ -284,13 +286,13 @@ def _given_init(init, counts: Sequence[int], width: int, real: torch.dtype) -> t
     rows = list(init)
     if len(rows) != len(counts):
         raise QgenError(f"init has {len(rows)} rows for {len(counts)} circuits")
-    out = torch.zeros(len(counts), width, dtype=real)
+    out = np.zeros((len(counts), width))
     for i, (r, c) in enumerate(zip(rows, counts, strict=True)):
-        r = torch.as_tensor(r, dtype=real).reshape(-1)
-        if r.numel() != c:
-            raise QgenError(f"init row {i} has {r.numel()} values for a circuit with {c} parameters")
+        r = np.asarray(r.detach().cpu() if isinstance(r, torch.Tensor) else r, dtype=np.float64).reshape(-1)
+        if r.size != c:
+            raise QgenError(f"init row {i} has {r.size} values for a circuit with {c} parameters")
         out[i, :c] = r
-    return out
+    return torch.from_numpy(out).to(real)
 
 
 def _compact(active, still, expanded, param, opt, opt_cls, lr, optimizer_kwargs, dtype, dev, engine):
