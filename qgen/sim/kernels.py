@@ -368,6 +368,7 @@ def forward(tables, cache, rt, flat, psi):
         ang_coeff,
         ang_off,
         phase,
+        cid,
     ) = tables
     ang = np.empty(ang_off.shape[0])
     _angles(flat, ang_idx, ang_coeff, ang_off, ang)
@@ -378,7 +379,9 @@ def forward(tables, cache, rt, flat, psi):
             kd = kind[o]
             if kd == U3:
                 f = form[o]
-                m00, m01, m10, m11 = _u3(ang, arg[o], forms[f], form_np[f], form_mode[f], form_e[f], cache[o])
+                m00, m01, m10, m11 = _u3(
+                    ang, arg[o], forms[f], form_np[f], form_mode[f], form_e[f], cache[cid[o]]
+                )
                 if form_diag[f]:
                     _diag1(row, qs[o, 0], m00, m11)
                 else:
@@ -416,7 +419,9 @@ def forward(tables, cache, rt, flat, psi):
                     _applyk(row, off[o], bases[bid[o]], nq[o], m, False, v)
             elif kd == CU3:
                 f = form[o]
-                m00, m01, m10, m11 = _u3(ang, arg[o], forms[f], form_np[f], form_mode[f], form_e[f], cache[o])
+                m00, m01, m10, m11 = _u3(
+                    ang, arg[o], forms[f], form_np[f], form_mode[f], form_e[f], cache[cid[o]]
+                )
                 _apply_cu(row, qs[o, 0], qs[o, 1], m00, m01, m10, m11)
             else:
                 _apply_rzz(row, qs[o, 0], qs[o, 1], ang[arg[o]])
@@ -457,6 +462,7 @@ def backward(tables, cache, rt, flat, psi, g, grad_flat, grad_rt):
         ang_coeff,
         ang_off,
         phase,
+        cid,
     ) = tables
     num = ang_off.shape[0]
     ang = np.empty(num)
@@ -478,13 +484,13 @@ def backward(tables, cache, rt, flat, psi, g, grad_flat, grad_rt):
             kd = kind[o]
             if kd == U3:
                 f = form[o]
-                m00, m01, m10, m11 = _u3_cached(cache[o])
+                m00, m01, m10, m11 = _u3_cached(cache[cid[o]])
                 if form_diag[f]:
                     g00, g11 = _back_diag1(row, adj, qs[o, 0], m00, m11)
                     g01 = g10 = 0j
                 else:
                     g00, g01, g10, g11 = _back1(row, adj, qs[o, 0], m00, m01, m10, m11, True)
-                _u3_grad(cache[o], arg[o], forms[f], form_np[f], g00, g01, g10, g11, dang)
+                _u3_grad(cache[cid[o]], arg[o], forms[f], form_np[f], g00, g01, g10, g11, dang)
             elif kd == MONO:
                 a = arg[o]
                 if nq[o] == 1:
@@ -535,9 +541,9 @@ def backward(tables, cache, rt, flat, psi, g, grad_flat, grad_rt):
                     _backk(row, adj, off[o], bases[bid[o]], nq[o], m, gm, v, w)
             elif kd == CU3:
                 f = form[o]
-                m00, m01, m10, m11 = _u3_cached(cache[o])
+                m00, m01, m10, m11 = _u3_cached(cache[cid[o]])
                 g00, g01, g10, g11 = _back_cu(row, adj, qs[o, 0], qs[o, 1], m00, m01, m10, m11)
-                _u3_grad(cache[o], arg[o], forms[f], form_np[f], g00, g01, g10, g11, dang)
+                _u3_grad(cache[cid[o]], arg[o], forms[f], form_np[f], g00, g01, g10, g11, dang)
             else:
                 dang[arg[o]] += _back_rzz(row, adj, qs[o, 0], qs[o, 1], ang[arg[o]])
     for a in range(num):

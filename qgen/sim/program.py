@@ -56,6 +56,7 @@ _TABLES = [
     "ang_coeff",
     "ang_off",
     "phase",
+    "cid",
 ]
 
 
@@ -270,6 +271,15 @@ class Program:
             self.runtime.append((name, torch.tensor([r for _, r in items], dtype=torch.long)))
         self.arg = arg_arr
         self.runtime_dim = max((2 ** GATES[name].num_qubits for name, _ in self.runtime), default=1)
+        # U3-form gates keep their phases and cos / sin between the passes: their rows in the cache
+        cached = np.isin(self.kind, (U3, CU3))
+        self.cid = np.where(cached, np.cumsum(cached) - 1, 0).astype(np.int32)
+        self.num_cached = max(int(cached.sum()), 1)
+        # compact dtypes: the per-op tables stay small enough for the CPU caches
+        for name, dt in (("kind", np.int8), ("form", np.int8), ("nq", np.int8), ("qs", np.int8)):
+            setattr(self, name, getattr(self, name).astype(dt))
+        for name in ("off", "bid", "arg", "bases"):
+            setattr(self, name, getattr(self, name).astype(np.int32))
         self.tables = tuple(getattr(self, name) for name in _TABLES)
         self._ang_idx_t = torch.from_numpy(idx)
         self._ang_coeff_t = torch.from_numpy(coeff)
@@ -313,7 +323,7 @@ class RunProgram(torch.autograd.Function):
         rt_np = rt.detach().numpy()
         if rt_np.shape[0] == 0:
             rt_np = np.zeros((1, 1, 1), dtype=complex)
-        cache = np.empty((len(prog.kind), 6), dtype=complex)
+        cache = np.empty((prog.num_cached, 6), dtype=complex)
         kernels.forward(prog.tables, cache, rt_np, flat, psi)
         out = torch.from_numpy(psi)
         ctx.prog, ctx.flat, ctx.rt, ctx.cache = prog, flat, rt_np, cache
