@@ -82,7 +82,8 @@ class CompiledBatch:
     qubits into one block matrix (``"auto"``: blocks of at most 2 gates on 2 qubits from 6 qubits up, of
     at most 4 gates on 3 qubits from 10 qubits up, else one gate per block). ``engine`` picks the executor:
     ``"program"`` (every circuit runs its own op list in numba kernels, :mod:`qgen.sim.program`; needs the
-    ``fast`` extra, CPU and complex128), ``"torch"`` (the slot executors of :mod:`qgen.sim.evolve`) or
+    ``fast`` extra and the CPU; it computes in complex128, also for complex64 batches, whose states it rounds
+    at the end), ``"torch"`` (the slot executors of :mod:`qgen.sim.evolve`) or
     ``"auto"`` (the op-table engine where it runs and the circuits have at most
     :data:`~qgen.sim.program.PROGRAM_MAX_QUBITS` qubits, else torch).
     """
@@ -126,7 +127,7 @@ class CompiledBatch:
         if self.engine == "program":
             from qgen.sim.program import Program
 
-            self._program = Program(self.gatelists, self.num_parameters)
+            self._program = Program(self.gatelists, self.num_parameters, dtype)
             return
         enabled = gc.isenabled()
         gc.disable()  # the build allocates many small objects and no cycles: collector passes cost ~half
@@ -390,10 +391,10 @@ def _resolve_engine(engine: str, num_qubits: int, dtype: torch.dtype, device: to
         raise SimulationError(f"unknown engine {engine!r}; use one of {', '.join(ENGINES)}")
     if engine == "torch":
         return "torch"
-    fits = device.type == "cpu" and dtype == torch.complex128
+    fits = device.type == "cpu"
     if engine == "program":
         if not fits:
-            raise SimulationError("the op-table engine runs on the CPU in complex128; use engine='torch'")
+            raise SimulationError(f"the op-table engine runs on the CPU, not {device}; use engine='torch'")
         from qgen.optional import require
 
         require("numba", extra="fast", purpose="qgen.sim's op-table engine")

@@ -101,9 +101,12 @@ def u3_forms() -> tuple[dict[str, int], np.ndarray, np.ndarray]:
 class Program:
     """Op tables of a batch of circuits (one qubit count) for the numba kernels."""
 
-    def __init__(self, gatelists: Sequence[GateList], num_parameters: int) -> None:
+    def __init__(
+        self, gatelists: Sequence[GateList], num_parameters: int, dtype: torch.dtype = torch.complex128
+    ) -> None:
         batch = len(gatelists)
         self.batch_size, self.num_parameters = batch, num_parameters
+        self.dtype = dtype  # of the states run() returns (the kernels compute in complex128)
         self.num_qubits = gatelists[0].num_qubits
         form_ids, self.forms, self.form_np = u3_forms()
         # forms without a theta (rz, p, u1): diagonal matrices
@@ -289,7 +292,7 @@ class Program:
         """Matrices ``(R, K, K)`` of the parametric gates the kernels do not build (torch, differentiable)."""
         if not self.runtime:
             return torch.zeros(0, 1, 1, dtype=torch.complex128)
-        flat = torch.cat([params.reshape(-1), params.new_zeros(1)])
+        flat = torch.cat([params.reshape(-1), params.new_zeros(1)]).to(torch.float64)
         k = self.runtime_dim
         parts = []
         for name, rows in self.runtime:
@@ -314,21 +317,26 @@ class RunProgram(torch.autograd.Function):
     def forward(ctx, prog: Program, params: torch.Tensor, rt: torch.Tensor, initial: torch.Tensor | None):
         from qgen.sim import kernels
 
-        flat = np.concatenate([params.detach().reshape(-1).numpy(), [0.0]])
+        flat = np.concatenate([params.detach().reshape(-1).to(torch.float64).numpy(), [0.0]])
         if initial is None:  # |0...0>
             psi = np.zeros((prog.batch_size, 2**prog.num_qubits), dtype=complex)
             psi[:, 0] = 1.0
         else:
-            psi = initial.detach().expand(prog.batch_size, -1).numpy().copy()
+            psi = initial.detach().expand(prog.batch_size, -1).to(torch.complex128).numpy().copy()
         rt_np = rt.detach().numpy()
         if rt_np.shape[0] == 0:
             rt_np = np.zeros((1, 1, 1), dtype=complex)
         cache = np.empty((prog.num_cached, 6), dtype=complex)
         kernels.forward(prog.tables, cache, rt_np, flat, psi)
         out = torch.from_numpy(psi)
+        ctx.final = None
+        if prog.dtype != torch.complex128:  # computed in complex128, rounded to the batch's dtype
+            out = out.to(prog.dtype)
+            ctx.final = psi  # the backward pass un-computes from the unrounded states
         ctx.prog, ctx.flat, ctx.rt, ctx.cache = prog, flat, rt_np, cache
         ctx.save_for_backward(out)
         ctx.initial_shape = None if initial is None else initial.shape
+        ctx.param_dtype = params.dtype
         return out
 
     @staticmethod
@@ -338,16 +346,18 @@ class RunProgram(torch.autograd.Function):
 
         prog = ctx.prog
         (out,) = ctx.saved_tensors
-        psi = out.numpy().copy()
+        psi = out.numpy().copy() if ctx.final is None else ctx.final
+        ctx.final = None
         g = grad.resolve_conj().to(torch.complex128).contiguous().numpy().copy()
         grad_flat = np.zeros(prog.batch_size * prog.num_parameters + 1)
         grad_rt = np.zeros_like(ctx.rt)
         kernels.backward(prog.tables, ctx.cache, ctx.rt, ctx.flat, psi, g, grad_flat, grad_rt)
         d_params = torch.from_numpy(grad_flat[:-1].reshape(prog.batch_size, prog.num_parameters))
+        d_params = d_params.to(ctx.param_dtype)
         d_rt = torch.from_numpy(grad_rt) if ctx.needs_input_grad[2] and prog.runtime else None
         d_init = None
         if ctx.needs_input_grad[3]:
-            d_init = torch.from_numpy(g)
+            d_init = torch.from_numpy(g).to(prog.dtype)
             if len(ctx.initial_shape) == 1:
                 d_init = d_init.sum(0)
         return None, d_params if ctx.needs_input_grad[1] else None, d_rt, d_init

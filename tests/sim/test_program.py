@@ -125,8 +125,25 @@ def test_engine_errors() -> None:
     gl = GateList(2, [("rx", [0], ["a"])])
     with pytest.raises(SimulationError, match="unknown engine 'jit'"):
         compile_batch(gl, engine="jit")
-    with pytest.raises(SimulationError, match="complex128; use engine='torch'"):
-        compile_batch(gl, engine="program", dtype=torch.complex64)
-    assert compile_batch(gl, dtype=torch.complex64).engine == "torch"
+    assert compile_batch(gl, dtype=torch.complex64).engine == "program"
     assert compile_batch(GateList(11, [("h", [0])])).engine == "torch"
     assert compile_batch(gl).engine == "program"
+
+
+def test_complex64_batches_compute_in_complex128_and_round() -> None:
+    circuits = every_gate_circuits(3, 3, seed=9)
+    params = torch.tensor(np.random.default_rng(10).uniform(-np.pi, np.pi, (3, 10)))
+    ham = SparsePauliOp(["ZXY", "XIZ"], [0.6, 0.8])
+    out = {}
+    for dtype in (torch.complex64, torch.complex128):
+        batch = compile_batch(circuits, engine="program", dtype=dtype)
+        real = torch.float32 if dtype == torch.complex64 else torch.float64
+        p = torch.nn.Parameter(params.clone().to(real))
+        psi = batch.run(p)
+        assert psi.dtype == dtype
+        expectation(psi, ham).sum().backward()
+        assert p.grad.dtype == p.dtype
+        out[dtype] = (psi.detach().to(torch.complex128), p.grad.to(torch.float64))
+    # the complex64 run differs only by the rounding of its parameters and its final states
+    assert torch.abs(out[torch.complex64][0] - out[torch.complex128][0]).max() < 1e-5
+    assert torch.abs(out[torch.complex64][1] - out[torch.complex128][1]).max() < 1e-4
