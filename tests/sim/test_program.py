@@ -126,7 +126,7 @@ def test_engine_errors() -> None:
     with pytest.raises(SimulationError, match="unknown engine 'jit'"):
         compile_batch(gl, engine="jit")
     assert compile_batch(gl, dtype=torch.complex64).engine == "program"
-    assert compile_batch(GateList(11, [("h", [0])])).engine == "torch"
+    assert compile_batch(GateList(17, [("h", [0])])).engine == "torch"
     assert compile_batch(gl).engine == "program"
 
 
