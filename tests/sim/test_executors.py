@@ -109,3 +109,18 @@ def test_parametric_one_qubit_kinds_match_qiskit_in_one_batch() -> None:
     for i, gl in enumerate(circuits):
         bound = gl.to_qiskit().assign_parameters(params[i, : gl.num_parameters].numpy())
         assert np.abs(psi[i] - Statevector(bound).data).max() < 1e-12
+
+
+def test_auto_engine_falls_back_to_torch_without_numba(monkeypatch) -> None:
+    import qgen.sim.program as program
+
+    circuits = qas_like(3, 8, 4, seed=11)
+    width = max(c.num_parameters for c in circuits)
+    params = torch.tensor(np.random.default_rng(11).uniform(-1, 1, (4, width)))
+    monkeypatch.setattr(program, "numba_available", lambda: False)
+    batch = compile_batch(circuits)
+    assert batch.engine == "torch"
+    psi = batch.run(params).numpy()
+    for i, gl in enumerate(circuits):
+        bound = gl.to_qiskit().assign_parameters(params[i, : gl.num_parameters].numpy())
+        assert np.abs(psi[i] - Statevector(bound).data).max() < 1e-12
