@@ -6,7 +6,8 @@ Z, H, RX, RY, RZ, CNOT, CZ, U3, SWAP}; e.g. 4 qubits, 10 gates, depth <= 5), eac
 (step 0.5) on a state-preparation fidelity loss to the state of a random target circuit of the same space.
 Every candidate has its own structure. Peers, all from the same starting parameters:
 
-* qgen.sim: every candidate in one compiled batch (``qgen.sim.train``).
+* qgen.sim: every candidate in one compiled batch (``qgen.sim.train``; ``--engine``: the numba op-table
+  engine where it runs (<= 10 qubits, CPU, ``pip install 'qgen[fast]'``), else the torch executors).
 * batched-U3 (TorchQuantum style, plain torch; Wang et al., 2022, arXiv:2107.10845): a batch of
   *different* candidates is run TorchQuantum's way, gates grouped into depth layers first, then per layer
   one batched U3 per qubit (identity where a candidate has no one-qubit gate there) and one batched 4x4
@@ -94,7 +95,7 @@ def targets_for(space: SearchSpace, count: int, seed: int, device: torch.device)
         return circuits, params, batch.run(params)
 
 
-def qgen_scores(cands, targets, init_rows, device, dtype=torch.complex128) -> tuple:
+def qgen_scores(cands, targets, init_rows, device, dtype=torch.complex128, engine="auto") -> tuple:
     """Train every candidate in one qgen batch; (CPU seconds, fidelity at the last step, TrainResult)."""
     t0 = cpu()
     res = train(
@@ -106,6 +107,7 @@ def qgen_scores(cands, targets, init_rows, device, dtype=torch.complex128) -> tu
         steps=STEPS,
         device=device,
         dtype=dtype,
+        engine=engine,
     )
     if device.type == "cuda":
         torch.cuda.synchronize()
@@ -282,16 +284,19 @@ def run_size(n: int, settings: dict, device: torch.device, args, pl: bool) -> di
     init = (torch.rand(count, width, generator=gen, dtype=torch.float64) * 2 - 1) * np.pi
     init_rows = [init[i, : c.num_parameters].numpy() for i, c in enumerate(cands)]
     warm = min(8, count)
-    train(cands[:warm], infidelity(targets[:warm]), init=init_rows[:warm], optimizer="adagrad", steps=2)
+    eng = args.engine
+    warm_init = init_rows[:warm]
+    train(cands[:warm], infidelity(targets[:warm]), init=warm_init, optimizer="adagrad", steps=2, engine=eng)
 
     # interleaved: qgen, batched-U3, qgen, batched-U3 (best of two each)
-    q1, qgen_fid, res = qgen_scores(cands, targets, init_rows, device)
+    q1, qgen_fid, res = qgen_scores(cands, targets, init_rows, device, engine=eng)
     u1, u3_fid = u3_scores(cands, targets, init)
-    q2, _, _ = qgen_scores(cands, targets, init_rows, device)
+    q2, _, _ = qgen_scores(cands, targets, init_rows, device, engine=eng)
     u2, _ = u3_scores(cands, targets, init) if count * 2**n <= 2**18 else (u1, None)
     qgen_s, u3_s = min(q1, q2), min(u1, u2)
     row = {
         "qubits": n,
+        "engine": compile_batch(cands[:1], device=device, engine=eng).engine,
         "gates": gates,
         "candidates": count,
         "qgen_per_candidate_ms": qgen_s / count * 1e3,
@@ -431,6 +436,8 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--out", type=Path, default=None, help="write the results as JSON")
     parser.add_argument("--threads", type=int, default=1, help="torch threads (default 1)")
+    engines = ["auto", "program", "torch"]
+    parser.add_argument("--engine", default="auto", choices=engines, help="qgen.sim executor (default auto)")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     device = resolve_device(args.device)

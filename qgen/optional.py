@@ -29,6 +29,7 @@ EXTRAS: dict[str, str] = {
     "gymnasium": "rl",
     "stable_baselines3": "rl",
     "quimb": "tn",
+    "numba": "fast",
     "cotengra": "tn",
     "transformers": "generate",
     "tokenizers": "generate",

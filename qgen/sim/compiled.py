@@ -80,7 +80,12 @@ class CompiledBatch:
     ``(batch_size, num_parameters)`` that :meth:`run` takes (rows of circuits with fewer parameters are
     padded; the padding is ignored). ``fuse`` merges runs of consecutive gates acting within that many
     qubits into one block matrix (``"auto"``: blocks of at most 2 gates on 2 qubits from 6 qubits up, of
-    at most 4 gates on 3 qubits from 10 qubits up, else one gate per block).
+    at most 4 gates on 3 qubits from 10 qubits up, else one gate per block). ``engine`` picks the executor:
+    ``"program"`` (every circuit runs its own op list in numba kernels, :mod:`qgen.sim.program`; needs the
+    ``fast`` extra and the CPU; it computes in complex128, also for complex64 batches, whose states it rounds
+    at the end), ``"torch"`` (the slot executors of :mod:`qgen.sim.evolve`) or
+    ``"auto"`` (the op-table engine where it runs and the circuits have at most
+    :data:`~qgen.sim.program.PROGRAM_MAX_QUBITS` qubits, else torch).
     """
 
     def __init__(
@@ -89,6 +94,7 @@ class CompiledBatch:
         dtype: torch.dtype,
         device: torch.device,
         fuse: int | None | str = "auto",
+        engine: str = "auto",
     ) -> None:
         if not gatelists:
             raise SimulationError("cannot compile an empty batch of circuits")
@@ -116,6 +122,13 @@ class CompiledBatch:
             if self.num_qubits >= FUSE_WIDE_FROM_QUBITS:
                 fuse, self.max_block_gates = 3, 4
         self.fuse = fuse
+        self.engine = _resolve_engine(engine, self.num_qubits, dtype, device)
+        self._program = None
+        if self.engine == "program":
+            from qgen.sim.program import Program
+
+            self._program = Program(self.gatelists, self.num_parameters, dtype)
+            return
         enabled = gc.isenabled()
         gc.disable()  # the build allocates many small objects and no cycles: collector passes cost ~half
         try:
@@ -343,6 +356,11 @@ class CompiledBatch:
         """Final statevectors ``(B, 2**n)`` for parameter matrix ``params`` ``(B, num_parameters)``."""
         params = self._check_params(params)
         batch, dim = self.batch_size, 2**self.num_qubits
+        if self._program is not None:
+            init = None
+            if initial_state is not None:
+                init = torch.as_tensor(initial_state, dtype=self.dtype, device=self.device)
+            return self._program.run(params, init)
         if initial_state is None:
             psi = torch.zeros(batch, dim, dtype=self.dtype, device=self.device)
             psi[:, 0] = 1.0
@@ -360,6 +378,28 @@ class CompiledBatch:
             phase = angles[self._num_angles :]
             psi = psi * torch.polar(torch.ones_like(phase), phase).to(self.dtype)[:, None]
         return psi
+
+
+ENGINES = ("auto", "program", "torch")
+
+
+def _resolve_engine(engine: str, num_qubits: int, dtype: torch.dtype, device: torch.device) -> str:
+    """The executor a batch runs on (see :class:`CompiledBatch`)."""
+    from qgen.sim.program import PROGRAM_MAX_QUBITS, numba_available
+
+    if engine not in ENGINES:
+        raise SimulationError(f"unknown engine {engine!r}; use one of {', '.join(ENGINES)}")
+    if engine == "torch":
+        return "torch"
+    fits = device.type == "cpu"
+    if engine == "program":
+        if not fits:
+            raise SimulationError(f"the op-table engine runs on the CPU, not {device}; use engine='torch'")
+        from qgen.optional import require
+
+        require("numba", extra="fast", purpose="qgen.sim's op-table engine")
+        return "program"
+    return "program" if fits and num_qubits <= PROGRAM_MAX_QUBITS and numba_available() else "torch"
 
 
 def _rows_index(index: np.ndarray, batch: int, device: torch.device) -> torch.Tensor | None:
@@ -387,6 +427,7 @@ def compile_batch(
     dtype: torch.dtype = torch.complex128,
     device: str | torch.device = "cpu",
     fuse: int | None | str = "auto",
+    engine: str = "auto",
 ) -> CompiledBatch:
     """Compile one circuit or a batch (Qiskit circuits or GateLists, same qubit count) for qgen.sim.
 
@@ -395,9 +436,12 @@ def compile_batch(
         dtype: ``torch.complex128`` or ``torch.complex64``.
         device: ``"cpu"``, ``"cuda"`` or ``"auto"``.
         fuse: gate fusion (see :class:`CompiledBatch`): ``"auto"``, a qubit count, or ``None`` (off).
+        engine: ``"auto"``, ``"program"`` (numba op tables) or ``"torch"`` (see :class:`CompiledBatch`).
     """
     if isinstance(circuits, (QuantumCircuit, GateList)):
         circuits = [circuits]
     if dtype not in (torch.complex128, torch.complex64):
         raise SimulationError(f"dtype must be torch.complex128 or torch.complex64, got {dtype}")
-    return CompiledBatch([as_gatelist(c) for c in circuits], dtype, resolve_device(device), fuse=fuse)
+    return CompiledBatch(
+        [as_gatelist(c) for c in circuits], dtype, resolve_device(device), fuse=fuse, engine=engine
+    )

@@ -11,6 +11,7 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+import numpy as np
 import torch
 
 from qgen.errors import QgenError
@@ -98,6 +99,7 @@ def train(
     device: str | torch.device = "cpu",
     optimizer_kwargs: dict | None = None,
     progress: Progress | None = None,
+    engine: str = "auto",
 ) -> TrainResult:
     """Optimise the parameters of many circuits at once on qgen.sim.
 
@@ -120,6 +122,8 @@ def train(
         optimizer_kwargs: extra keyword arguments of the torch optimiser.
         progress: a :class:`qgen.progress.Progress` told of every step (task ``"training"``, with the
             number of circuits still training); the CLI draws it.
+        engine: the simulator's executor (see :class:`qgen.sim.CompiledBatch`): ``"auto"``, ``"program"``
+            or ``"torch"``.
 
     Returns:
         A :class:`TrainResult` (best parameters and losses per circuit).
@@ -167,61 +171,82 @@ def train(
     since_best = torch.zeros(total, dtype=torch.long)
 
     active = torch.arange(total)  # rows of the expanded batch still in the compiled batch
-    batch = CompiledBatch([expanded[i] for i in active.tolist()], dtype, dev)
+    batch = CompiledBatch([expanded[i] for i in active.tolist()], dtype, dev, engine=engine)
     param = torch.nn.Parameter(start.to(dev))
     opt = opt_cls([param], lr=lr, **(optimizer_kwargs or {}))
     running = torch.ones(total, dtype=torch.bool)  # not yet stopped
 
     bar = report(progress if not isinstance(progress, bool) else None)  # a bool: the old flag, drawn by none
     bar.start("training", total=steps, unit="step")
+    dirty = True  # the set of live rows changed: recompute what depends on it
     for step in range(steps):
-        live = running[active]  # (b,) which compiled rows still train
-        if not bool(live.any()):
-            break
+        if dirty:
+            live = running[active]  # (b,) which compiled rows still train
+            if not bool(live.any()):
+                break
+            all_live = bool(live.all())
+            live_dev = live.to(dev)
+            rows = owner[active].to(dev)
+            dirty = False
         opt.zero_grad(set_to_none=True)
         # after compaction the remaining circuits may have fewer parameters than the matrix is wide:
         # the extra columns are padding of the dropped circuits
-        psi = batch.run(param[:, : batch.num_parameters])
-        rows = owner[active].to(dev)
+        psi = batch.run(param if param.shape[1] == batch.num_parameters else param[:, : batch.num_parameters])
         values = loss(psi, rows)
         if values.shape != (len(active),):
             raise QgenError(
                 f"loss must return one value per circuit, shape ({len(active)},); got {tuple(values.shape)}"
             )
-        (values * live.to(dev)).sum().backward()
+        (values.sum() if all_live else (values * live_dev).sum()).backward()
         with torch.no_grad():
             vals = values.detach().to(torch.float64).cpu()
-            history[step, active[live]] = vals[live]
-            steps_taken[active[live]] += 1
-            improved = live & (vals < best_loss[active] - tol)
-            better = live & (vals < best_loss[active])
-            best_loss[active[better]] = vals[better]
-            best_params[active[better]] = param.detach()[better.to(dev)].cpu().to(best_params.dtype)
-            since_best[active[improved]] = 0
-            since_best[active[live & ~improved]] += 1
+            best_now = best_loss[active]
+            if all_live:
+                history[step, active] = vals
+                steps_taken[active] += 1
+                improved = vals < best_now - tol
+                better = vals < best_now
+            else:
+                history[step, active[live]] = vals[live]
+                steps_taken[active[live]] += 1
+                improved = live & (vals < best_now - tol)
+                better = live & (vals < best_now)
+            if bool(better.any()):
+                best_loss[active[better]] = vals[better]
+                best_params[active[better]] = param.detach()[better.to(dev)].cpu().to(best_params.dtype)
+            since_best[active] = torch.where(improved, 0, since_best[active] + live.long())
             done = torch.zeros(len(active), dtype=torch.bool)
             if target is not None:
                 done |= vals <= target
             if stop is not None:
                 done |= stop(psi.detach(), values.detach(), rows).cpu().bool()
             done &= live
-            converged[active[done]] = True
-            # a circuit that meets its stop rule keeps the parameters of that step (which satisfy the rule)
-            best_loss[active[done]] = vals[done]
-            best_params[active[done]] = param.detach()[done.to(dev)].cpu().to(best_params.dtype)
+            if bool(done.any()):
+                converged[active[done]] = True
+                # a circuit that meets its stop rule keeps the parameters of that step (they satisfy the rule)
+                best_loss[active[done]] = vals[done]
+                best_params[active[done]] = param.detach()[done.to(dev)].cpu().to(best_params.dtype)
             stale = live & ~done & (since_best[active] >= patience) if patience else torch.zeros_like(done)
             finished = done | stale
-            running[active[finished]] = False
-            frozen = param.detach()[~live.to(dev) | finished.to(dev)].clone()
+            any_finished = bool(finished.any())
+            freeze = None
+            if any_finished or not all_live:  # stopped rows keep their parameters through the step
+                freeze = ~live_dev | finished.to(dev)
+                frozen = param.detach()[freeze].clone()
+            if any_finished:
+                running[active[finished]] = False
+                dirty = True
         opt.step()
-        with torch.no_grad():
-            param.data[~live.to(dev) | finished.to(dev)] = frozen
+        if freeze is not None:
+            with torch.no_grad():
+                param.data[freeze] = frozen
         bar.advance("training", 1, circuits=f"{int(running.sum())}/{total}")
-        still = running[active]
-        if bool(still.any()) and still.float().mean() < 0.75:
-            active, batch, param, opt = _compact(
-                active, still, expanded, param, opt, opt_cls, lr, optimizer_kwargs, dtype, dev
-            )
+        if any_finished:
+            still = running[active]
+            if bool(still.any()) and still.float().mean() < 0.75:
+                active, batch, param, opt = _compact(
+                    active, still, expanded, param, opt, opt_cls, lr, optimizer_kwargs, dtype, dev, engine
+                )
     bar.finish("training")
 
     # keep the best restart of each circuit: the lowest loss among restarts that converged, if any did
@@ -230,7 +255,8 @@ def train(
     masked = torch.where(per_conv, per, torch.full_like(per, math.inf))
     choice = torch.where(per_conv.any(1), torch.argmin(masked, dim=1), torch.argmin(per, dim=1))
     pick = torch.arange(num) * restarts + choice
-    params_out = [best_params[int(r)][: counts[i]].clone() for i, r in enumerate(pick.tolist())]
+    chosen = best_params[pick]  # one gather; every circuit's parameters are a row of it
+    params_out = [row[:c] for row, c in zip(chosen.unbind(0), counts, strict=True)]
     return TrainResult(
         params=params_out,
         loss=best_loss[pick],
@@ -260,20 +286,20 @@ def _given_init(init, counts: Sequence[int], width: int, real: torch.dtype) -> t
     rows = list(init)
     if len(rows) != len(counts):
         raise QgenError(f"init has {len(rows)} rows for {len(counts)} circuits")
-    out = torch.zeros(len(counts), width, dtype=real)
+    out = np.zeros((len(counts), width))
     for i, (r, c) in enumerate(zip(rows, counts, strict=True)):
-        r = torch.as_tensor(r, dtype=real).reshape(-1)
-        if r.numel() != c:
-            raise QgenError(f"init row {i} has {r.numel()} values for a circuit with {c} parameters")
+        r = np.asarray(r.detach().cpu() if isinstance(r, torch.Tensor) else r, dtype=np.float64).reshape(-1)
+        if r.size != c:
+            raise QgenError(f"init row {i} has {r.size} values for a circuit with {c} parameters")
         out[i, :c] = r
-    return out
+    return torch.from_numpy(out).to(real)
 
 
-def _compact(active, still, expanded, param, opt, opt_cls, lr, optimizer_kwargs, dtype, dev):
+def _compact(active, still, expanded, param, opt, opt_cls, lr, optimizer_kwargs, dtype, dev, engine):
     """Drop stopped circuits from the compiled batch, carrying the optimiser state of the others."""
     keep = still.nonzero().flatten()
     new_active = active[keep]
-    batch = CompiledBatch([expanded[i] for i in new_active.tolist()], dtype, dev)
+    batch = CompiledBatch([expanded[i] for i in new_active.tolist()], dtype, dev, engine=engine)
     keep_dev = keep.to(param.device)
     new_param = torch.nn.Parameter(param.detach()[keep_dev].clone())
     new_opt = opt_cls([new_param], lr=lr, **(optimizer_kwargs or {}))

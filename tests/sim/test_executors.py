@@ -1,4 +1,5 @@
-"""The two executors of qgen.sim (composed gathers with stored states; adjoint un-computation) agree."""
+"""The executors of qgen.sim (composed gathers with stored states; adjoint un-computation; numba op tables)
+agree."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from qiskit.quantum_info import Operator, SparsePauliOp, Statevector
 import qgen.sim.compiled as compiled
 from qgen.sim import GATES, GateList, ParamExpr, compile_batch, expectation
 from qgen.sim.blocks import U3_FORM_GATES, u3_form, u3_matrices
+from qgen.sim.program import numba_available
 
 
 def qas_like(n: int, gates: int, count: int, seed: int) -> list[GateList]:
@@ -31,13 +33,19 @@ def qas_like(n: int, gates: int, count: int, seed: int) -> list[GateList]:
 
 
 def run_both(circuits, params, monkeypatch, fuse="auto"):
-    """States and gradients of an energy with the composed executor and with the adjoint executor."""
+    """States and gradients of an energy with the composed executor, the adjoint executor and (where numba
+    is installed) the op-table engine."""
     ham = SparsePauliOp(["Z" * circuits[0].num_qubits, "X" + "I" * (circuits[0].num_qubits - 1)], [0.7, -0.4])
     results = []
-    for limit in (compiled.COMPOSED_MAX_ELEMENTS, 0):
+    runs = [(compiled.COMPOSED_MAX_ELEMENTS, "torch"), (0, "torch")]
+    if numba_available():
+        runs.append((compiled.COMPOSED_MAX_ELEMENTS, "program"))
+    for limit, engine in runs:
         monkeypatch.setattr(compiled, "COMPOSED_MAX_ELEMENTS", limit)
-        batch = compile_batch(circuits, fuse=fuse)
-        assert (batch._plan is not None) == (limit > 0)
+        batch = compile_batch(circuits, fuse=fuse, engine=engine)
+        assert batch.engine == engine
+        if engine == "torch":
+            assert (batch._plan is not None) == (limit > 0)
         p = torch.nn.Parameter(params.clone())
         psi = batch.run(p)
         expectation(psi, ham).sum().backward()
@@ -50,9 +58,12 @@ def test_composed_and_adjoint_executors_agree(n: int, fuse, monkeypatch) -> None
     circuits = qas_like(n, 12, 9, seed=n)
     width = max(c.num_parameters for c in circuits)
     params = torch.tensor(np.random.default_rng(n).uniform(-np.pi, np.pi, (9, width)))
-    (psi_a, grad_a), (psi_b, grad_b) = run_both(circuits, params, monkeypatch, fuse)
+    (psi_a, grad_a), (psi_b, grad_b), *program = run_both(circuits, params, monkeypatch, fuse)
     assert np.abs(psi_a - psi_b).max() < 1e-12
     assert np.abs(grad_a - grad_b).max() < 1e-11
+    for psi_c, grad_c in program:
+        assert np.abs(psi_a - psi_c).max() < 1e-12
+        assert np.abs(grad_a - grad_c).max() < 1e-11
     for i, gl in enumerate(circuits):
         bound = gl.to_qiskit().assign_parameters(params[i, : gl.num_parameters].numpy())
         assert np.abs(psi_a[i] - Statevector(bound).data).max() < 1e-12
@@ -95,6 +106,21 @@ def test_parametric_one_qubit_kinds_match_qiskit_in_one_batch() -> None:
     width = max(c.num_parameters for c in circuits)
     params = torch.tensor(np.random.default_rng(3).uniform(-np.pi, np.pi, (len(circuits), width)))
     psi = compile_batch(circuits).run(params).numpy()
+    for i, gl in enumerate(circuits):
+        bound = gl.to_qiskit().assign_parameters(params[i, : gl.num_parameters].numpy())
+        assert np.abs(psi[i] - Statevector(bound).data).max() < 1e-12
+
+
+def test_auto_engine_falls_back_to_torch_without_numba(monkeypatch) -> None:
+    import qgen.sim.program as program
+
+    circuits = qas_like(3, 8, 4, seed=11)
+    width = max(c.num_parameters for c in circuits)
+    params = torch.tensor(np.random.default_rng(11).uniform(-1, 1, (4, width)))
+    monkeypatch.setattr(program, "numba_available", lambda: False)
+    batch = compile_batch(circuits)
+    assert batch.engine == "torch"
+    psi = batch.run(params).numpy()
     for i, gl in enumerate(circuits):
         bound = gl.to_qiskit().assign_parameters(params[i, : gl.num_parameters].numpy())
         assert np.abs(psi[i] - Statevector(bound).data).max() < 1e-12
