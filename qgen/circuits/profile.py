@@ -20,8 +20,9 @@ class Profile:
         num_qubits: width.
         num_clbits: classical bits.
         depth: circuit depth (all operations except barriers).
-        size: number of gates (unitary operations; no barriers / measurements / resets).
-        gate_counts: gates by name (plus measure / reset counts).
+        size: number of gates (unitary operations; no barriers / measurements / resets); the gates inside
+            ``if_else`` / loop bodies count (every branch), the control-flow operation itself does not.
+        gate_counts: gates by name (plus measure / reset / control-flow counts).
         two_qubit_count: gates on two or more qubits.
         two_qubit_fraction: two_qubit_count / size (0 for an empty circuit).
         two_qubit_depth: depth counting only gates on two or more qubits.
@@ -59,6 +60,23 @@ class Profile:
         return out
 
 
+def _operations(circuit: QuantumCircuit, outer: list[int] | None = None):
+    """``(name, qubit indices)`` of every operation; the bodies of ``if_else`` / loops are walked into."""
+    from qiskit.circuit import ControlFlowOp
+
+    for inst in circuit.data:
+        qubits = [circuit.find_bit(q).index for q in inst.qubits]
+        if outer is not None:
+            qubits = [outer[i] for i in qubits]
+        op = inst.operation
+        if isinstance(op, ControlFlowOp):
+            yield op.name, None  # counted by name only; the gates inside count
+            for block in op.blocks:
+                yield from _operations(block, qubits)
+            continue
+        yield op.name, qubits
+
+
 def profile(circuit: QuantumCircuit) -> Profile:
     """Compute the structural :class:`Profile` of a Qiskit circuit.
 
@@ -70,13 +88,11 @@ def profile(circuit: QuantumCircuit) -> Profile:
     counts: Counter[str] = Counter()
     edges: set[tuple[int, int]] = set()
     size = two = 0
-    for inst in circuit.data:
-        name = inst.operation.name
+    for name, qubits in _operations(circuit):
         counts[name] += 1
-        if name in _NON_GATES:
+        if qubits is None or name in _NON_GATES:
             continue
         size += 1
-        qubits = [circuit.find_bit(q).index for q in inst.qubits]
         if len(qubits) >= 2:
             two += 1
             for i, a in enumerate(qubits):

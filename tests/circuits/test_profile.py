@@ -34,3 +34,19 @@ def test_profile_of_a_hand_built_circuit() -> None:
 def test_profile_of_empty_circuit() -> None:
     p = profile(QuantumCircuit(1))
     assert (p.depth, p.size, p.two_qubit_fraction, p.density, p.max_degree) == (0, 0, 0.0, 0.0, 0)
+
+
+def test_profile_counts_the_gates_inside_control_flow() -> None:
+    """Two-qubit gates in both branches of an if_else count, on the outer circuit's qubits."""
+    qc = QuantumCircuit(3, 1)
+    qc.h(0)
+    qc.measure(0, 0)
+    with qc.if_test((qc.clbits[0], 1)) as else_:
+        qc.cx(1, 2)
+    with else_:
+        qc.cz(0, 2)
+        qc.x(1)
+    p = profile(qc)
+    assert (p.two_qubit_count, p.size) == (2, 4)
+    assert p.interaction_edges == [(0, 2), (1, 2)]
+    assert p.gate_counts == {"cx": 1, "cz": 1, "h": 1, "if_else": 1, "measure": 1, "x": 1}
