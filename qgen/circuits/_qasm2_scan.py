@@ -34,6 +34,7 @@ class Scan:
 
     diagnostics: list[Diagnostic] = field(default_factory=list)
     qubits: int = 0
+    clbits: int = 0
     operations: int = 0
     statements: int = 0
     #: a gate is used that is neither built in, included nor defined (Qiskit's legacy loader still knows
@@ -126,6 +127,11 @@ def scan_qasm2(text: str, limits: Limits, filename: str | None = None) -> Scan:
                 if scan.qubits > limits.max_qubits:
                     what = f"register '{m[2]}' of {size} qubits: qubits in all registers"
                     return error(offset, stmt, exceeded("max_qubits", scan.qubits, limits, what))
+            else:
+                scan.clbits += size
+                if scan.clbits > limits.max_clbits:
+                    what = f"register '{m[2]}' of {size} bits: classical bits in all registers"
+                    return error(offset, stmt, exceeded("max_clbits", scan.clbits, limits, what))
             continue
         if name in NON_SPEC_QELIB1 and name not in sizes and name not in warned and included:
             warned.add(name)

@@ -99,6 +99,7 @@ class _Checker:
         self.src, self.version, self.filename = src, version, filename
         self.limits = limits or Limits()
         self.qubits = 0  # qubits in all registers
+        self.clbits = 0  # classical bits in all bit registers
         self.operations = 0  # expanded operations so far
         self.over_limit = False  # an operation or loop limit was reported: stop counting
         self.repeat = 1  # iterations of the enclosing loops
@@ -400,9 +401,9 @@ class _Checker:
                 what = f"register '{ident.name}' of {value} qubits: qubits in all registers"
                 self.error(size_expr, exceeded("max_qubits", self.qubits + value, self.limits, what))
                 value = 1
-            elif value > 10 * self.limits.max_operations:
-                what = f"bit register '{ident.name}' size"
-                self.error(size_expr, exceeded("max_operations", value, self.limits, what))
+            elif kind == "bit" and self.clbits + value > self.limits.max_clbits:
+                what = f"register '{ident.name}' of {value} bits: classical bits in all registers"
+                self.error(size_expr, exceeded("max_clbits", self.clbits + value, self.limits, what))
                 value = 1
             size = value
         elif self.version == 2 and old:
@@ -411,6 +412,11 @@ class _Checker:
             self.qubits += size or 1
             if size is None and self.qubits > self.limits.max_qubits:
                 self.error(ident, exceeded("max_qubits", self.qubits, self.limits, "qubits in all registers"))
+        elif kind == "bit":
+            self.clbits += size or 1
+            if size is None and self.clbits > self.limits.max_clbits:
+                what = "classical bits in all registers"
+                self.error(ident, exceeded("max_clbits", self.clbits, self.limits, what))
 
     def on_QubitDeclaration(self, node: ast.QubitDeclaration) -> None:  # noqa: N802
         old = self.starts_with(node, "qreg")

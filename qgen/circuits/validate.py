@@ -137,12 +137,41 @@ def _import_check(text: str, parsed: Parsed, free: list[str], filename: str | No
     return []
 
 
-def _non_finite_operation(circuit) -> str | None:
-    """The name of the first operation with an infinite or NaN parameter, else None."""
+_NO_DEFINITION = frozenset({"measure", "reset", "barrier", "delay", "store"})
+
+
+def _non_finite_operation(circuit, seen: set | None = None) -> str | None:
+    """The quoted name of the first operation with an infinite or NaN parameter, else None.
+
+    Looks into the blocks of control flow and into the definitions of the program's own gates (each
+    distinct gate and parameter list once): a gate body can turn finite arguments into an infinite angle.
+    """
+    seen = set() if seen is None else seen
+    phase = circuit.global_phase
+    if isinstance(phase, (int, float)) and not math.isfinite(phase):
+        return "'gphase'"
     for instruction in circuit.data:
-        for param in instruction.operation.params:
+        op = instruction.operation
+        for param in op.params:
             if isinstance(param, (int, float)) and not math.isfinite(param):
-                return instruction.operation.name
+                return f"'{op.name}'"
+        if blocks := getattr(op, "blocks", None):
+            for block in blocks:
+                if (name := _non_finite_operation(block, seen)) is not None:
+                    return name
+            continue
+        if getattr(op, "_standard_gate", None) is not None or op.name in _NO_DEFINITION:
+            continue
+        try:
+            key = (op.name, op.num_qubits, tuple(op.params))
+            if key in seen:
+                continue
+            seen.add(key)
+        except TypeError:  # an unhashable parameter: check this definition without remembering it
+            pass
+        definition = op.definition
+        if definition is not None and (name := _non_finite_operation(definition, seen)) is not None:
+            return f"{name} in the definition of '{op.name}'"
     return None
 
 
@@ -186,7 +215,7 @@ def _check_qasm2(
         return sorted(_import_check(text, parsed, [], filename) + scan.diagnostics, key=_where), None
     diagnostics = _validate_slow(text, filename, limits)[0]
     if circuit is not None and not diagnostics:
-        diagnostics = [Diagnostic(1, 1, f"a parameter of '{name}' is not a finite number", file=filename)]
+        diagnostics = [Diagnostic(1, 1, f"a parameter of {name} is not a finite number", file=filename)]
     return sorted(diagnostics + scan.diagnostics, key=lambda d: (d.line, d.column)), None
 
 
@@ -205,7 +234,10 @@ def _convert3(
     statements[at:at] = declared
     program = ast.Program(statements=statements, version=parsed.program.version)
     try:
-        return [], convert(program)
+        circuit = convert(program)
+        if (name := _non_finite_operation(circuit)) is not None:
+            return [Diagnostic(1, 1, f"a parameter of {name} is not a finite number", file=filename)], None
+        return [], circuit
     except Exception as exc:  # noqa: BLE001 - any failure of the importer is a diagnostic
         message = _unquote(getattr(exc, "message", None) or str(exc))
         if m := re.match(r"(\d+),(\d+):\s*(.*)", message, re.S):

@@ -82,3 +82,39 @@ def test_an_index_beyond_64_bits_is_a_diagnostic_not_a_rust_panic():
     assert diags and "out of range" in diags[0].message
     with pytest.raises(qgen.QasmError, match="out of range"):
         qgen.load(text)
+
+
+@pytest.mark.parametrize(
+    "program",
+    [
+        # fuzz_bench seed 11, case 262 (minimised): an infinite constant inside a gate body
+        H2 + "gate g c,t { u1(-3*pi/8) t; cx c,t; u1(1e309*pi/8) t; }\ngate ctu c,t { g c,t; }\n"
+        + "ctu q[0],q[1];",
+        H2 + "gate g(a) t { u1(a*1e300) t; }\ng(1e10) q[0];",
+        H2 + "creg c[1];\nif(c==1) u1(1e309) q[0];",
+        H3 + "gate g(a) t { rx(a*1e300) t; }\ng(1e10) q[0];",
+    ],
+)
+def test_infinite_angles_inside_gate_bodies_are_load_errors(program: str) -> None:
+    """Non-finite values are load-time errors wherever they are, not a later refusal of ``dumps``."""
+    errors = _errors(program)
+    assert errors and ("not a finite number" in errors[0] or "infinite" in errors[0])
+    with pytest.raises(QasmError):
+        load(program)
+
+
+def test_finite_gate_body_is_still_loaded() -> None:
+    qc = load(H2 + "gate g(a) t { u1(a*1e300) t; }\ng(1e-300) q[0];")
+    assert qc.count_ops() == {"g": 1}
+    assert qc.data[0].operation.definition.data[0].operation.params[0] == pytest.approx(1.0)
+
+
+def test_unicode_parameter_names_survive_qasm3_round_trip() -> None:
+    """fuzz_bench seed 11, case 38: Qiskit's exporter writes ``gaméma`` as ``_gam_ma``."""
+    qc = load(H3 + "input float[64] gaméma;\nrz(2 * gaméma + β + ħ) q[0];\nrz(γ) q[1];")
+    text = dumps(qc, version=3)
+    assert "input float[64] gaméma;" in text and "_gam" not in text
+    again = load(text)
+    assert sorted(p.name for p in again.parameters) == sorted(p.name for p in qc.parameters)
+    assert sorted(p.name for p in again.parameters) == ["gaméma", "ħ", "β", "γ"]
+    assert str(again.data[0].operation.params[0]) == str(qc.data[0].operation.params[0])
