@@ -36,6 +36,7 @@ from qgen.circuits._qasm_gates import (
     Source,
     column_spans,
     find_header,
+    gc_paused,
     parse,
 )
 from qgen.circuits.diagnostic import Diagnostic, is_importer_failure
@@ -283,6 +284,13 @@ def _fast_qasm3(text: str, limits: Limits) -> QuantumCircuit | None:
 def _validate_slow(
     text: str, filename: str | None, limits: Limits
 ) -> tuple[list[Diagnostic], QuantumCircuit | None]:
+    with gc_paused():  # the syntax tree, the checker's tables and the converter's objects: all live data
+        return _validate_slow_paused(text, filename, limits)
+
+
+def _validate_slow_paused(
+    text: str, filename: str | None, limits: Limits
+) -> tuple[list[Diagnostic], QuantumCircuit | None]:
     parsed, checker = _analyse(text, filename, limits)
     if parsed is None:
         return [Diagnostic(1, 1, MISSING_HEADER, file=filename)], None
@@ -315,11 +323,35 @@ def _validate(
     return _validate_slow(text, filename, limits)
 
 
+#: the last program checked, its diagnostics and circuit: ``validate(text)`` then ``load(text)`` (the CLI,
+#: notebooks) checks a large program once
+_last: tuple[tuple[str, str | None, Limits], list[Diagnostic], QuantumCircuit | None] | None = None
+_CACHED_CHARS = 20_000
+
+
 def check(
     text: str | bytes, filename: str | None = None, limits: Limits | None = None
 ) -> tuple[list[Diagnostic], QuantumCircuit | None]:
-    """Diagnostics, and the circuit when the check already imported it (OpenQASM 2); never raises."""
+    """Diagnostics, and the circuit when the check already imported it; never raises.
+
+    The result for the last program of over 20,000 characters is kept, so that the same text checked
+    again (``validate`` then ``load``) is not parsed twice; the circuit returned is always a fresh copy.
+    """
+    global _last
     limits = default_limits(limits)
+    key = (text, filename, limits)
+    last = _last
+    if last is not None and last[0] == key:
+        return list(last[1]), None if last[2] is None else last[2].copy()
+    diagnostics, circuit = _check(text, filename, limits)
+    if isinstance(text, str) and len(text) > _CACHED_CHARS:
+        _last = (key, list(diagnostics), None if circuit is None else circuit.copy())
+    return diagnostics, circuit
+
+
+def _check(
+    text: str | bytes, filename: str | None, limits: Limits
+) -> tuple[list[Diagnostic], QuantumCircuit | None]:
     if isinstance(text, (bytes, bytearray)):
         try:
             text = decode_source(bytes(text), filename)
