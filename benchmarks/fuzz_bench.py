@@ -86,7 +86,7 @@ def fuzz(
     samples: list[str] = []
     slots = [_Slot() for _ in range(workers)]
     busy: dict[int, tuple[int, float]] = {}
-    slowest, next_case = (0.0, -1), 0
+    slowest, next_case, begin = (0.0, -1), 0, time.perf_counter()
     while next_case < len(cases) or busy:
         for k, slot in enumerate(slots):
             if k not in busy and next_case < len(cases):
@@ -108,6 +108,7 @@ def fuzz(
                 slowest = max(slowest, (now - started, case))
                 if slow is not None and now - started > slow:
                     samples.append(f"case {case}: slow: {now - started:.1f} s")
+                    print("  " + samples[-1], flush=True)
             elif now - started > timeout:
                 status, detail = "hang", f"over {timeout} s"
                 slot.kill()
@@ -118,6 +119,10 @@ def fuzz(
             counts[detail if status == "ok" else status] += 1
             if status != "ok":
                 samples.append(f"case {case}: {status}: {detail}")
+                print("  " + samples[-1], flush=True)
+            done = sum(counts.values())
+            if done % 1000 == 0:
+                print(f"  ... {done} cases, {time.perf_counter() - begin:.0f} s", flush=True)
     for slot in slots:
         slot.conn.send(None)
     return counts, samples, slowest
@@ -170,6 +175,8 @@ def main() -> None:
     for key in ("valid", "invalid", "property", "exception", "abort", "hang"):
         print(f"  {key:10s} {counts.get(key, 0)}")
     print(f"  slowest finished case: {slowest[0]:.1f} s (case {slowest[1]})")
+    if samples:
+        print("  failures and slow cases:")
     for line in samples:
         print("  " + line)
 
