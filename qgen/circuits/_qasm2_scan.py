@@ -121,6 +121,11 @@ def scan_qasm2(text: str, limits: Limits, filename: str | None = None) -> Scan:
             if m is None:
                 continue
             size = int(m[3]) if len(m[3]) <= 18 else 10**18
+            if size == 0:  # Qiskit's importer takes it, OpenQASM 3 (and so dumps' output) does not
+                at = offset + m.start(3)
+                message = f"register size must be a positive integer constant (register '{m[2]}')"
+                scan.diagnostics.append(Diagnostic(*where(at, ""), message, file=filename))
+                return scan
             if name == "qreg":
                 qregs[m[2]] = size
                 scan.qubits += size

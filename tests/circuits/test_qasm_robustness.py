@@ -118,3 +118,14 @@ def test_unicode_parameter_names_survive_qasm3_round_trip() -> None:
     assert sorted(p.name for p in again.parameters) == sorted(p.name for p in qc.parameters)
     assert sorted(p.name for p in again.parameters) == ["gaméma", "ħ", "β", "γ"]
     assert str(again.data[0].operation.params[0]) == str(qc.data[0].operation.params[0])
+
+
+@pytest.mark.parametrize("register", ["qreg q[0];", "creg c[ 0 ];"])
+def test_zero_size_register_is_an_error_in_qasm2_too(register: str) -> None:
+    """fuzz_bench seed 12, case 129: Qiskit's QASM 2 importer took ``qreg q[0];``, and dumps wrote
+    ``qubit[0] q;``, which OpenQASM 3 rejects: a loaded program did not load back."""
+    program = 'OPENQASM 2.0;\ninclude "qelib1.inc";\nqreg r[1];\n' + register + "\nh r[0];"
+    (first, *_) = _errors(program)
+    assert first.startswith("<input>:4:") and "register size must be a positive integer" in first
+    with pytest.raises(QasmError, match="positive integer"):
+        load(program)
