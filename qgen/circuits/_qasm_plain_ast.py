@@ -266,10 +266,7 @@ def split_plain(
     """(the text with its plain top-level statements after offset ``start`` (the header's end) blanked out,
     their nodes in source order); ``pos`` turns an offset into (1-based line, 0-based column)."""
     clean = _COMMENT.sub(lambda m: re.sub(r"[^\n]", " ", m[0]), text)
-    if "/*" in clean or "#" in clean or re.search(r"@[A-Za-z_]", clean):
-        return text, []  # pragmas, annotations, an unterminated comment: the lexer's own modes
-    if clean.count('"') != 2 * len(_INCLUDE.findall(clean)) or re.search(r"\b(?:def)?cal\b", clean):
-        return text, []  # strings other than include file names, calibration blocks
+    stop = _lexer_modes_start(clean)
     found: list[ast.Statement] = []
     pieces: list[str] = []
     depth = done = 0
@@ -282,6 +279,8 @@ def split_plain(
             continue
         if chunk.start() < start:
             continue
+        if chunk.end() > stop:
+            break
         try:
             node = _statement(_Tokens(chunk[0], chunk.start(), pos))
         except _NotPlain:
@@ -297,6 +296,22 @@ def split_plain(
         return text, []
     pieces.append(text[done:])
     return "".join(pieces), found
+
+
+def _lexer_modes_start(clean: str) -> int:
+    """Where the first text the lexer reads in a mode of its own starts (a pragma, an annotation, a string
+    other than an include's file name, a calibration block, an unterminated comment): nothing from there on
+    is taken as plain."""
+    found = [len(clean)]
+    for pattern in (r"/\*", "#", r"@\S", r"\b(?:def)?cal\b"):
+        if m := re.search(pattern, clean):
+            found.append(m.start())
+    includes = [m.span() for m in _INCLUDE.finditer(clean)]
+    for m in re.finditer('"', clean):
+        if not any(a < m.start() < b for a, b in includes):
+            found.append(m.start())
+            break
+    return min(found)
 
 
 def _blank(statement: str, alone: bool) -> str:

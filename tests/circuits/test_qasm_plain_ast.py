@@ -53,7 +53,11 @@ _H3 = 'OPENQASM 3.0;\ninclude "stdgates.inc";\n'
         "qubit[2] q;\nrx(1ns) q[0]; h $0; qubit[0] z; qreg w[0]; h q[-1]; rx(+1) q[0]; h q[0]",
         "qubit[2] q;\nif (true) h q[0]; h q[1]; for int i in [0:1] { h q[i]; } x q[0];\nmeasure q[0] -> q;",
         "qubit[2] q;\n#pragma x; h q[0];\nh q[1];",
-        "qubit[2] q;\n@ann x; h q[0];\nh q[1];",
+        "qubit[2] q;\nh q[0];\n@ann x; h q[0];\nh q[1];",
+        "qubit[2] q;\nh q[0];\nctrl @x q[0], q[1]; h q[1];",
+        "qubit[2] q;\nh q[0];\ncx /*q[0], q[1];\nh q[1];",
+        "qubit[2] q;\nh q[0];\nh q[1]; defcal x $0 { h q[0]; }\nh q[1];",
+        "qubit[2] q;\nh q[0];\nrx(\"1;\") q[0]; h q[1];",
         "qubit[2] q;\ngate g a { h a; }\ng q[0]; inv @ g q[1]; U(0, 0, 0) q[0]; CX q[0], q[1]; gphase(1);",
         "qubit[2] q;\nh q[0]; }\nh q[1];",
         "qubit[2] q;\nh q[0] x q[1];\ncx q[0] q[1];\nh q[1];",
@@ -64,6 +68,17 @@ _H3 = 'OPENQASM 3.0;\ninclude "stdgates.inc";\n'
 def test_plain_statements_parse_as_antlr_does(body: str) -> None:
     _assert_same_parse(_H3 + body)
     _assert_same_parse(_H3.replace("3.0", "2.0").replace("stdgates", "qelib1") + body)
+
+
+def test_seed12_case6458_unterminated_comment_keeps_the_plain_statements_before_it() -> None:
+    """fuzz_bench seed 12, case 6458: a ``/*`` at line 556 sent all 10,800 statements through ANTLR."""
+    body = "".join(f"h q[{i % 2}];\n" for i in range(600)) + "cx /*q[0], q[1];\n" + "h q[0];\n" * 100
+    text = _H3 + "qubit[2] q;\n" + body
+    _assert_same_parse(text)
+    from qgen.circuits._qasm_gates import Source, find_header
+    from qgen.circuits._qasm_plain_ast import split_plain
+
+    assert len(split_plain(text, find_header(text)[2], Source(text).pos)[1]) == 601
 
 
 def test_statement_before_the_header_is_left_to_antlr() -> None:
