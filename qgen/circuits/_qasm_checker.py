@@ -237,6 +237,8 @@ class _Checker:
             return
         if name in self.gates:
             self.error(ident, f"'{name}' is a gate, not a number")
+        elif name.startswith("$"):
+            self.error(ident, f"'{name}' is a physical qubit, not a number")
         elif self.version == 2:
             self.error(ident, f"undefined identifier '{name}'")
         elif name in self.declared_later:
@@ -458,6 +460,11 @@ class _Checker:
             self.error(
                 node, f"unsupported construct: 'input {type_name}' (use 'input float[64]' or 'input angle')"
             )
+        elif (size := getattr(node.type, "size", None)) is not None:
+            value = self.const(size)
+            # checked here: Qiskit's converter reads a '$n' size as physical qubit n, adding n qubits
+            if not isinstance(value, int) or isinstance(value, bool) or not 0 < value <= 1024:
+                self.error(size, f"the size of 'input {type_name}[...]' must be an integer from 1 to 1024")
         self.declare(node.identifier, "input")
 
     def on_QuantumGateDefinition(self, node: ast.QuantumGateDefinition) -> None:  # noqa: N802

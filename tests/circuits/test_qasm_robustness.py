@@ -129,3 +129,27 @@ def test_zero_size_register_is_an_error_in_qasm2_too(register: str) -> None:
     assert first.startswith("<input>:4:") and "register size must be a positive integer" in first
     with pytest.raises(QasmError, match="positive integer"):
         load(program)
+
+
+@pytest.mark.parametrize(
+    ("body", "where", "text"),
+    [
+        # fuzz_bench seed 13, case 3155: Qiskit's converter read '$n' as physical qubit n and added n qubits
+        ("input float[$10000000064] th;\nrx(th) q[0];", "4:13", "must be an integer from 1 to 1024"),
+        ("input angle[th2] th;\nrx(th) q[0];", "4:13", "must be an integer from 1 to 1024"),
+        # found beside it: a physical qubit as an angle became a parameter named '$100000000'
+        ("rx($100000000) q[0];", "4:4", "'$100000000' is a physical qubit, not a number"),
+        ("gphase($3);", "4:8", "'$3' is a physical qubit, not a number"),
+    ],
+)
+def test_physical_qubits_where_numbers_belong_are_errors(body: str, where: str, text: str) -> None:
+    program = H3 + body
+    (first, *_) = _errors(program)
+    assert first.startswith(f"<input>:{where}: ") and text in first
+    with pytest.raises(QasmError):
+        load(program)
+
+
+def test_input_float_sizes_still_load() -> None:
+    qc = load(H3 + "input float[32] a;\ninput float b;\ninput angle[20] c;\nrx(a + b + c) q[0];")
+    assert sorted(p.name for p in qc.parameters) == ["a", "b", "c"]
