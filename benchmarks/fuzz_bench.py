@@ -7,6 +7,10 @@
    process under a time limit, so an abort or a hang is counted, not fatal.
 
     PYTHONPATH=. python benchmarks/fuzz_bench.py --mutants 20000 --workers 2 --timeout 10
+
+A case is reproduced from its seed and index: ``--case 262 --seed 11 --dump /tmp/cases`` writes mutant 262
+of seed 11 to ``/tmp/cases/seed11_case262.qasm`` and checks it alone, with its time (``--case`` may be
+repeated; the mutants come out the same whatever ``--mutants`` is).
 """
 
 from __future__ import annotations
@@ -34,7 +38,8 @@ def speed(statements: int = 100_000) -> dict[str, float]:
     for name, func in (
         ("qiskit.qasm2.loads", lambda: qiskit.qasm2.loads(text)),
         ("qgen.validate", lambda: validate(text)),
-        ("qgen.load (validates)", lambda: load(text)),
+        ("qgen.load after validate", lambda: load(text)),  # qgen keeps the last large program checked
+        ("qgen.load (validates)", lambda: load(text + "\n")),  # another text: checked afresh
     ):
         start = time.perf_counter()
         func()
@@ -70,8 +75,11 @@ class _Slot:
         self.proc.join()
 
 
-def fuzz(count: int, seed: int, workers: int, timeout: float) -> tuple[Counter, list[str], float]:
-    """Run ``count`` mutants; outcome counts, a few failure samples, and the slowest case in seconds."""
+def fuzz(
+    count: int, seed: int, workers: int, timeout: float, slow: float | None = None
+) -> tuple[Counter, list[str], tuple[float, int]]:
+    """Run ``count`` mutants; outcome counts, every failure (and case slower than ``slow`` s), the slowest
+    finished case as (seconds, index)."""
     from qasm_fuzz import mutants
 
     cases = mutants(seed, count)
@@ -79,7 +87,7 @@ def fuzz(count: int, seed: int, workers: int, timeout: float) -> tuple[Counter, 
     samples: list[str] = []
     slots = [_Slot() for _ in range(workers)]
     busy: dict[int, tuple[int, float]] = {}
-    slowest, next_case = 0.0, 0
+    slowest, next_case, begin = (0.0, -1), 0, time.perf_counter()
     while next_case < len(cases) or busy:
         for k, slot in enumerate(slots):
             if k not in busy and next_case < len(cases):
@@ -98,7 +106,10 @@ def fuzz(count: int, seed: int, workers: int, timeout: float) -> tuple[Counter, 
                     status, detail = "abort", f"worker died (exit code {slot.proc.exitcode})"
                     slot.kill()
                     slots[k] = _Slot()
-                slowest = max(slowest, now - started)
+                slowest = max(slowest, (now - started, case))
+                if slow is not None and now - started > slow:
+                    samples.append(f"case {case}: slow: {now - started:.1f} s")
+                    print("  " + samples[-1], flush=True)
             elif now - started > timeout:
                 status, detail = "hang", f"over {timeout} s"
                 slot.kill()
@@ -107,11 +118,37 @@ def fuzz(count: int, seed: int, workers: int, timeout: float) -> tuple[Counter, 
                 continue
             del busy[k]
             counts[detail if status == "ok" else status] += 1
-            if status != "ok" and len(samples) < 10:
+            if status != "ok":
                 samples.append(f"case {case}: {status}: {detail}")
+                print("  " + samples[-1], flush=True)
+            done = sum(counts.values())
+            if done % 1000 == 0:
+                print(f"  ... {done} cases, {time.perf_counter() - begin:.0f} s", flush=True)
     for slot in slots:
         slot.conn.send(None)
     return counts, samples, slowest
+
+
+def run_cases(indexes: list[int], seed: int, dump: Path | None) -> None:
+    """Write (with ``dump``) and check single cases of a seed, printing each outcome and its time."""
+    from qasm_fuzz import check, mutants
+
+    cases = mutants(seed, max(indexes) + 1)
+    for index in indexes:
+        text = cases[index]
+        if dump is not None:
+            dump.mkdir(parents=True, exist_ok=True)
+            path = dump / f"seed{seed}_case{index}.qasm"
+            path.write_text(text, encoding="utf-8", errors="surrogatepass")
+            print(f"case {index}: wrote {path} ({len(text.encode('utf-8', 'surrogatepass'))} bytes)")
+        start = time.perf_counter()
+        try:
+            outcome = check(text)
+        except AssertionError as exc:
+            outcome = f"property: {exc}"
+        except BaseException as exc:  # noqa: BLE001 - report whatever escaped
+            outcome = f"exception: {type(exc).__name__}: {str(exc)[:300]}"
+        print(f"case {index}: {outcome} in {time.perf_counter() - start:.2f} s")
 
 
 def main() -> None:
@@ -122,17 +159,25 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--timeout", type=float, default=10.0)
     ap.add_argument("--skip-speed", action="store_true")
+    ap.add_argument("--case", type=int, action="append", help="check only this case index (repeatable)")
+    ap.add_argument("--dump", type=Path, help="with --case: write each case's program to this folder")
+    ap.add_argument("--list-slow", type=float, metavar="S", help="print every case slower than S seconds")
     args = ap.parse_args()
+    if args.case:
+        run_cases(args.case, args.seed, args.dump)
+        return
     if not args.skip_speed:
         for name, seconds in speed().items():
             print(f"100,000-statement OpenQASM 2 program: {name:24s} {seconds:6.2f} s")
     start = time.perf_counter()
-    counts, samples, slowest = fuzz(args.mutants, args.seed, args.workers, args.timeout)
+    counts, samples, slowest = fuzz(args.mutants, args.seed, args.workers, args.timeout, args.list_slow)
     wall = time.perf_counter() - start
     print(f"{args.mutants} mutants (seed {args.seed}) in {wall:.0f} s with {args.workers} workers")
     for key in ("valid", "invalid", "property", "exception", "abort", "hang"):
         print(f"  {key:10s} {counts.get(key, 0)}")
-    print(f"  slowest finished case: {slowest:.1f} s")
+    print(f"  slowest finished case: {slowest[0]:.1f} s (case {slowest[1]})")
+    if samples:
+        print("  failures and slow cases:")
     for line in samples:
         print("  " + line)
 

@@ -34,6 +34,7 @@ class Scan:
 
     diagnostics: list[Diagnostic] = field(default_factory=list)
     qubits: int = 0
+    clbits: int = 0
     operations: int = 0
     statements: int = 0
     #: a gate is used that is neither built in, included nor defined (Qiskit's legacy loader still knows
@@ -120,12 +121,22 @@ def scan_qasm2(text: str, limits: Limits, filename: str | None = None) -> Scan:
             if m is None:
                 continue
             size = int(m[3]) if len(m[3]) <= 18 else 10**18
+            if size == 0:  # Qiskit's importer takes it, OpenQASM 3 (and so dumps' output) does not
+                at = offset + m.start(3)
+                message = f"register size must be a positive integer constant (register '{m[2]}')"
+                scan.diagnostics.append(Diagnostic(*where(at, ""), message, file=filename))
+                return scan
             if name == "qreg":
                 qregs[m[2]] = size
                 scan.qubits += size
                 if scan.qubits > limits.max_qubits:
                     what = f"register '{m[2]}' of {size} qubits: qubits in all registers"
                     return error(offset, stmt, exceeded("max_qubits", scan.qubits, limits, what))
+            else:
+                scan.clbits += size
+                if scan.clbits > limits.max_clbits:
+                    what = f"register '{m[2]}' of {size} bits: classical bits in all registers"
+                    return error(offset, stmt, exceeded("max_clbits", scan.clbits, limits, what))
             continue
         if name in NON_SPEC_QELIB1 and name not in sizes and name not in warned and included:
             warned.add(name)

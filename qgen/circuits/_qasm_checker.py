@@ -99,6 +99,7 @@ class _Checker:
         self.src, self.version, self.filename = src, version, filename
         self.limits = limits or Limits()
         self.qubits = 0  # qubits in all registers
+        self.clbits = 0  # classical bits in all bit registers
         self.operations = 0  # expanded operations so far
         self.over_limit = False  # an operation or loop limit was reported: stop counting
         self.repeat = 1  # iterations of the enclosing loops
@@ -236,6 +237,8 @@ class _Checker:
             return
         if name in self.gates:
             self.error(ident, f"'{name}' is a gate, not a number")
+        elif name.startswith("$"):
+            self.error(ident, f"'{name}' is a physical qubit, not a number")
         elif self.version == 2:
             self.error(ident, f"undefined identifier '{name}'")
         elif name in self.declared_later:
@@ -400,9 +403,9 @@ class _Checker:
                 what = f"register '{ident.name}' of {value} qubits: qubits in all registers"
                 self.error(size_expr, exceeded("max_qubits", self.qubits + value, self.limits, what))
                 value = 1
-            elif value > 10 * self.limits.max_operations:
-                what = f"bit register '{ident.name}' size"
-                self.error(size_expr, exceeded("max_operations", value, self.limits, what))
+            elif kind == "bit" and self.clbits + value > self.limits.max_clbits:
+                what = f"register '{ident.name}' of {value} bits: classical bits in all registers"
+                self.error(size_expr, exceeded("max_clbits", self.clbits + value, self.limits, what))
                 value = 1
             size = value
         elif self.version == 2 and old:
@@ -411,6 +414,11 @@ class _Checker:
             self.qubits += size or 1
             if size is None and self.qubits > self.limits.max_qubits:
                 self.error(ident, exceeded("max_qubits", self.qubits, self.limits, "qubits in all registers"))
+        elif kind == "bit":
+            self.clbits += size or 1
+            if size is None and self.clbits > self.limits.max_clbits:
+                what = "classical bits in all registers"
+                self.error(ident, exceeded("max_clbits", self.clbits, self.limits, what))
 
     def on_QubitDeclaration(self, node: ast.QubitDeclaration) -> None:  # noqa: N802
         old = self.starts_with(node, "qreg")
@@ -452,6 +460,11 @@ class _Checker:
             self.error(
                 node, f"unsupported construct: 'input {type_name}' (use 'input float[64]' or 'input angle')"
             )
+        elif (size := getattr(node.type, "size", None)) is not None:
+            value = self.const(size)
+            # checked here: Qiskit's converter reads a '$n' size as physical qubit n, adding n qubits
+            if not isinstance(value, int) or isinstance(value, bool) or not 0 < value <= 1024:
+                self.error(size, f"the size of 'input {type_name}[...]' must be an integer from 1 to 1024")
         self.declare(node.identifier, "input")
 
     def on_QuantumGateDefinition(self, node: ast.QuantumGateDefinition) -> None:  # noqa: N802

@@ -31,6 +31,9 @@ class Limits:
     max_file_bytes: int = 16 * 1024 * 1024
     #: qubits in all registers together, and one more than the largest physical qubit index ``$n``
     max_qubits: int = 10_000
+    #: classical bits in all bit registers together (``creg`` / ``bit``); writing 50,000 with Qiskit's
+    #: OpenQASM 3 exporter takes about a second
+    max_clbits: int = 50_000
     #: operations after broadcasting over registers, unrolling ``for`` loops and expanding gate definitions
     max_operations: int = 2_000_000
     #: iterations of one ``for`` loop, and of nested loops multiplied together

@@ -11,10 +11,13 @@ from __future__ import annotations
 
 import math
 import os
+import re
+import unicodedata
+import uuid
 from pathlib import Path
 
 from qiskit import qasm2, qasm3
-from qiskit.circuit import ParameterExpression, QuantumCircuit
+from qiskit.circuit import Parameter, ParameterExpression, QuantumCircuit
 
 from qgen.circuits._qelib1_defs import add_definitions
 from qgen.circuits.limits import Limits, default_limits, exceeded
@@ -152,6 +155,7 @@ def dumps(circuit: QuantumCircuit, version: int = 3) -> str:
     """
     _check_finite(circuit)
     if version == 3:
+        circuit, names = _ascii_parameter_names(circuit)
         try:
             text = qasm3.dumps(circuit)
         except Exception as exc:  # noqa: BLE001 - the exporter raises several types
@@ -161,6 +165,8 @@ def dumps(circuit: QuantumCircuit, version: int = 3) -> str:
             phase = float(phase)
         if isinstance(phase, ParameterExpression) or phase != 0:
             text = text.rstrip("\n") + f"\ngphase({_qasm_expr(phase)});\n"
+        for temporary, name in names.items():
+            text = re.sub(rf"(?<![\w$]){temporary}(?!\w)", name, text)
         return text
     if version == 2:
         if circuit.parameters:
@@ -175,6 +181,34 @@ def dumps(circuit: QuantumCircuit, version: int = 3) -> str:
             raise QgenError(f"cannot write this circuit as OpenQASM 2: {exc}") from exc
         return add_definitions(text)
     raise QgenError(f"OpenQASM version must be 2 or 3, got {version!r}")
+
+
+#: what Qiskit's OpenQASM 3 exporter writes unchanged: ASCII and Greek letters, ``_`` and digits
+_EXPORTER_IDENTIFIER = re.compile(r"[a-zA-Z\u0370-\u03ff_][a-zA-Z\u0370-\u03ff_0-9]*")
+#: Unicode categories of the OpenQASM 3 grammar's ``ValidUnicode`` identifier characters
+_IDENTIFIER_CATEGORIES = frozenset({"Lu", "Ll", "Lt", "Lm", "Lo", "Nl"})
+
+
+def _is_identifier(name: str) -> bool:
+    """An OpenQASM 3 identifier: ``_``, letters (Unicode ``Lu Ll Lt Lm Lo Nl``), then also ``0-9``."""
+    return bool(name) and all(
+        ch == "_" or ("0" <= ch <= "9" and i > 0) or unicodedata.category(ch) in _IDENTIFIER_CATEGORIES
+        for i, ch in enumerate(name)
+    )
+
+
+def _ascii_parameter_names(circuit: QuantumCircuit) -> tuple[QuantumCircuit, dict[str, str]]:
+    """Parameters named with other Unicode letters (``gaméma``), which Qiskit's exporter would rename
+    (``_gam_ma``), renamed to unique temporaries; ``{temporary: name}`` to put the names back."""
+    unicode = [
+        p for p in circuit.parameters if not _EXPORTER_IDENTIFIER.fullmatch(p.name) and _is_identifier(p.name)
+    ]
+    if not unicode:
+        return circuit, {}
+    tag = uuid.uuid4().hex
+    temporaries = {p: Parameter(f"qgen_{tag}_{i}") for i, p in enumerate(unicode)}
+    renamed = circuit.assign_parameters(temporaries, inplace=False)
+    return renamed, {t.name: p.name for p, t in temporaries.items()}
 
 
 def _check_finite(circuit: QuantumCircuit) -> None:

@@ -36,6 +36,7 @@ from qgen.circuits._qasm_gates import (
     Source,
     column_spans,
     find_header,
+    gc_paused,
     parse,
 )
 from qgen.circuits.diagnostic import Diagnostic, is_importer_failure
@@ -137,12 +138,41 @@ def _import_check(text: str, parsed: Parsed, free: list[str], filename: str | No
     return []
 
 
-def _non_finite_operation(circuit) -> str | None:
-    """The name of the first operation with an infinite or NaN parameter, else None."""
+_NO_DEFINITION = frozenset({"measure", "reset", "barrier", "delay", "store"})
+
+
+def _non_finite_operation(circuit, seen: set | None = None) -> str | None:
+    """The quoted name of the first operation with an infinite or NaN parameter, else None.
+
+    Looks into the blocks of control flow and into the definitions of the program's own gates (each
+    distinct gate and parameter list once): a gate body can turn finite arguments into an infinite angle.
+    """
+    seen = set() if seen is None else seen
+    phase = circuit.global_phase
+    if isinstance(phase, (int, float)) and not math.isfinite(phase):
+        return "'gphase'"
     for instruction in circuit.data:
-        for param in instruction.operation.params:
+        op = instruction.operation
+        for param in op.params:
             if isinstance(param, (int, float)) and not math.isfinite(param):
-                return instruction.operation.name
+                return f"'{op.name}'"
+        if blocks := getattr(op, "blocks", None):
+            for block in blocks:
+                if (name := _non_finite_operation(block, seen)) is not None:
+                    return name
+            continue
+        if getattr(op, "_standard_gate", None) is not None or op.name in _NO_DEFINITION:
+            continue
+        try:
+            key = (op.name, op.num_qubits, tuple(op.params))
+            if key in seen:
+                continue
+            seen.add(key)
+        except TypeError:  # an unhashable parameter: check this definition without remembering it
+            pass
+        definition = op.definition
+        if definition is not None and (name := _non_finite_operation(definition, seen)) is not None:
+            return f"{name} in the definition of '{op.name}'"
     return None
 
 
@@ -186,7 +216,7 @@ def _check_qasm2(
         return sorted(_import_check(text, parsed, [], filename) + scan.diagnostics, key=_where), None
     diagnostics = _validate_slow(text, filename, limits)[0]
     if circuit is not None and not diagnostics:
-        diagnostics = [Diagnostic(1, 1, f"a parameter of '{name}' is not a finite number", file=filename)]
+        diagnostics = [Diagnostic(1, 1, f"a parameter of {name} is not a finite number", file=filename)]
     return sorted(diagnostics + scan.diagnostics, key=lambda d: (d.line, d.column)), None
 
 
@@ -205,7 +235,10 @@ def _convert3(
     statements[at:at] = declared
     program = ast.Program(statements=statements, version=parsed.program.version)
     try:
-        return [], convert(program)
+        circuit = convert(program)
+        if (name := _non_finite_operation(circuit)) is not None:
+            return [Diagnostic(1, 1, f"a parameter of {name} is not a finite number", file=filename)], None
+        return [], circuit
     except Exception as exc:  # noqa: BLE001 - any failure of the importer is a diagnostic
         message = _unquote(getattr(exc, "message", None) or str(exc))
         if m := re.match(r"(\d+),(\d+):\s*(.*)", message, re.S):
@@ -251,6 +284,13 @@ def _fast_qasm3(text: str, limits: Limits) -> QuantumCircuit | None:
 def _validate_slow(
     text: str, filename: str | None, limits: Limits
 ) -> tuple[list[Diagnostic], QuantumCircuit | None]:
+    with gc_paused():  # the syntax tree, the checker's tables and the converter's objects: all live data
+        return _validate_slow_paused(text, filename, limits)
+
+
+def _validate_slow_paused(
+    text: str, filename: str | None, limits: Limits
+) -> tuple[list[Diagnostic], QuantumCircuit | None]:
     parsed, checker = _analyse(text, filename, limits)
     if parsed is None:
         return [Diagnostic(1, 1, MISSING_HEADER, file=filename)], None
@@ -283,11 +323,35 @@ def _validate(
     return _validate_slow(text, filename, limits)
 
 
+#: the last program checked, its diagnostics and circuit: ``validate(text)`` then ``load(text)`` (the CLI,
+#: notebooks) checks a large program once
+_last: tuple[tuple[str, str | None, Limits], list[Diagnostic], QuantumCircuit | None] | None = None
+_CACHED_CHARS = 20_000
+
+
 def check(
     text: str | bytes, filename: str | None = None, limits: Limits | None = None
 ) -> tuple[list[Diagnostic], QuantumCircuit | None]:
-    """Diagnostics, and the circuit when the check already imported it (OpenQASM 2); never raises."""
+    """Diagnostics, and the circuit when the check already imported it; never raises.
+
+    The result for the last program of over 20,000 characters is kept, so that the same text checked
+    again (``validate`` then ``load``) is not parsed twice; the circuit returned is always a fresh copy.
+    """
+    global _last
     limits = default_limits(limits)
+    key = (text, filename, limits)
+    last = _last
+    if last is not None and last[0] == key:
+        return list(last[1]), None if last[2] is None else last[2].copy()
+    diagnostics, circuit = _check(text, filename, limits)
+    if isinstance(text, str) and len(text) > _CACHED_CHARS:
+        _last = (key, list(diagnostics), None if circuit is None else circuit.copy())
+    return diagnostics, circuit
+
+
+def _check(
+    text: str | bytes, filename: str | None, limits: Limits
+) -> tuple[list[Diagnostic], QuantumCircuit | None]:
     if isinstance(text, (bytes, bytearray)):
         try:
             text = decode_source(bytes(text), filename)

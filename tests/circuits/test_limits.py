@@ -31,6 +31,13 @@ def _first_error(text: str, **kw) -> str:
         ("OPENQASM 3.0;\nqubit[100000] q; reset q;", "2:7", "max_qubits"),
         (H2 + "qreg q[100000];\nh q;", "3:1", "max_qubits"),
         (H2 + "qreg a[6000];\nqreg b[6000];", "4:1", "max_qubits"),
+        # fuzz_bench seed 11, cases 2462, 3090, 3287, 3960, 5093, 6334, 7088: over 10 s each in Qiskit
+        (H2 + "qreg q[4];\ncreg c[100000000];\nmeasure q[0] -> c[0];", "4:1", "max_clbits"),
+        (H2 + "creg a[30000];\ncreg b[30000];", "4:1", "max_clbits"),
+        # seed 11, case 274: 5 s on a loaded machine, nearly all in Qiskit's OpenQASM 3 exporter
+        (H2 + "qreg q[5];\ncreg c[99999];", "4:1", "max_clbits"),
+        ("OPENQASM 3.0;\nqubit[2] q;\nbit[100000000] c;", "3:5", "max_clbits"),
+        (H3 + "bit[30000] a;\nbit[30000] b;\nqubit q;\nrx(theta) q;", "4:5", "max_clbits"),
         (H3 + "qubit[21] q;\nctrl(20) @ x q[0], q[1], q[2];", "4:1", "max_controls"),
         (H3 + "qubit[9000] q;\nfor int i in [0:999] { h q; }", "4:24", "max_operations"),
         (H2 + "qreg q[1];\ngate g0 a { h a; h a; }\n"
@@ -88,3 +95,9 @@ def test_large_programs_validate_quickly() -> None:
     start = time.perf_counter()
     assert validate(H2 + "qreg q[10];\n" + body) == []
     assert time.perf_counter() - start < 5
+
+
+def test_clbit_limit_can_be_raised() -> None:
+    program = H2 + "qreg q[1];\ncreg c[60000];\nmeasure q[0] -> c[59999];"
+    assert "max_clbits" in _first_error(program)
+    assert load(program, limits=Limits(max_clbits=60_000)).num_clbits == 60_000
