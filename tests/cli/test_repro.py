@@ -1,6 +1,6 @@
 """``qgen repro``: the experiment list, clear errors, and every experiment's quick run (slow) printing its table.
 
-The quick runs call the real benchmark scripts in ``benchmarks/`` (a few minutes each on 2 CPU cores).
+The quick runs call the real benchmark scripts in ``benchmarks/`` at smoke scale (about 10 s each on 2 CPU cores).
 """
 # ruff: noqa: E501
 
