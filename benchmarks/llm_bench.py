@@ -89,7 +89,7 @@ def _figures(ev: dict) -> dict:
 def main() -> None:
     """Train (unless the model exists), evaluate on held-out rows and write the JSON report."""
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--quick", action="store_true", help="tiny run for tests (a few rows and steps)")
+    ap.add_argument("--quick", action="store_true", help="smoke run: 16 rows, 2 steps, 2 test rows")
     ap.add_argument("--gpu", action="store_true", help="full-size recipe on one GPU (3,400 rows, bf16)")
     ap.add_argument("--form", default="compact", choices=["compact", "flat"], help="SFT target form")
     ap.add_argument("--base", default="smollm2-135m")
@@ -113,7 +113,7 @@ def main() -> None:
     if args.quick:
         args.size, args.max_qubits, args.eval_limit, args.few_shot = 16, 3, 2, 1
         args.max_new_tokens, steps = 160, 20
-        recipe.update(max_steps=2, max_length=512)
+        recipe.update(max_steps=2, grad_accum=1, max_length=512)  # 2 steps of one row each
     device = str(resolve_device("cuda" if args.gpu else ("cpu" if not torch.cuda.is_available() else "auto")))
     threads = configure_threads(args.threads) if device == "cpu" else None
     tag = "quick" if args.quick else ("gpu" if args.gpu else "cpu")

@@ -14,7 +14,8 @@ Metrics per task and method (median [IQR] over seeds):
 
 Usage:
     python benchmarks/qas_bench.py                      # acceptance run: 4 qubits, all tasks, 20 seeds
-    python benchmarks/qas_bench.py --quick              # small smoke run (minutes)
+    python benchmarks/qas_bench.py --quick              # smoke run: 300-circuit pool, 1 seed (seconds)
+    python benchmarks/qas_bench.py --quick --qubits 8   # the same at 8 qubits
     python benchmarks/qas_bench.py --qubits 8 --pool-size 10000 --tasks state_prep,maxcut,tfim
     python benchmarks/qas_bench.py --ablation 4,8,16,32 # latent-size ablation (arch2vec + search)
     python benchmarks/qas_bench.py --methods random,predictor --out DIR2  # predictor-based comparison
@@ -172,12 +173,12 @@ def main() -> None:
     )
     ap.add_argument("--threads", type=int, default=2, help="torch threads")
     ap.add_argument(
-        "--quick", action="store_true", help="small run: pool 3000, 3 seeds, budget 200, 2 epochs"
+        "--quick", action="store_true", help="smoke run: pool 300, 1 seed, budget 40, 1 epoch"
     )
     ap.add_argument("--out", default="benchmarks/results/qas_bench")
     args = ap.parse_args()
     if args.quick:
-        args.pool_size, args.seeds, args.budget, args.epochs = 3000, 3, 200, 2
+        args.pool_size, args.seeds, args.budget, args.epochs = 300, 1, 40, 1
         args.tasks = args.tasks or "state_prep,maxcut"
         args.out = args.out + "_quick"
     torch.set_num_threads(args.threads)

@@ -17,7 +17,7 @@ Parts (``--parts``, default all):
 
 Usage:
     python benchmarks/synthesis_bench.py                  # the acceptance run (several minutes)
-    python benchmarks/synthesis_bench.py --quick          # 10 targets, short RL budget
+    python benchmarks/synthesis_bench.py --quick          # smoke run: 4 targets, 1e-2, 2 s RL budgets
     python benchmarks/synthesis_bench.py --parts single --targets 100 --eps 1e-2
 Timings are wall clock on this machine; the CPU may be shared (the load average is recorded).
 """
@@ -206,8 +206,18 @@ def two_qubit_part(count: int, eps: float, seed: int, aqstar) -> list[dict]:
     return rows
 
 
-def rl_part(seconds: float, seed: int, two_seconds: float) -> dict:
-    """Deep-Q vs SB3 DQN at equal time; AQ* on two-qubit scrambles with and without the trained network."""
+def rl_part(
+    seconds: float,
+    seed: int,
+    two_seconds: float,
+    per_length: int = 50,
+    two_per_length: int = 10,
+    max_nodes: int = 20_000,
+) -> dict:
+    """Deep-Q vs SB3 DQN at equal time; AQ* on two-qubit scrambles with and without the trained network.
+
+    ``per_length`` / ``two_per_length``: evaluation scrambles per walk length; ``max_nodes``: AQ*'s budget.
+    """
     from qgen.compiler.synthesis.bases import get_basis
     from qgen.compiler.synthesis.rl.compare import compare_learners, train_deepq_for
     from qgen.compiler.synthesis.rl.evaluation import eval_targets
@@ -219,7 +229,7 @@ def rl_part(seconds: float, seed: int, two_seconds: float) -> dict:
             "clifford_t",
             seconds,
             max_walk=10,
-            per_length=50,
+            per_length=per_length,
             seed=seed,
             deepq_kwargs={"hidden": 128, "blocks": 2, "batch_size": 256, "check_every": 20},
         )
@@ -246,7 +256,7 @@ def rl_part(seconds: float, seed: int, two_seconds: float) -> dict:
             model, report = train_deepq_for(cfg, two_seconds)
         basis = get_basis("clifford_t_cx")
         lengths = [8, 12, 16, 20]
-        targets, lens = eval_targets(basis, lengths, 10, seed + 5)
+        targets, lens = eval_targets(basis, lengths, two_per_length, seed + 5)
         rows = []
         for weight in (0.0, 1.0):
             synth = AQStarSynthesizer(
@@ -256,7 +266,7 @@ def rl_part(seconds: float, seed: int, two_seconds: float) -> dict:
                 weight=weight,
                 table_length=3,
                 table_entries=50_000,
-                max_nodes=20_000,
+                max_nodes=max_nodes,
                 batch_size=32,
             )
             res = [synth.synthesize_unitary(u, 1e-6) for u in targets]
@@ -280,7 +290,10 @@ def rl_part(seconds: float, seed: int, two_seconds: float) -> dict:
                 f"{r['success_by_walk_length']}, mean length {r['mean_length_solved']}, "
                 f"median nodes {r['median_nodes']:.0f}"
             )
-        out["two_qubit_aqstar"] = {"training": report, "node_budget": 20_000, "table_length": 3, "rows": rows}
+        out["two_qubit_aqstar"] = {
+            "training": report, "node_budget": max_nodes, "table_length": 3, "rows": rows,
+            "targets_per_walk_length": two_per_length,
+        }  # fmt: skip
     return out
 
 
@@ -328,7 +341,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--quick", action="store_true", help="10 targets, 1e-2 only, short RL budgets")
+    parser.add_argument(
+        "--quick", action="store_true", help="smoke run: 4 targets, 1e-2 only, 2 s RL budgets"
+    )
     parser.add_argument("--parts", default="single,rz,two,rl", help="comma list of single, rz, two, rl")
     parser.add_argument("--targets", type=int, default=100, help="targets per set")
     parser.add_argument("--eps", type=float, nargs="+", default=[1e-2, 1e-3], help="tolerances")
@@ -341,9 +356,11 @@ def main() -> None:
         "--out", type=Path, default=Path(__file__).parent / "results" / "synthesis_bench.json"
     )
     args = parser.parse_args()
+    rl_eval = {}
     if args.quick:
-        args.targets, args.eps, args.two_count = 10, [1e-2], 4
-        args.rl_seconds, args.two_rl_seconds = 20.0, 30.0
+        args.targets, args.eps, args.two_count = 4, [1e-2], 2
+        args.rl_seconds, args.two_rl_seconds = 2.0, 2.0
+        rl_eval = {"per_length": 10, "two_per_length": 2, "max_nodes": 5_000}
     parts = [p.strip() for p in args.parts.split(",") if p.strip()]
     load_start = os.getloadavg()
     aqstar = AQStarSynthesizer(table_t=args.table_t, fallback=None)  # pure AQ*: failures count as such
@@ -360,7 +377,7 @@ def main() -> None:
         rows += single_qubit_part("rz", args.targets, args.eps, args.seed + 1, aqstar)
     if "two" in parts:
         rows += two_qubit_part(args.two_count, 1e-2, args.seed + 2, aqstar)
-    rl = rl_part(args.rl_seconds, args.seed, args.two_rl_seconds) if "rl" in parts else None
+    rl = rl_part(args.rl_seconds, args.seed, args.two_rl_seconds, **rl_eval) if "rl" in parts else None
     print_tables(rows)
     import gymnasium
     import qiskit

@@ -16,7 +16,7 @@ perturbed by Gaussian noise of std ``--grad-noise`` rad.
 
 Usage:
     python benchmarks/tn_init_bench.py            # acceptance run: 8, 12, 16 qubits, 100 steps
-    python benchmarks/tn_init_bench.py --quick    # 6 and 8 qubits, 40 steps (~1 min)
+    python benchmarks/tn_init_bench.py --quick    # 8 qubits, 10 steps, gradients at 8 qubits (seconds)
     python benchmarks/tn_init_bench.py --sizes 20 --steps 100   # more if it fits; results resume by entry
 """
 
@@ -45,7 +45,7 @@ RESULTS = Path(__file__).resolve().parent / "results"
 def parse_args() -> argparse.Namespace:
     """Command-line options; defaults are the acceptance run."""
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--quick", action="store_true", help="small run: 6 and 8 qubits, 40 steps")
+    p.add_argument("--quick", action="store_true", help="small run: 8 qubits, 10 steps, 4 gradient samples")
     p.add_argument("--sizes", type=int, nargs="+", default=[8, 12, 16])
     p.add_argument("--hamiltonians", nargs="+", default=["tfim", "heisenberg"])
     p.add_argument("--layers", type=int, default=3, help="staircase layers (all TN-encoded)")
@@ -64,7 +64,7 @@ def parse_args() -> argparse.Namespace:
     p.add_argument("--fresh", action="store_true", help="ignore results of an earlier run")
     args = p.parse_args()
     if args.quick:
-        args.sizes, args.steps, args.grad_sizes, args.grad_samples = [6, 8], 40, [4, 6, 8], 8
+        args.sizes, args.steps, args.grad_sizes, args.grad_samples = [8], 10, [8], 4
     if args.random_seeds < 10 and not args.quick:
         p.error("--random-seeds must be >= 10 for the acceptance comparison")
     return args

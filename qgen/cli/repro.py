@@ -66,7 +66,7 @@ def repro_cmd(
     bench_args: list[str] | None = typer.Argument(
         None, help="After '--': extra arguments for the benchmark script (e.g. -- --base DIR)."
     ),
-    quick: bool = typer.Option(False, "--quick", help="The small run (<= 5 minutes on 2 CPU cores)."),
+    quick: bool = typer.Option(False, "--quick", help="The smoke run (a minute at most on 2 CPU cores)."),
     list_: bool = typer.Option(False, "--list", help="List the experiments with their expected run time."),
     out: Path | None = typer.Option(
         None, "--out", "-o", help="Folder for the benchmark's output and repro.json (default: temporary)."

