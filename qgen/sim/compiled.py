@@ -122,7 +122,8 @@ class CompiledBatch:
             if self.num_qubits >= FUSE_WIDE_FROM_QUBITS:
                 fuse, self.max_block_gates = 3, 4
         self.fuse = fuse
-        self.engine = _resolve_engine(engine, self.num_qubits, dtype, device)
+        widest = max((len(op.qubits) for g in gatelists for op in g.ops), default=1)
+        self.engine = _resolve_engine(engine, self.num_qubits, dtype, device, widest)
         self._program = None
         if self.engine == "program":
             from qgen.sim.program import Program
@@ -383,18 +384,29 @@ class CompiledBatch:
 ENGINES = ("auto", "program", "torch")
 
 
-def _resolve_engine(engine: str, num_qubits: int, dtype: torch.dtype, device: torch.device) -> str:
-    """The executor a batch runs on (see :class:`CompiledBatch`)."""
+# the op-table kernels apply gates on at most this many qubits (wider ones, e.g. a 5-qubit QFT block: torch)
+PROGRAM_MAX_GATE_QUBITS = 3
+
+
+def _resolve_engine(
+    engine: str, num_qubits: int, dtype: torch.dtype, device: torch.device, gate_qubits: int = 1
+) -> str:
+    """The executor a batch runs on (see :class:`CompiledBatch`); ``gate_qubits``: its widest gate."""
     from qgen.sim.program import PROGRAM_MAX_QUBITS, numba_available
 
     if engine not in ENGINES:
         raise SimulationError(f"unknown engine {engine!r}; use one of {', '.join(ENGINES)}")
     if engine == "torch":
         return "torch"
-    fits = device.type == "cpu"
+    fits = device.type == "cpu" and gate_qubits <= PROGRAM_MAX_GATE_QUBITS
     if engine == "program":
-        if not fits:
+        if device.type != "cpu":
             raise SimulationError(f"the op-table engine runs on the CPU, not {device}; use engine='torch'")
+        if gate_qubits > PROGRAM_MAX_GATE_QUBITS:
+            raise SimulationError(
+                f"the op-table engine applies gates on at most {PROGRAM_MAX_GATE_QUBITS} qubits; this batch "
+                f"has a {gate_qubits}-qubit gate: use engine='torch' (or 'auto')"
+            )
         from qgen.optional import require
 
         require("numba", extra="fast", purpose="qgen.sim's op-table engine")

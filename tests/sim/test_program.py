@@ -147,3 +147,20 @@ def test_complex64_batches_compute_in_complex128_and_round() -> None:
     # the complex64 run differs only by the rounding of its parameters and its final states
     assert torch.abs(out[torch.complex64][0] - out[torch.complex128][0]).max() < 1e-5
     assert torch.abs(out[torch.complex64][1] - out[torch.complex128][1]).max() < 1e-4
+
+
+def test_gates_wider_than_three_qubits_run_on_torch() -> None:
+    """A 5-qubit gate (MQT's QFT is one block): 'auto' falls back to torch, 'program' says why it cannot."""
+    from qiskit import QuantumCircuit
+    from qiskit.circuit.library import QFTGate
+
+    qc = QuantumCircuit(5)
+    qc.h(0)
+    qc.rx(0.3, 2)
+    qc.append(QFTGate(5), range(5))
+    batch = compile_batch(qc)
+    assert batch.engine == "torch"
+    state = batch.run().detach().numpy()[0]
+    assert abs(abs(np.vdot(state, Statevector(qc).data)) - 1) < 1e-12
+    with pytest.raises(SimulationError, match="at most 3 qubits"):
+        compile_batch(qc, engine="program")
