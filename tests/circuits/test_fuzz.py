@@ -27,6 +27,7 @@ def test_mutants_break_no_property() -> None:
         except AssertionError as exc:
             raise AssertionError(f"mutant {i} (seed 2026): {exc}\n--- program ---\n{text[:2000]}") from None
         assert time.perf_counter() - t0 < 10, f"mutant {i} took over 10 s"
-        if time.perf_counter() - start > float(os.environ.get("QGEN_FUZZ_SECONDS", "20")):
+        # a time budget, but never fewer than 300 mutants (a busy machine checks fewer per second)
+        if i >= 300 and time.perf_counter() - start > float(os.environ.get("QGEN_FUZZ_SECONDS", "20")):
             break
     assert counts["valid"] > 50 and counts["invalid"] > 50
