@@ -28,6 +28,7 @@ from qgen.errors import SimulationError
 from qgen.sim.blocks import permutation, u3_matrices
 from qgen.sim.gatelist import ParamExpr
 from qgen.sim.gates import GATES
+from qgen.sim.lanes import LaneCircuit, lanes_supported
 from qgen.sim.readout import DiagonalReadout
 from qgen.sim.stages import (
     DenseStage,
@@ -77,6 +78,9 @@ class StructuredCircuit:
             None: every column may differ.
         dtype: ``torch.complex128`` (default) or ``torch.complex64``.
         device: where the tensors live.
+        lanes: None (default) runs on the numba lanes executor (:mod:`qgen.sim.lanes`) where it applies
+            (numba installed, CPU, complex128, up to 12 qubits, one-qubit gates and CX/CZ/SWAP); False keeps
+            the torch stages.
 
     ``run(params)`` takes ``(B, P)`` values in ``circuit.parameters`` order and returns ``(B, 2**n)``
     amplitudes, equal to :func:`qgen.sim.statevector` of the bound circuits. Registers above
@@ -95,6 +99,7 @@ class StructuredCircuit:
         batched: Sequence[int] | None = None,
         dtype: torch.dtype = torch.complex128,
         device: str | torch.device = "cpu",
+        lanes: bool | None = None,
     ) -> None:
         from qgen.sim.compiled import as_gatelist
 
@@ -109,6 +114,9 @@ class StructuredCircuit:
         cols = range(self.num_parameters) if batched is None else batched
         self.batched = frozenset(int(c) for c in cols)
         self._fallback: dict[int, object] | None = None
+        self._lanes = None
+        if lanes is not False and lanes_supported(self.gatelist, dtype, self.device):
+            self._lanes = LaneCircuit(self.gatelist, self.batched)  # numba, CPU: the batch in the SIMD lanes
         if n > STRUCTURED_MAX_QUBITS:
             self.stages = []
             self._fallback = {}
@@ -373,6 +381,8 @@ class StructuredCircuit:
         that need none): gates that read only those columns are then built outside the autograd graph.
         """
         params = self._params(params)
+        if self._lanes is not None:
+            return self._lanes.run(params, batched_grad)
         if self._fallback is not None:
             return self._run_batch_engine(params)
         self._data = params if batched_grad else params.detach()

@@ -1,0 +1,293 @@
+"""One structure, many inputs, batch in the SIMD lanes: a numba executor for small registers on the CPU.
+
+The state of B samples is held as ``(2**n, B)`` (split real and imaginary parts), so every gate is one loop
+over amplitude pairs whose inner loop runs over the samples. Runs of one-qubit gates on a qubit are fused into
+one 2x2 matrix per sample (runs of shared gates inside them are multiplied once; the angles' cosines and sines
+come from torch, so autograd carries their gradients on to the parameters); the chains that open each qubit
+make the product state the kernel starts from; CX, CZ and SWAP are in-place permutations and sign flips. The
+backward pass is the adjoint method (the states entering each matrix are kept from the forward pass): exact
+gradients of every fused matrix in one sweep.
+
+Used by :class:`qgen.sim.structured.StructuredCircuit` when numba is installed (``pip install 'qgen[fast]'``),
+the device is the CPU, the amplitudes are complex128 and the circuit has one- and two-qubit gates of those
+kinds only (:func:`lanes_supported`); the torch stages stay the fallback.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import torch
+
+from qgen.sim.blocks import U3_FORM_GATES, u3_form
+from qgen.sim.gatelist import GateList, Op, ParamExpr
+
+LANES_MAX_QUBITS = 12
+_PERMUTATIONS = {"cx": 1, "cz": 2, "swap": 3}
+
+
+def lanes_supported(gatelist: GateList, dtype: torch.dtype, device: torch.device) -> bool:
+    """Whether the lanes executor runs this circuit (numba present, CPU, complex128, known gates)."""
+    if device.type != "cpu" or dtype != torch.complex128 or gatelist.num_qubits > LANES_MAX_QUBITS:
+        return False
+    phase = gatelist.global_phase
+    if not phase.is_constant or phase.offset != 0.0:
+        return False
+    for op in gatelist.ops:
+        if len(op.qubits) == 1:
+            if op.is_parametric and op.name not in U3_FORM_GATES:
+                return False
+        elif op.name not in _PERMUTATIONS:
+            return False
+    from qgen.sim.program import numba_available
+
+    return numba_available()
+
+
+def _linear(exprs: Sequence[ParamExpr], num_params: int) -> tuple[np.ndarray, np.ndarray]:
+    offset = np.array([e.offset for e in exprs], dtype=np.float64)
+    coeff = np.zeros((num_params, len(exprs)))
+    for a, e in enumerate(exprs):
+        for i, c in e.terms:
+            coeff[i, a] += c
+    return offset, coeff
+
+
+class _Run(torch.autograd.Function):
+    """``psi = circuit(chain matrices)`` on the lanes kernels (product state of the opening chains, then the
+    op table); backward by the adjoint method."""
+
+    @staticmethod
+    def forward(ctx, mats, circuit):  # noqa: D102
+        from qgen.sim.lane_kernels import from_lanes, gather_lanes, lanes_forward, product_state
+
+        rows, n = mats.shape[0], circuit.num_qubits
+        dim = 2**n
+        count = len(circuit._table_chains)
+        buf = circuit._take(rows, dim, count)
+        mre, mim, sre, sim, vr, vi, lr, li = buf
+        m = mats.detach().reshape(rows, -1, 4).numpy()
+        gather_lanes(m, circuit._table_np, circuit._openers_np, mre, mim, vr, vi)
+        product_state(vr, vi, lr, li)
+        sre[0], sim[0] = lr[dim:], li[dim:]
+        kind, qa, qb = circuit._table
+        lanes_forward(kind, qa, qb, mre, mim, sre, sim)
+        out = np.empty((rows, dim), dtype=np.complex128)
+        from_lanes(sre[count], sim[count], out)
+        if ctx.needs_input_grad[0]:
+            ctx.saved = (circuit, buf, m.shape)
+        else:
+            circuit._give(buf)
+        return torch.from_numpy(out)
+
+    @staticmethod
+    def backward(ctx, grad):  # noqa: D102
+        from qgen.sim.lane_kernels import lanes_backward, product_state_backward, scatter_lanes, to_lanes
+
+        circuit, buf, shape = ctx.saved
+        ctx.saved = None
+        mre, mim, sre, sim, vr, vi, lr, li = buf
+        rows, dim = shape[0], sre.shape[1]
+        gr, gi = np.empty((dim, rows)), np.empty((dim, rows))
+        to_lanes(grad.contiguous().numpy(), gr, gi)
+        dmr, dmi = np.zeros_like(mre), np.zeros_like(mim)
+        kind, qa, qb = circuit._table
+        lanes_backward(kind, qa, qb, mre, mim, sre, sim, gr, gi, dmr, dmi)
+        dvr, dvi = np.empty_like(vr), np.empty_like(vi)
+        product_state_backward(vr, vi, lr, li, gr, gi, dvr, dvi)
+        circuit._give(buf)
+        dm = np.zeros(shape, dtype=np.complex128)
+        scatter_lanes(dmr, dmi, dvr, dvi, circuit._table_np, circuit._openers_np, dm)
+        return torch.from_numpy(dm).view(rows, -1, 2, 2), None
+
+
+class LaneCircuit:
+    """A circuit compiled for the lanes kernels: fused one-qubit chains, an op table, the opening product."""
+
+    def __init__(self, gatelist: GateList, batched: frozenset[int]) -> None:
+        self.num_qubits = n = gatelist.num_qubits
+        self.num_parameters = gatelist.num_parameters
+        self.batched = batched
+        exprs: list[ParamExpr] = []  # five u3 angles per parametric gate
+        self._gates: list[tuple[str, object]] = []  # ("p", first angle column) | ("c", constant matrix)
+        self._chains: list[list[int]] = []  # gate indices, first applied first
+        pending: dict[int, list[int]] = {q: [] for q in range(n)}
+        opened = [False] * n
+        self._openers: dict[int, int] = {}  # qubit -> chain making its initial one-qubit state
+        table: list[tuple[int, int, int, int]] = []  # (kind, qa, qb, chain)
+
+        def flush(q: int) -> None:
+            chain = pending[q]
+            pending[q] = []
+            if not opened[q]:
+                opened[q] = True
+                if chain:
+                    self._openers[q] = self._add_chain(chain)
+            elif chain:
+                table.append((0, q, 0, self._add_chain(chain)))
+
+        for op in gatelist.ops:
+            if len(op.qubits) == 1:
+                pending[op.qubits[0]].append(self._add_gate(op, exprs))
+                continue
+            for q in op.qubits:
+                flush(q)
+            table.append((_PERMUTATIONS[op.name], op.qubits[0], op.qubits[1], -1))
+        for q in range(n):
+            flush(q)
+        self._table = (
+            np.array([t[0] for t in table], dtype=np.int64),
+            np.array([t[1] for t in table], dtype=np.int64),
+            np.array([t[2] for t in table], dtype=np.int64),
+        )
+        self._table_chains = [t[3] for t in table if t[0] == 0]
+        self._pool: list[tuple[np.ndarray, ...]] = []
+        offset, coeff = _linear(exprs, self.num_parameters)
+        self._offset, self._coeff = torch.from_numpy(offset), torch.from_numpy(coeff)
+        cols = [set(i for e in exprs[5 * g : 5 * g + 5] for i, _ in e.terms) for g in range(len(exprs) // 5)]
+        self._gate_batched = [bool(c & batched) for c in cols]
+        param_gates = [i for i, (k, _) in enumerate(self._gates) if k == "p"]
+        b_g = [i for i in param_gates if self._gate_batched[self._gates[i][1] // 5]]
+        s_g = [i for i in param_gates if not self._gate_batched[self._gates[i][1] // 5]]
+        c_g = [i for i, (k, _) in enumerate(self._gates) if k == "c"]
+        order = b_g + s_g + c_g  # the pool of gate matrices the chains index
+
+        def angle_cols(gs: list[int]) -> torch.Tensor | None:
+            cols = [self._gates[i][1] + k for i in gs for k in range(5)]
+            return torch.tensor(cols, dtype=torch.long) if cols else None
+
+        self._b_cols, self._s_cols = angle_cols(b_g), angle_cols(s_g)
+        self._b_pure = all(c <= batched for c in cols)
+        scale = [0.5, 1.0, 1.0, 1.0, 1.0] * max(len(b_g), len(s_g), 1)  # theta / 2, then the phases
+        self._scale = torch.tensor(scale, dtype=torch.float64)
+        consts = [self._gates[i][1].numpy().reshape(4) for i in c_g]
+        self._consts = np.array(consts, dtype=np.complex128).reshape(-1, 4)
+        src = [0] * len(b_g) + [1] * len(s_g) + [2] * len(c_g)
+        offs = [5 * i for i in range(len(b_g))] + [5 * i for i in range(len(s_g))] + list(range(len(c_g)))
+
+        slot = {g: i for i, g in enumerate(order)}
+        # level 1: maximal runs of non-per-sample gates in a chain, multiplied once per call (virtual gates
+        # appended to the table with src 3); level 2: per-sample gates and virtual gates
+        batched_set = set(b_g)
+        runs: list[list[int]] = []
+        level2: list[list[int]] = []
+        for chain in self._chains:
+            row: list[int] = []
+            for g in chain:
+                if g in batched_set:
+                    row.append(slot[g])
+                elif row and row[-1] < 0 and runs[-row[-1] - 1] is not None:
+                    runs[-row[-1] - 1].append(slot[g])
+                else:
+                    runs.append([slot[g]])
+                    row.append(-len(runs))
+            level2.append(row)
+        base = len(order)
+        level2 = [[m if m >= 0 else base + (-m - 1) for m in row] for row in level2]
+        src += [3] * len(runs)
+        offs += list(range(len(runs)))
+
+        def packed(chains: list[list[int]]) -> tuple[np.ndarray, np.ndarray]:
+            start = np.cumsum([0] + [len(c) for c in chains]).astype(np.int64)
+            return start, np.array([m for c in chains for m in c], dtype=np.int64)
+
+        self._levels = (packed(runs), packed(level2))
+        self._gate_table = (np.array(src, dtype=np.int64), np.array(offs, dtype=np.int64))
+        self._table_np = np.array(self._table_chains, dtype=np.int64)
+        self._openers_np = np.array([self._openers.get(q, -1) for q in range(n)], dtype=np.int64)
+
+    def _take(self, rows: int, dim: int, count: int) -> tuple[np.ndarray, ...]:
+        """Work buffers (matrices and state slots), reused between calls (page faults cost more than the
+        kernels)."""
+        for i, buf in enumerate(self._pool):
+            if buf[0].shape == (count, 4, rows):
+                return self._pool.pop(i)
+        from qgen.sim.lane_kernels import empty_slots
+
+        n = self.num_qubits
+        mats = (np.empty((count, 4, rows)), np.empty((count, 4, rows)))
+        kets = (np.empty((n, 2, rows)), np.empty((n, 2, rows)),
+                np.empty((2 * dim, rows)), np.empty((2 * dim, rows)))
+        return (*mats, *empty_slots(count + 1, dim, rows), *kets)
+
+    def _give(self, buf: tuple[np.ndarray, ...]) -> None:
+        if len(self._pool) < 2:
+            self._pool.append(buf)
+
+    def _add_gate(self, op: Op, exprs: list[ParamExpr]) -> int:
+        from qgen.sim.stages import gate_matrix
+
+        if op.is_parametric:
+            self._gates.append(("p", len(exprs)))
+            exprs.extend(u3_form(op.name, op.params))
+        else:
+            self._gates.append(("c", torch.from_numpy(np.asarray(gate_matrix(op), dtype=np.complex128))))
+        return len(self._gates) - 1
+
+    def _add_chain(self, gates: list[int]) -> int:
+        self._chains.append(gates)
+        return len(self._chains) - 1
+
+    def run(self, params: torch.Tensor, batched_grad: bool = True) -> torch.Tensor:
+        """Amplitudes ``(B, 2**n)`` (Qiskit bit order) for parameter rows ``(B, P)`` (float64);
+        ``batched_grad=False``: no gradient through the per-sample columns."""
+        rows, n = params.shape[0], self.num_qubits
+        if not self._chains:
+            psi = torch.zeros(rows, 2**n, dtype=torch.complex128)
+            psi[:, 0] = 1.0
+            return psi
+        return _Run.apply(self._chain_matrices(params, batched_grad), self)
+
+    def _chain_matrices(self, params: torch.Tensor, batched_grad: bool = True) -> torch.Tensor:
+        """The fused chain matrices ``(B, C, 2, 2)``: per-sample gates from all rows, shared ones row 0."""
+        rows = params.shape[0]
+        trig = []
+        data = params if batched_grad or not self._b_pure else params.detach()
+        for idx, src in ((self._b_cols, data), (self._s_cols, params[0])):
+            if idx is None:
+                zero = params.new_zeros((rows, 0) if src.dim() == 2 else (0,))
+                trig += [zero, zero]
+                continue
+            # theta / 2 for the first of each gate's five angles, the phases themselves for the others
+            angles = (self._offset[idx] + src @ self._coeff[:, idx]) * self._scale[: len(idx)]
+            trig += [torch.cos(angles), torch.sin(angles)]
+        return _Fuse.apply(*trig, self)
+
+
+class _Fuse(torch.autograd.Function):
+    """Gate matrices from the cosines and sines of their angles, and their chain products ``(B, C, 2, 2)``
+    (numba, exact backward). Runs of shared gates are multiplied once (level 1); each sample then multiplies
+    its own gates with those products (level 2)."""
+
+    @staticmethod
+    def forward(ctx, bc, bs, sc, ss, circuit):  # noqa: D102
+        from qgen.sim.lane_kernels import fuse_chains
+
+        rows = bc.shape[0]
+        arrays = tuple(a.detach().contiguous().numpy() for a in (bc, bs, sc, ss))
+        (start1, members1), (start2, members2) = circuit._levels
+        virt = np.empty((1, len(start1) - 1, 4), dtype=np.complex128)
+        none = np.empty((0, 4), dtype=np.complex128)
+        fuse_chains(*circuit._gate_table, *arrays, circuit._consts, none, start1, members1, virt)
+        out = np.empty((rows, len(start2) - 1, 4), dtype=np.complex128)
+        fuse_chains(*circuit._gate_table, *arrays, circuit._consts, virt[0], start2, members2, out)
+        ctx.saved = (arrays, virt, circuit)
+        return torch.from_numpy(out).view(rows, -1, 2, 2)
+
+    @staticmethod
+    def backward(ctx, grad):  # noqa: D102
+        from qgen.sim.lane_kernels import fuse_chains_backward
+
+        arrays, virt, circuit = ctx.saved
+        ctx.saved = None
+        rows = arrays[0].shape[0]
+        grads = tuple(np.zeros_like(a) for a in arrays)
+        d = grad.contiguous().reshape(rows, -1, 4).numpy()
+        (start1, members1), (start2, members2) = circuit._levels
+        dvirt = np.zeros_like(virt)
+        none = np.empty((0, 4), dtype=np.complex128)
+        table, consts = circuit._gate_table, circuit._consts
+        fuse_chains_backward(*table, *arrays, consts, virt[0], start2, members2, d, *grads, dvirt[0])
+        fuse_chains_backward(*table, *arrays, consts, none, start1, members1, dvirt, *grads, none)
+        return (*(torch.from_numpy(g) for g in grads), None)
