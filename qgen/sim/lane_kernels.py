@@ -340,3 +340,109 @@ def scatter_lanes(dmr, dmi, dvr, dvi, table, openers, dmats):  # pragma: no cove
             if c >= 0:
                 for b in range(2):
                     dmats[t, c, 2 * b] += complex(dvr[q, b, t], dvi[q, b, t])
+
+
+@numba.njit(**_JIT)
+def _load(i, src, off, bc, bs, virt, ur, ui):  # pragma: no cover - compiled
+    """Gate ``i`` for every sample into ``ur/ui`` ``(4, B)``: per-sample u3 form from the cosines and sines
+    ``(A, B)``, or a shared product (src 3)."""
+    o = off[i]
+    rows = ur.shape[1]
+    if src[i] == 3:
+        for j in range(4):
+            zr, zi = virt[o, j].real, virt[o, j].imag
+            for t in range(rows):
+                ur[j, t] = zr
+                ui[j, t] = zi
+        return
+    for t in range(rows):
+        c, s = bc[o, t], bs[o, t]
+        ur[0, t], ui[0, t] = c * bc[o + 1, t], c * bs[o + 1, t]
+        ur[1, t], ui[1, t] = -s * bc[o + 2, t], -s * bs[o + 2, t]
+        ur[2, t], ui[2, t] = s * bc[o + 3, t], s * bs[o + 3, t]
+        ur[3, t], ui[3, t] = c * bc[o + 4, t], c * bs[o + 4, t]
+
+
+@numba.njit(**_JIT)
+def _mm(ar, ai, br, bi, cr, ci, adj_a, adj_b):  # pragma: no cover - compiled
+    """``c = op(a) @ op(b)`` for per-sample 2x2 matrices ``(4, B)`` (op: the adjoint where flagged); ``c`` may
+    be ``a`` or ``b``."""
+    for t in range(ar.shape[1]):
+        a0, a1 = complex(ar[0, t], ai[0, t]), complex(ar[1, t], ai[1, t])
+        a2, a3 = complex(ar[2, t], ai[2, t]), complex(ar[3, t], ai[3, t])
+        if adj_a:
+            a0, a1, a2, a3 = a0.conjugate(), a2.conjugate(), a1.conjugate(), a3.conjugate()
+        b0, b1 = complex(br[0, t], bi[0, t]), complex(br[1, t], bi[1, t])
+        b2, b3 = complex(br[2, t], bi[2, t]), complex(br[3, t], bi[3, t])
+        if adj_b:
+            b0, b1, b2, b3 = b0.conjugate(), b2.conjugate(), b1.conjugate(), b3.conjugate()
+        x0, x1 = a0 * b0 + a1 * b2, a0 * b1 + a1 * b3
+        x2, x3 = a2 * b0 + a3 * b2, a2 * b1 + a3 * b3
+        cr[0, t], ci[0, t], cr[1, t], ci[1, t] = x0.real, x0.imag, x1.real, x1.imag
+        cr[2, t], ci[2, t], cr[3, t], ci[3, t] = x2.real, x2.imag, x3.real, x3.imag
+
+
+@numba.njit(**_JIT)
+def fuse_lanes(src, off, bc, bs, virt, start, members, outr, outi):  # pragma: no cover - compiled
+    """Per-sample chain products in lane layout: ``out[c]`` ``(4, B)`` = ``U_last ... U_first`` of chain c."""
+    rows = bc.shape[1]
+    ur, ui = np.empty((4, rows)), np.empty((4, rows))
+    for c in range(start.shape[0] - 1):
+        _load(members[start[c]], src, off, bc, bs, virt, outr[c], outi[c])
+        for k in range(start[c] + 1, start[c + 1]):
+            _load(members[k], src, off, bc, bs, virt, ur, ui)
+            _mm(ur, ui, outr[c], outi[c], outr[c], outi[c], False, False)
+
+
+@numba.njit(**_JIT)
+def fuse_lanes_backward(src, off, bc, bs, virt, start, members, dr, di, dbc, dbs, dvirt):  # pragma: no cover
+    """Adjoint of :func:`fuse_lanes`: ``dU_k = G P_{k-1}^H``, ``G <- U_k^H G`` along each chain; cosines' and
+    sines' gradients into ``dbc/dbs`` ``(A, B)``, the shared products' (summed over samples) into ``dvirt``;
+    all zeroed by the caller."""
+    rows = bc.shape[1]
+    longest = 1
+    for c in range(start.shape[0] - 1):
+        longest = max(longest, start[c + 1] - start[c])
+    pr, pi = np.empty((longest, 4, rows)), np.empty((longest, 4, rows))
+    ur, ui = np.empty((4, rows)), np.empty((4, rows))
+    gr, gi = np.empty((4, rows)), np.empty((4, rows))
+    er, ei = np.empty((4, rows)), np.empty((4, rows))
+    for c in range(start.shape[0] - 1):
+        s0, e = start[c], start[c + 1]
+        _load(members[s0], src, off, bc, bs, virt, pr[0], pi[0])
+        for k in range(1, e - s0):
+            _load(members[s0 + k], src, off, bc, bs, virt, ur, ui)
+            _mm(ur, ui, pr[k - 1], pi[k - 1], pr[k], pi[k], False, False)
+        gr[:, :] = dr[c]
+        gi[:, :] = di[c]
+        for k in range(e - s0 - 1, -1, -1):
+            i = members[s0 + k]
+            if k == 0:
+                er[:, :] = gr
+                ei[:, :] = gi
+            else:
+                _mm(gr, gi, pr[k - 1], pi[k - 1], er, ei, False, True)
+                _load(i, src, off, bc, bs, virt, ur, ui)
+                _mm(ur, ui, gr, gi, gr, gi, True, False)
+            o = off[i]
+            if src[i] == 3:
+                for j in range(4):
+                    acc = 0j
+                    for t in range(rows):
+                        acc += complex(er[j, t], ei[j, t])
+                    dvirt[o, j] += acc
+                continue
+            for t in range(rows):
+                c_, s_ = bc[o, t], bs[o, t]
+                dbc[o, t] += (er[0, t] * bc[o + 1, t] + ei[0, t] * bs[o + 1, t]) + (
+                    er[3, t] * bc[o + 4, t] + ei[3, t] * bs[o + 4, t])
+                dbs[o, t] += (er[2, t] * bc[o + 3, t] + ei[2, t] * bs[o + 3, t]) - (
+                    er[1, t] * bc[o + 2, t] + ei[1, t] * bs[o + 2, t])
+                dbc[o + 1, t] += c_ * er[0, t]
+                dbs[o + 1, t] += c_ * ei[0, t]
+                dbc[o + 2, t] += -s_ * er[1, t]
+                dbs[o + 2, t] += -s_ * ei[1, t]
+                dbc[o + 3, t] += s_ * er[2, t]
+                dbs[o + 3, t] += s_ * ei[2, t]
+                dbc[o + 4, t] += c_ * er[3, t]
+                dbs[o + 4, t] += c_ * ei[3, t]

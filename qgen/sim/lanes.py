@@ -56,19 +56,24 @@ def _linear(exprs: Sequence[ParamExpr], num_params: int) -> tuple[np.ndarray, np
 
 class _Run(torch.autograd.Function):
     """``psi = circuit(chain matrices)`` on the lanes kernels (product state of the opening chains, then the
-    op table); backward by the adjoint method."""
+    op table); backward by the adjoint method. The matrices come as ``(2, C, 4, B)`` (real, imaginary)."""
 
     @staticmethod
     def forward(ctx, mats, circuit):  # noqa: D102
-        from qgen.sim.lane_kernels import from_lanes, gather_lanes, lanes_forward, product_state
+        from qgen.sim.lane_kernels import from_lanes, lanes_forward, product_state
 
-        rows, n = mats.shape[0], circuit.num_qubits
+        rows, n = mats.shape[3], circuit.num_qubits
         dim = 2**n
         count = len(circuit._table_chains)
         buf = circuit._take(rows, dim, count)
-        mre, mim, sre, sim, vr, vi, lr, li = buf
-        m = mats.detach().reshape(rows, -1, 4).numpy()
-        gather_lanes(m, circuit._table_np, circuit._openers_np, mre, mim, vr, vi)
+        _, _, sre, sim, vr, vi, lr, li = buf
+        m = mats.detach().numpy()
+        mre, mim = m[0, circuit._table_np], m[1, circuit._table_np]
+        for q, c in enumerate(circuit._openers_np):
+            if c < 0:
+                vr[q, 0], vr[q, 1], vi[q] = 1.0, 0.0, 0.0
+            else:
+                vr[q], vi[q] = m[0, c, ::2], m[1, c, ::2]
         product_state(vr, vi, lr, li)
         sre[0], sim[0] = lr[dim:], li[dim:]
         kind, qa, qb = circuit._table
@@ -76,19 +81,19 @@ class _Run(torch.autograd.Function):
         out = np.empty((rows, dim), dtype=np.complex128)
         from_lanes(sre[count], sim[count], out)
         if ctx.needs_input_grad[0]:
-            ctx.saved = (circuit, buf, m.shape)
+            ctx.saved = (circuit, buf, mre, mim, m.shape)
         else:
             circuit._give(buf)
         return torch.from_numpy(out)
 
     @staticmethod
     def backward(ctx, grad):  # noqa: D102
-        from qgen.sim.lane_kernels import lanes_backward, product_state_backward, scatter_lanes, to_lanes
+        from qgen.sim.lane_kernels import lanes_backward, product_state_backward, to_lanes
 
-        circuit, buf, shape = ctx.saved
+        circuit, buf, mre, mim, shape = ctx.saved
         ctx.saved = None
-        mre, mim, sre, sim, vr, vi, lr, li = buf
-        rows, dim = shape[0], sre.shape[1]
+        _, _, sre, sim, vr, vi, lr, li = buf
+        rows, dim = shape[3], sre.shape[1]
         gr, gi = np.empty((dim, rows)), np.empty((dim, rows))
         to_lanes(grad.contiguous().numpy(), gr, gi)
         dmr, dmi = np.zeros_like(mre), np.zeros_like(mim)
@@ -97,9 +102,13 @@ class _Run(torch.autograd.Function):
         dvr, dvi = np.empty_like(vr), np.empty_like(vi)
         product_state_backward(vr, vi, lr, li, gr, gi, dvr, dvi)
         circuit._give(buf)
-        dm = np.zeros(shape, dtype=np.complex128)
-        scatter_lanes(dmr, dmi, dvr, dvi, circuit._table_np, circuit._openers_np, dm)
-        return torch.from_numpy(dm).view(rows, -1, 2, 2), None
+        dm = np.zeros(shape)
+        dm[0, circuit._table_np], dm[1, circuit._table_np] = dmr, dmi
+        for q, c in enumerate(circuit._openers_np):
+            if c >= 0:
+                dm[0, c, ::2] += dvr[q]
+                dm[1, c, ::2] += dvi[q]
+        return torch.from_numpy(dm), None
 
 
 class LaneCircuit:
@@ -161,6 +170,11 @@ class LaneCircuit:
         self._b_pure = all(c <= batched for c in cols)
         scale = [0.5, 1.0, 1.0, 1.0, 1.0] * max(len(b_g), len(s_g), 1)  # theta / 2, then the phases
         self._scale = torch.tensor(scale, dtype=torch.float64)
+        if self._b_cols is not None:  # per-sample gates: columns with constant angles are evaluated once
+            reads = self._coeff[:, self._b_cols].abs().sum(0) > 0
+            var = torch.nonzero(reads).reshape(-1)
+            const = self._offset[self._b_cols] * self._scale[: len(self._b_cols)]
+            self._b_var = (var, torch.cos(const), torch.sin(const))
         consts = [self._gates[i][1].numpy().reshape(4) for i in c_g]
         self._consts = np.array(consts, dtype=np.complex128).reshape(-1, 4)
         src = [0] * len(b_g) + [1] * len(s_g) + [2] * len(c_g)
@@ -246,8 +260,16 @@ class LaneCircuit:
         data = params if batched_grad or not self._b_pure else params.detach()
         for idx, src in ((self._b_cols, data), (self._s_cols, params[0])):
             if idx is None:
-                zero = params.new_zeros((rows, 0) if src.dim() == 2 else (0,))
+                zero = params.new_zeros((0, rows) if src.dim() == 2 else (0,))
                 trig += [zero, zero]
+                continue
+            if src.dim() == 2:  # per-sample angles ``(A, B)``: only the columns that read parameters vary
+                var, cos0, sin0 = self._b_var
+                cols = idx[var]
+                angles = (self._offset[cols, None] + self._coeff[:, cols].T @ src.T) * self._scale[var, None]
+                cos_, sin_ = torch.cos(angles), torch.sin(angles)
+                trig.append(cos0[:, None].expand(-1, rows).index_copy(0, var, cos_))
+                trig.append(sin0[:, None].expand(-1, rows).index_copy(0, var, sin_))
                 continue
             # theta / 2 for the first of each gate's five angles, the phases themselves for the others
             angles = (self._offset[idx] + src @ self._coeff[:, idx]) * self._scale[: len(idx)]
@@ -256,38 +278,39 @@ class LaneCircuit:
 
 
 class _Fuse(torch.autograd.Function):
-    """Gate matrices from the cosines and sines of their angles, and their chain products ``(B, C, 2, 2)``
+    """Gate matrices from the cosines and sines of their angles, and their chain products ``(2, C, 4, B)``
     (numba, exact backward). Runs of shared gates are multiplied once (level 1); each sample then multiplies
-    its own gates with those products (level 2)."""
+    its own gates with those products (level 2, batch in the lanes)."""
 
     @staticmethod
     def forward(ctx, bc, bs, sc, ss, circuit):  # noqa: D102
-        from qgen.sim.lane_kernels import fuse_chains
+        from qgen.sim.lane_kernels import fuse_chains, fuse_lanes
 
-        rows = bc.shape[0]
-        arrays = tuple(a.detach().contiguous().numpy() for a in (bc, bs, sc, ss))
+        rows = bc.shape[1]
+        b, bsn, s, ssn = (a.detach().contiguous().numpy() for a in (bc, bs, sc, ss))
         (start1, members1), (start2, members2) = circuit._levels
         virt = np.empty((1, len(start1) - 1, 4), dtype=np.complex128)
-        none = np.empty((0, 4), dtype=np.complex128)
-        fuse_chains(*circuit._gate_table, *arrays, circuit._consts, none, start1, members1, virt)
-        out = np.empty((rows, len(start2) - 1, 4), dtype=np.complex128)
-        fuse_chains(*circuit._gate_table, *arrays, circuit._consts, virt[0], start2, members2, out)
-        ctx.saved = (arrays, virt, circuit)
-        return torch.from_numpy(out).view(rows, -1, 2, 2)
+        none, dummy = np.empty((0, 4), dtype=np.complex128), np.empty((1, 0))
+        table = circuit._gate_table
+        fuse_chains(*table, dummy, dummy, s, ssn, circuit._consts, none, start1, members1, virt)
+        out = np.empty((2, len(start2) - 1, 4, rows))
+        fuse_lanes(*table, b, bsn, virt[0], start2, members2, out[0], out[1])
+        ctx.saved = (b, bsn, s, ssn, virt, circuit)
+        return torch.from_numpy(out)
 
     @staticmethod
     def backward(ctx, grad):  # noqa: D102
-        from qgen.sim.lane_kernels import fuse_chains_backward
+        from qgen.sim.lane_kernels import fuse_chains_backward, fuse_lanes_backward
 
-        arrays, virt, circuit = ctx.saved
+        b, bsn, s, ssn, virt, circuit = ctx.saved
         ctx.saved = None
-        rows = arrays[0].shape[0]
-        grads = tuple(np.zeros_like(a) for a in arrays)
-        d = grad.contiguous().reshape(rows, -1, 4).numpy()
         (start1, members1), (start2, members2) = circuit._levels
+        d = grad.contiguous().numpy()
+        db, dbs, ds, dss = (np.zeros_like(a) for a in (b, bsn, s, ssn))
         dvirt = np.zeros_like(virt)
-        none = np.empty((0, 4), dtype=np.complex128)
-        table, consts = circuit._gate_table, circuit._consts
-        fuse_chains_backward(*table, *arrays, consts, virt[0], start2, members2, d, *grads, dvirt[0])
-        fuse_chains_backward(*table, *arrays, consts, none, start1, members1, dvirt, *grads, none)
-        return (*(torch.from_numpy(g) for g in grads), None)
+        table = circuit._gate_table
+        fuse_lanes_backward(*table, b, bsn, virt[0], start2, members2, d[0], d[1], db, dbs, dvirt[0])
+        none, dummy = np.empty((0, 4), dtype=np.complex128), np.empty((1, 0))
+        level1 = (circuit._consts, none, start1, members1, dvirt)
+        fuse_chains_backward(*table, dummy, dummy, s, ssn, *level1, dummy, dummy, ds, dss, none)
+        return (*(torch.from_numpy(g) for g in (db, dbs, ds, dss)), None)
