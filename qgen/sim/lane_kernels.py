@@ -1,8 +1,9 @@
 """numba kernels of the batch-in-lanes executor (:mod:`qgen.sim.lanes`): states ``(2**n, B)`` as split real
 and imaginary float64 arrays, every gate applied to all B samples in one contiguous (SIMD) inner loop.
 
-Op table: ``kind`` 0 = one-qubit matrix ``m`` (per sample, ``(G, 4, B)``) on qubit ``qa``, 1 = CX (control
-``qa``, target ``qb``), 2 = CZ, 3 = SWAP. The forward pass keeps the state entering every matrix op (slot
+Op table: ``kind`` 0 = one-qubit matrix ``m`` (per sample, ``(U, 4, B)``) on the row pairs ``pairs[ref]``,
+2 = CZ (sign flips of the rows ``flips[ref]``); CX and SWAP are relabellings of the rows, folded into those
+tables when the circuit is compiled. The forward pass keeps the state entering every matrix op (slot
 ``u`` of ``(U + 1, D, B)``); the backward pass walks the table in reverse with the upstream gradient ``g``
 (torch's convention ``dL/dRe + i dL/dIm``): ``g <- U^H g`` and ``dL/dU[i, j] += g_i conj(psi_j)``.
 """
@@ -16,78 +17,61 @@ _JIT = {"cache": True, "nogil": True, "fastmath": {"contract"}}
 
 
 @numba.njit(**_JIT)
-def _apply_u(xr, xi, yr, yi, q, mr, mi):  # pragma: no cover - compiled
-    dim, rows = xr.shape
-    step = 1 << q
-    for hi in range(0, dim, 2 * step):
-        for lo in range(step):
-            a = hi + lo
-            b = a + step
-            for t in range(rows):
-                ar, ai, br, bi = xr[a, t], xi[a, t], xr[b, t], xi[b, t]
-                m0r, m0i, m1r, m1i = mr[0, t], mi[0, t], mr[1, t], mi[1, t]
-                m2r, m2i, m3r, m3i = mr[2, t], mi[2, t], mr[3, t], mi[3, t]
-                yr[a, t] = m0r * ar - m0i * ai + m1r * br - m1i * bi
-                yi[a, t] = m0r * ai + m0i * ar + m1r * bi + m1i * br
-                yr[b, t] = m2r * ar - m2i * ai + m3r * br - m3i * bi
-                yi[b, t] = m2r * ai + m2i * ar + m3r * bi + m3i * br
+def _apply_u(xr, xi, yr, yi, pairs, mr, mi):  # pragma: no cover - compiled
+    """``y = U x`` on the row pairs ``(a, b)`` (bit 0, bit 1 of the gate's qubit), all samples."""
+    rows = xr.shape[1]
+    for p in range(pairs.shape[0]):
+        a, b = pairs[p, 0], pairs[p, 1]
+        for t in range(rows):
+            ar, ai, br, bi = xr[a, t], xi[a, t], xr[b, t], xi[b, t]
+            m0r, m0i, m1r, m1i = mr[0, t], mi[0, t], mr[1, t], mi[1, t]
+            m2r, m2i, m3r, m3i = mr[2, t], mi[2, t], mr[3, t], mi[3, t]
+            yr[a, t] = m0r * ar - m0i * ai + m1r * br - m1i * bi
+            yi[a, t] = m0r * ai + m0i * ar + m1r * bi + m1i * br
+            yr[b, t] = m2r * ar - m2i * ai + m3r * br - m3i * bi
+            yi[b, t] = m2r * ai + m2i * ar + m3r * bi + m3i * br
 
 
 @numba.njit(**_JIT)
-def _permute(xr, xi, kind, qa, qb):  # pragma: no cover - compiled
-    """CX / CZ / SWAP in place (each is its own inverse)."""
-    dim, rows = xr.shape
-    ma, mb = 1 << qa, 1 << qb
-    for k in range(dim):
-        if kind == 1:
-            if k & ma and not k & mb:
-                j = k | mb
-                for t in range(rows):
-                    xr[k, t], xr[j, t] = xr[j, t], xr[k, t]
-                    xi[k, t], xi[j, t] = xi[j, t], xi[k, t]
-        elif kind == 2:
-            if k & ma and k & mb:
-                for t in range(rows):
-                    xr[k, t] = -xr[k, t]
-                    xi[k, t] = -xi[k, t]
-        elif k & ma and not k & mb:
-            j = (k ^ ma) | mb
-            for t in range(rows):
-                xr[k, t], xr[j, t] = xr[j, t], xr[k, t]
-                xi[k, t], xi[j, t] = xi[j, t], xi[k, t]
+def _flip(xr, xi, rows_):  # pragma: no cover - compiled
+    """CZ: negate the listed rows (``-1`` ends the list)."""
+    for k in range(rows_.shape[0]):
+        r = rows_[k]
+        if r < 0:
+            break
+        for t in range(xr.shape[1]):
+            xr[r, t] = -xr[r, t]
+            xi[r, t] = -xi[r, t]
 
 
 @numba.njit(**_JIT)
-def lanes_forward(kind, qa, qb, mre, mim, sre, sim):  # pragma: no cover - compiled
+def lanes_forward(kind, ref, pairs, flips, mre, mim, sre, sim):  # pragma: no cover - compiled
     """Run the op table on slot 0 of ``sre/sim`` ``(U + 1, D, B)``; slot u: the state entering matrix op u."""
     cur = 0
     for o in range(kind.shape[0]):
         if kind[o] == 0:
-            _apply_u(sre[cur], sim[cur], sre[cur + 1], sim[cur + 1], qa[o], mre[cur], mim[cur])
+            _apply_u(sre[cur], sim[cur], sre[cur + 1], sim[cur + 1], pairs[ref[o]], mre[cur], mim[cur])
             cur += 1
         else:
-            _permute(sre[cur], sim[cur], kind[o], qa[o], qb[o])
+            _flip(sre[cur], sim[cur], flips[ref[o]])
 
 
 @numba.njit(**_JIT)
-def lanes_backward(kind, qa, qb, mre, mim, sre, sim, gr, gi, dmr, dmi):  # pragma: no cover - compiled
+def lanes_backward(kind, ref, pairs, flips, mre, mim, sre, sim, gr, gi, dmr, dmi):  # pragma: no cover
     """Adjoint pass: ``g`` (D, B) becomes the gradient of the initial state; ``dm`` (U, 4, B) receives the
     gradients of the matrices (zeroed by the caller)."""
-    dim = gr.shape[0]
     cur = mre.shape[0]
     for o in range(kind.shape[0] - 1, -1, -1):
         if kind[o] != 0:
-            _permute(gr, gi, kind[o], qa[o], qb[o])
+            _flip(gr, gi, flips[ref[o]])
             continue
         cur -= 1
         xr, xi, mr, mi, dr, di = sre[cur], sim[cur], mre[cur], mim[cur], dmr[cur], dmi[cur]
-        step = 1 << qa[o]
-        for hi in range(0, dim, 2 * step):
-            for lo in range(step):
-                a = hi + lo
-                b = a + step
-                _accumulate(gr[a], gi[a], gr[b], gi[b], xr[a], xi[a], xr[b], xi[b], dr, di)
-                _adjoint(gr[a], gi[a], gr[b], gi[b], mr, mi)
+        pr = pairs[ref[o]]
+        for p in range(pr.shape[0]):
+            a, b = pr[p, 0], pr[p, 1]
+            _accumulate(gr[a], gi[a], gr[b], gi[b], xr[a], xi[a], xr[b], xi[b], dr, di)
+            _adjoint(gr[a], gi[a], gr[b], gi[b], mr, mi)
 
 
 @numba.njit(**_JIT)
@@ -118,6 +102,25 @@ def _adjoint(g0r, g0i, g1r, g1i, mr, mi):  # pragma: no cover - compiled
 def empty_slots(count: int, dim: int, rows: int) -> tuple[np.ndarray, np.ndarray]:
     """Uninitialised state slots ``(count, dim, rows)`` (real, imaginary)."""
     return np.empty((count, dim, rows)), np.empty((count, dim, rows))
+
+
+@numba.njit(**_JIT)
+def to_lanes_perm(z, perm, re, im):  # pragma: no cover - compiled
+    """Complex ``(B, D)`` in logical order into real and imaginary ``(D, B)`` rows ``perm``."""
+    rows, cols = z.shape
+    for t in range(rows):
+        for k in range(cols):
+            re[perm[k], t] = z[t, k].real
+            im[perm[k], t] = z[t, k].imag
+
+
+@numba.njit(**_JIT)
+def from_lanes_perm(re, im, perm, z):  # pragma: no cover - compiled
+    """Rows ``perm`` of real and imaginary ``(D, B)`` into complex ``(B, D)`` in logical order."""
+    cols, rows = re.shape
+    for t in range(rows):
+        for k in range(cols):
+            z[t, k] = complex(re[perm[k], t], im[perm[k], t])
 
 
 @numba.njit(**_JIT)

@@ -54,19 +54,52 @@ def _linear(exprs: Sequence[ParamExpr], num_params: int) -> tuple[np.ndarray, np
     return offset, coeff
 
 
+def _physical(table: list[tuple[int, int, int, int]], n: int) -> tuple[tuple[np.ndarray, ...], np.ndarray]:
+    """The op table with CX and SWAP folded into a relabelling of the state's rows (no data moves): kinds
+    (0 one-qubit matrix, 2 CZ), references into the row pairs ``(U, D/2, 2)`` of the matrices and the row
+    lists ``(Z, D/4)`` of the sign flips, and the final row of every amplitude."""
+    dim = 2**n
+    idx = np.arange(dim)
+    rows = idx.copy()  # logical amplitude k lives in row rows[k]
+    kinds, refs, pairs, flips = [], [], [], []
+    for kind, qa, qb, _ in table:
+        a, b = (idx >> qa) & 1, (idx >> qb) & 1
+        if kind == 0:
+            low = idx[a == 0]
+            kinds.append(0)
+            refs.append(len(pairs))
+            pairs.append(np.stack([rows[low], rows[low | (1 << qa)]], 1))
+        elif kind == 2:
+            kinds.append(2)
+            refs.append(len(flips))
+            flips.append(rows[(a == 1) & (b == 1)])
+        elif kind == 1:  # CX: the new amplitude k is the old one at k with the target flipped (control set)
+            rows = rows[np.where(a == 1, idx ^ (1 << qb), idx)]
+        else:  # SWAP: the old amplitude with bits qa and qb exchanged
+            rows = rows[np.where(a != b, idx ^ (1 << qa) ^ (1 << qb), idx)]
+    half = max(dim // 2, 1)
+    out = (
+        np.array(kinds, dtype=np.int64),
+        np.array(refs, dtype=np.int64),
+        np.array(pairs, dtype=np.int64).reshape(-1, half, 2),
+        np.array(flips, dtype=np.int64).reshape(len(flips), -1) if flips else np.full((0, 1), -1, np.int64),
+    )
+    return out, rows.astype(np.int64)
+
+
 class _Run(torch.autograd.Function):
     """``psi = circuit(chain matrices)`` on the lanes kernels (product state of the opening chains, then the
     op table); backward by the adjoint method. The matrices come as ``(2, C, 4, B)`` (real, imaginary)."""
 
     @staticmethod
     def forward(ctx, mats, circuit):  # noqa: D102
-        from qgen.sim.lane_kernels import from_lanes, lanes_forward, product_state
+        from qgen.sim.lane_kernels import from_lanes_perm, lanes_forward, product_state
 
         rows, n = mats.shape[3], circuit.num_qubits
         dim = 2**n
         count = len(circuit._table_chains)
         buf = circuit._take(rows, dim, count)
-        _, _, sre, sim, vr, vi, lr, li = buf
+        sre, sim, vr, vi, lr, li = buf[2:8]
         m = mats.detach().numpy()
         mre, mim = m[0, circuit._table_np], m[1, circuit._table_np]
         for q, c in enumerate(circuit._openers_np):
@@ -76,10 +109,9 @@ class _Run(torch.autograd.Function):
                 vr[q], vi[q] = m[0, c, ::2], m[1, c, ::2]
         product_state(vr, vi, lr, li)
         sre[0], sim[0] = lr[dim:], li[dim:]
-        kind, qa, qb = circuit._table
-        lanes_forward(kind, qa, qb, mre, mim, sre, sim)
+        lanes_forward(*circuit._table, mre, mim, sre, sim)
         out = np.empty((rows, dim), dtype=np.complex128)
-        from_lanes(sre[count], sim[count], out)
+        from_lanes_perm(sre[count], sim[count], circuit._final, out)
         if ctx.needs_input_grad[0]:
             ctx.saved = (circuit, buf, mre, mim, m.shape)
         else:
@@ -88,26 +120,23 @@ class _Run(torch.autograd.Function):
 
     @staticmethod
     def backward(ctx, grad):  # noqa: D102
-        from qgen.sim.lane_kernels import lanes_backward, product_state_backward, to_lanes
+        from qgen.sim.lane_kernels import lanes_backward, product_state_backward, to_lanes_perm
 
         circuit, buf, mre, mim, shape = ctx.saved
         ctx.saved = None
-        _, _, sre, sim, vr, vi, lr, li = buf
-        rows, dim = shape[3], sre.shape[1]
-        gr, gi = np.empty((dim, rows)), np.empty((dim, rows))
-        to_lanes(grad.contiguous().numpy(), gr, gi)
-        dmr, dmi = np.zeros_like(mre), np.zeros_like(mim)
-        kind, qa, qb = circuit._table
-        lanes_backward(kind, qa, qb, mre, mim, sre, sim, gr, gi, dmr, dmi)
-        dvr, dvi = np.empty_like(vr), np.empty_like(vi)
+        dmr, dmi, sre, sim, vr, vi, lr, li, gr, gi, dvr, dvi = buf
+        to_lanes_perm(grad.contiguous().numpy(), circuit._final, gr, gi)
+        dmr.fill(0.0)
+        dmi.fill(0.0)
+        lanes_backward(*circuit._table, mre, mim, sre, sim, gr, gi, dmr, dmi)
         product_state_backward(vr, vi, lr, li, gr, gi, dvr, dvi)
-        circuit._give(buf)
         dm = np.zeros(shape)
         dm[0, circuit._table_np], dm[1, circuit._table_np] = dmr, dmi
         for q, c in enumerate(circuit._openers_np):
             if c >= 0:
                 dm[0, c, ::2] += dvr[q]
                 dm[1, c, ::2] += dvi[q]
+        circuit._give(buf)
         return torch.from_numpy(dm), None
 
 
@@ -145,11 +174,7 @@ class LaneCircuit:
             table.append((_PERMUTATIONS[op.name], op.qubits[0], op.qubits[1], -1))
         for q in range(n):
             flush(q)
-        self._table = (
-            np.array([t[0] for t in table], dtype=np.int64),
-            np.array([t[1] for t in table], dtype=np.int64),
-            np.array([t[2] for t in table], dtype=np.int64),
-        )
+        self._table, self._final = _physical(table, n)
         self._table_chains = [t[3] for t in table if t[0] == 0]
         self._pool: list[tuple[np.ndarray, ...]] = []
         offset, coeff = _linear(exprs, self.num_parameters)
@@ -220,10 +245,11 @@ class LaneCircuit:
         from qgen.sim.lane_kernels import empty_slots
 
         n = self.num_qubits
-        mats = (np.empty((count, 4, rows)), np.empty((count, 4, rows)))
-        kets = (np.empty((n, 2, rows)), np.empty((n, 2, rows)),
-                np.empty((2 * dim, rows)), np.empty((2 * dim, rows)))
-        return (*mats, *empty_slots(count + 1, dim, rows), *kets)
+        mats = (np.empty((count, 4, rows)), np.empty((count, 4, rows)))  # their gradients (backward)
+        kets = (np.empty((n, 2, rows)), np.empty((n, 2, rows)), np.empty((2 * dim, rows)),
+                np.empty((2 * dim, rows)))  # fmt: skip
+        grads = (np.empty((dim, rows)), np.empty((dim, rows)), np.empty((n, 2, rows)), np.empty((n, 2, rows)))
+        return (*mats, *empty_slots(count + 1, dim, rows), *kets, *grads)
 
     def _give(self, buf: tuple[np.ndarray, ...]) -> None:
         if len(self._pool) < 2:
