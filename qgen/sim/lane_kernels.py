@@ -449,3 +449,24 @@ def fuse_lanes_backward(src, off, bc, bs, virt, start, members, dr, di, dbc, dbs
                 dbs[o + 3, t] += s_ * ei[2, t]
                 dbc[o + 4, t] += c_ * er[3, t]
                 dbs[o + 4, t] += c_ * ei[3, t]
+
+
+@numba.njit(**_JIT)
+def probs_from_lanes(re, im, perm, out):  # pragma: no cover - compiled
+    """``|psi|^2`` ``(B, D)`` in logical order from rows ``perm`` of the lanes state."""
+    cols, rows = re.shape
+    for t in range(rows):
+        for k in range(cols):
+            r = perm[k]
+            out[t, k] = re[r, t] * re[r, t] + im[r, t] * im[r, t]
+
+
+@numba.njit(**_JIT)
+def probs_grad_to_lanes(grad, perm, re, im, gr, gi):  # pragma: no cover - compiled
+    """The state's gradient ``2 g psi`` (torch's convention) from that of ``|psi|^2`` ``(B, D)``."""
+    rows, cols = grad.shape
+    for t in range(rows):
+        for k in range(cols):
+            r = perm[k]
+            gr[r, t] = 2.0 * grad[t, k] * re[r, t]
+            gi[r, t] = 2.0 * grad[t, k] * im[r, t]

@@ -92,8 +92,8 @@ class _Run(torch.autograd.Function):
     op table); backward by the adjoint method. The matrices come as ``(2, C, 4, B)`` (real, imaginary)."""
 
     @staticmethod
-    def forward(ctx, mats, circuit):  # noqa: D102
-        from qgen.sim.lane_kernels import from_lanes_perm, lanes_forward, product_state
+    def forward(ctx, mats, circuit, probs):  # noqa: D102
+        from qgen.sim.lane_kernels import from_lanes_perm, lanes_forward, probs_from_lanes, product_state
 
         rows, n = mats.shape[3], circuit.num_qubits
         dim = 2**n
@@ -110,22 +110,35 @@ class _Run(torch.autograd.Function):
         product_state(vr, vi, lr, li)
         sre[0], sim[0] = lr[dim:], li[dim:]
         lanes_forward(*circuit._table, mre, mim, sre, sim)
-        out = np.empty((rows, dim), dtype=np.complex128)
-        from_lanes_perm(sre[count], sim[count], circuit._final, out)
+        if probs:
+            out = np.empty((rows, dim))
+            probs_from_lanes(sre[count], sim[count], circuit._final, out)
+        else:
+            out = np.empty((rows, dim), dtype=np.complex128)
+            from_lanes_perm(sre[count], sim[count], circuit._final, out)
         if ctx.needs_input_grad[0]:
-            ctx.saved = (circuit, buf, mre, mim, m.shape)
+            ctx.saved = (circuit, buf, mre, mim, m.shape, probs)
         else:
             circuit._give(buf)
         return torch.from_numpy(out)
 
     @staticmethod
     def backward(ctx, grad):  # noqa: D102
-        from qgen.sim.lane_kernels import lanes_backward, product_state_backward, to_lanes_perm
+        from qgen.sim.lane_kernels import (
+            lanes_backward,
+            probs_grad_to_lanes,
+            product_state_backward,
+            to_lanes_perm,
+        )
 
-        circuit, buf, mre, mim, shape = ctx.saved
+        circuit, buf, mre, mim, shape, probs = ctx.saved
         ctx.saved = None
         dmr, dmi, sre, sim, vr, vi, lr, li, gr, gi, dvr, dvi = buf
-        to_lanes_perm(grad.contiguous().numpy(), circuit._final, gr, gi)
+        if probs:
+            last = len(circuit._table_chains)
+            probs_grad_to_lanes(grad.contiguous().numpy(), circuit._final, sre[last], sim[last], gr, gi)
+        else:
+            to_lanes_perm(grad.contiguous().numpy(), circuit._final, gr, gi)
         dmr.fill(0.0)
         dmi.fill(0.0)
         lanes_backward(*circuit._table, mre, mim, sre, sim, gr, gi, dmr, dmi)
@@ -137,7 +150,7 @@ class _Run(torch.autograd.Function):
                 dm[0, c, ::2] += dvr[q]
                 dm[1, c, ::2] += dvi[q]
         circuit._give(buf)
-        return torch.from_numpy(dm), None
+        return torch.from_numpy(dm), None, None
 
 
 class LaneCircuit:
@@ -269,15 +282,16 @@ class LaneCircuit:
         self._chains.append(gates)
         return len(self._chains) - 1
 
-    def run(self, params: torch.Tensor, batched_grad: bool = True) -> torch.Tensor:
-        """Amplitudes ``(B, 2**n)`` (Qiskit bit order) for parameter rows ``(B, P)`` (float64);
-        ``batched_grad=False``: no gradient through the per-sample columns."""
+    def run(self, params: torch.Tensor, batched_grad: bool = True, probs: bool = False) -> torch.Tensor:
+        """Amplitudes ``(B, 2**n)`` (Qiskit bit order) for parameter rows ``(B, P)`` (float64), or their
+        probabilities ``|psi|^2`` with ``probs=True``; ``batched_grad=False``: no gradient through the
+        per-sample columns."""
         rows, n = params.shape[0], self.num_qubits
         if not self._chains:
-            psi = torch.zeros(rows, 2**n, dtype=torch.complex128)
+            psi = torch.zeros(rows, 2**n, dtype=torch.float64 if probs else torch.complex128)
             psi[:, 0] = 1.0
             return psi
-        return _Run.apply(self._chain_matrices(params, batched_grad), self)
+        return _Run.apply(self._chain_matrices(params, batched_grad), self, probs)
 
     def _chain_matrices(self, params: torch.Tensor, batched_grad: bool = True) -> torch.Tensor:
         """The fused chain matrices ``(B, C, 2, 2)``: per-sample gates from all rows, shared ones row 0."""

@@ -431,6 +431,14 @@ class StructuredCircuit:
         self._data = self._krons = None
         return psi.expand(rows, -1) if psi.shape[0] != rows else psi
 
+    def probabilities(self, params: torch.Tensor | None = None, batched_grad: bool = True) -> torch.Tensor:
+        """``|psi|^2`` ``(B, 2**n)`` (real) for parameter rows ``(B, P)``; on the lanes executor without
+        forming the complex amplitudes."""
+        if self._lanes is not None:
+            return self._lanes.run(self._params(params), batched_grad, probs=True)
+        psi = self.run(params, batched_grad)
+        return psi.real**2 + psi.imag**2
+
     def _run_batch_engine(self, params: torch.Tensor) -> torch.Tensor:
         """Large registers: qgen.sim's batch engine on ``B`` copies of the circuit (one per batch size)."""
         from qgen.sim.compiled import CompiledBatch

@@ -141,3 +141,19 @@ def test_fallback_without_numba_or_outside_the_scope(monkeypatch):
     for r in range(3):
         bound = qc.assign_parameters(dict(zip(qc.parameters, values[r].tolist(), strict=True)))
         np.testing.assert_allclose(psi[r].numpy(), Statevector(bound).data, atol=1e-12, rtol=0)
+
+
+def test_probabilities_and_their_gradients_equal_the_torch_stages():
+    rng = np.random.default_rng(12)
+    gl = from_qiskit(lane_circuit(5, 50, rng))
+    values = torch.tensor(rng.uniform(-np.pi, np.pi, (6, gl.num_parameters)))
+    weight = torch.tensor(rng.normal(size=(6, 32)))
+    out = []
+    for lanes in (None, False):
+        v = values.clone().requires_grad_()
+        probs = StructuredCircuit(gl, lanes=lanes).probabilities(v)
+        assert probs.dtype == torch.float64
+        (probs * weight).sum().backward()
+        out.append((probs.detach().numpy(), v.grad.numpy()))
+    np.testing.assert_allclose(out[0][0], out[1][0], atol=1e-12, rtol=0)
+    np.testing.assert_allclose(out[0][1], out[1][1], atol=1e-12, rtol=0)
