@@ -376,7 +376,8 @@ def qml_case(pl: bool, reps: int) -> dict:
 
     qgen_once()  # compile
     row: dict = {"qubits": n, "layers": QML_LAYERS, "inputs": QML_INPUTS, "load_average": os.getloadavg()}
-    row["executor"] = "lanes" if layer._compiled(layer.weights.device)._lanes is not None else "torch stages"
+    lanes = layer._compiled(layer.weights.device).uses_lanes(QML_INPUTS)
+    row["executor"] = "lanes" if lanes else "torch stages"
 
     def best_of(fn) -> tuple[float, tuple]:
         best, result = np.inf, None

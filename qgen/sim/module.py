@@ -118,7 +118,7 @@ class CircuitModule(torch.nn.Module):
             else:
                 self._obs[key] = PauliObservables(self.observables, self.num_qubits, self.dtype, device)
         obs = self._obs[key]
-        if isinstance(obs, DiagonalReadout) and engine._lanes is not None:  # |psi|^2 straight from the lanes
+        if isinstance(obs, DiagonalReadout) and engine.uses_lanes(size):  # |psi|^2 straight from the lanes
             out = engine.probabilities(params, batched_grad=x.requires_grad) @ obs.table
         else:
             psi = engine.run(params, batched_grad=x.requires_grad)

@@ -46,9 +46,9 @@ def lane_circuit(n: int, depth: int, rng: np.random.Generator) -> QuantumCircuit
 def run_both(gl, batched, values, weight):
     """States and parameter gradients of ``sum(weight * |psi|^2) + sum(Re psi)`` on both executors."""
     out = []
-    for lanes in (None, False):
+    for lanes in (True, False):
         sc = StructuredCircuit(gl, batched=batched, lanes=lanes)
-        assert (sc._lanes is not None) == (lanes is None)
+        assert sc.uses_lanes(len(values)) == lanes
         v = values.clone().requires_grad_()
         psi = sc.run(v)
         ((psi.abs() ** 2 * weight).sum() + psi.real.sum()).backward()
@@ -88,7 +88,7 @@ def test_reuploading_module_outputs_and_gradients_equal_torch_stages():
     gl = reuploading_circuit()
     n = gl.num_qubits
     inputs = [f"x{q}" for q in range(n)]
-    x = torch.tensor(np.random.default_rng(5).uniform(-np.pi, np.pi, (50, n)))
+    x = torch.tensor(np.random.default_rng(5).uniform(-np.pi, np.pi, (600, n)))  # 600 x 64: on the lanes
     results = []
     for lanes in (None, False):
         layer = CircuitModule(gl, inputs=inputs, dtype=torch.complex128, seed=3)
@@ -98,7 +98,7 @@ def test_reuploading_module_outputs_and_gradients_equal_torch_stages():
         xl = x.clone().requires_grad_()
         out = layer(xl)
         (out * torch.arange(1.0, n + 1, dtype=torch.float64)).sum().backward()
-        assert (layer._engines["cpu"]._lanes is not None) == (lanes is None)
+        assert layer._engines["cpu"].uses_lanes(len(x)) == (lanes is None)
         results.append((out.detach(), layer.weights.grad, xl.grad))
     for ours, ref in zip(*results, strict=True):
         np.testing.assert_allclose(ours.numpy(), ref.numpy(), atol=1e-12, rtol=0)
@@ -111,7 +111,7 @@ def test_batched_grad_false_keeps_weight_gradients():
     data = [j for j, p in enumerate(names) if p in ("p[0]", "p[1]")]
     values = torch.tensor(rng.uniform(-np.pi, np.pi, (1, gl.num_parameters))).expand(5, -1).clone()
     values[:, data] = torch.tensor(rng.uniform(-np.pi, np.pi, (5, len(data))))
-    sc = StructuredCircuit(gl, batched=data)
+    sc = StructuredCircuit(gl, batched=data, lanes=True)
     grads = []
     for flag in (True, False):
         v = values.clone().requires_grad_()
@@ -126,6 +126,7 @@ def test_fallback_without_numba_or_outside_the_scope(monkeypatch):
     gl = from_qiskit(qc)
     values = torch.tensor(rng.uniform(-np.pi, np.pi, (3, gl.num_parameters)))
     assert StructuredCircuit(gl)._lanes is not None
+    assert not StructuredCircuit(gl).uses_lanes(3) and StructuredCircuit(gl).uses_lanes(2**12)
     assert StructuredCircuit(gl, dtype=torch.complex64)._lanes is None
     ccx = QuantumCircuit(3)
     ccx.h(0)
@@ -149,7 +150,7 @@ def test_probabilities_and_their_gradients_equal_the_torch_stages():
     values = torch.tensor(rng.uniform(-np.pi, np.pi, (6, gl.num_parameters)))
     weight = torch.tensor(rng.normal(size=(6, 32)))
     out = []
-    for lanes in (None, False):
+    for lanes in (True, False):
         v = values.clone().requires_grad_()
         probs = StructuredCircuit(gl, lanes=lanes).probabilities(v)
         assert probs.dtype == torch.float64
