@@ -93,7 +93,8 @@ class _Run(torch.autograd.Function):
 
     @staticmethod
     def forward(ctx, mats, circuit, probs):  # noqa: D102
-        from qgen.sim.lane_kernels import from_lanes_perm, lanes_forward, probs_from_lanes, product_state
+        from qgen.sim.lane_chains import product_state
+        from qgen.sim.lane_kernels import from_lanes_perm, lanes_forward, probs_from_lanes
 
         rows, n = mats.shape[3], circuit.num_qubits
         dim = 2**n
@@ -124,12 +125,8 @@ class _Run(torch.autograd.Function):
 
     @staticmethod
     def backward(ctx, grad):  # noqa: D102
-        from qgen.sim.lane_kernels import (
-            lanes_backward,
-            probs_grad_to_lanes,
-            product_state_backward,
-            to_lanes_perm,
-        )
+        from qgen.sim.lane_chains import product_state_backward
+        from qgen.sim.lane_kernels import lanes_backward, probs_grad_to_lanes, to_lanes_perm
 
         circuit, buf, mre, mim, shape, probs = ctx.saved
         ctx.saved = None
@@ -324,7 +321,7 @@ class _Fuse(torch.autograd.Function):
 
     @staticmethod
     def forward(ctx, bc, bs, sc, ss, circuit):  # noqa: D102
-        from qgen.sim.lane_kernels import fuse_chains, fuse_lanes
+        from qgen.sim.lane_chains import fuse_chains, fuse_lanes
 
         rows = bc.shape[1]
         b, bsn, s, ssn = (a.detach().contiguous().numpy() for a in (bc, bs, sc, ss))
@@ -340,7 +337,7 @@ class _Fuse(torch.autograd.Function):
 
     @staticmethod
     def backward(ctx, grad):  # noqa: D102
-        from qgen.sim.lane_kernels import fuse_chains_backward, fuse_lanes_backward
+        from qgen.sim.lane_chains import fuse_chains_backward, fuse_lanes_backward
 
         b, bsn, s, ssn, virt, circuit = ctx.saved
         ctx.saved = None
