@@ -345,9 +345,12 @@ def qml_case(pl: bool, reps: int) -> dict:
     """One circuit x 1,000 inputs, forward + gradient: qgen CircuitModule vs PennyLane broadcasting.
 
     ``CircuitModule`` runs on qgen.sim's one-structure / many-inputs executor
-    (:class:`qgen.sim.structured.StructuredCircuit`): the RX(x) encodings become per-sample phase vectors and
-    the weight-only gates between them one dense matrix per layer. qgen and PennyLane alternate, best of
-    ``reps`` each; outputs and gradients are compared, and the load average is recorded.
+    (:class:`qgen.sim.structured.StructuredCircuit`); with numba installed that is the lanes executor
+    (:mod:`qgen.sim.lanes`: the 1,000 samples in the SIMD lanes of every gate, the RX(x) RY(w) RZ(w) runs
+    fused into one 2x2 matrix per sample, the CNOT rings a relabelling of rows, adjoint backward), else the
+    torch stages (RX(x) as per-sample phase vectors, the weight-only gates one dense matrix per layer). qgen
+    and PennyLane alternate, best of ``reps`` each; outputs and gradients are compared, and the load average
+    is recorded.
     """
     gl = reuploading_circuit()
     n = gl.num_qubits
@@ -373,6 +376,8 @@ def qml_case(pl: bool, reps: int) -> dict:
 
     qgen_once()  # compile
     row: dict = {"qubits": n, "layers": QML_LAYERS, "inputs": QML_INPUTS, "load_average": os.getloadavg()}
+    lanes = layer._compiled(layer.weights.device).uses_lanes(QML_INPUTS)
+    row["executor"] = "lanes" if lanes else "torch stages"
 
     def best_of(fn) -> tuple[float, tuple]:
         best, result = np.inf, None

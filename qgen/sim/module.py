@@ -109,7 +109,7 @@ class CircuitModule(torch.nn.Module):
             params = params.index_copy(
                 1, self._weight_cols.to(device), self.weights[None, :].expand(size, -1)
             )
-        psi = self._compiled(device).run(params, batched_grad=x.requires_grad)
+        engine = self._compiled(device)
         key = str(device)
         if key not in self._obs:
             if DiagonalReadout.accepts(self.observables, self.num_qubits):
@@ -118,7 +118,11 @@ class CircuitModule(torch.nn.Module):
             else:
                 self._obs[key] = PauliObservables(self.observables, self.num_qubits, self.dtype, device)
         obs = self._obs[key]
-        out = obs(psi) if isinstance(obs, DiagonalReadout) else obs.expectation(psi, per_circuit=False)
+        if isinstance(obs, DiagonalReadout) and engine.uses_lanes(size):  # |psi|^2 straight from the lanes
+            out = engine.probabilities(params, batched_grad=x.requires_grad) @ obs.table
+        else:
+            psi = engine.run(params, batched_grad=x.requires_grad)
+            out = obs(psi) if isinstance(obs, DiagonalReadout) else obs.expectation(psi, per_circuit=False)
         out = out.to(self.weights.dtype)
         return out[0] if squeeze else out
 

@@ -1,0 +1,353 @@
+"""One structure, many inputs, batch in the SIMD lanes: a numba executor for small registers on the CPU.
+
+The state of B samples is held as ``(2**n, B)`` (split real and imaginary parts), so every gate is one loop
+over amplitude pairs whose inner loop runs over the samples. Runs of one-qubit gates on a qubit are fused into
+one 2x2 matrix per sample (runs of shared gates inside them are multiplied once; the angles' cosines and sines
+come from torch, so autograd carries their gradients on to the parameters); the chains that open each qubit
+make the product state the kernel starts from; CX, CZ and SWAP are in-place permutations and sign flips. The
+backward pass is the adjoint method (the states entering each matrix are kept from the forward pass): exact
+gradients of every fused matrix in one sweep.
+
+Used by :class:`qgen.sim.structured.StructuredCircuit` when numba is installed (``pip install 'qgen[fast]'``),
+the device is the CPU, the amplitudes are complex128 and the circuit has one- and two-qubit gates of those
+kinds only (:func:`lanes_supported`); the torch stages stay the fallback.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import torch
+
+from qgen.sim.blocks import U3_FORM_GATES, u3_form
+from qgen.sim.gatelist import GateList, Op, ParamExpr
+
+LANES_MAX_QUBITS = 12
+_PERMUTATIONS = {"cx": 1, "cz": 2, "swap": 3}
+
+
+def lanes_supported(gatelist: GateList, dtype: torch.dtype, device: torch.device) -> bool:
+    """Whether the lanes executor runs this circuit (numba present, CPU, complex128, known gates)."""
+    if device.type != "cpu" or dtype != torch.complex128 or gatelist.num_qubits > LANES_MAX_QUBITS:
+        return False
+    phase = gatelist.global_phase
+    if not phase.is_constant or phase.offset != 0.0:
+        return False
+    for op in gatelist.ops:
+        if len(op.qubits) == 1:
+            if op.is_parametric and op.name not in U3_FORM_GATES:
+                return False
+        elif op.name not in _PERMUTATIONS:
+            return False
+    from qgen.sim.program import numba_available
+
+    return numba_available()
+
+
+def _linear(exprs: Sequence[ParamExpr], num_params: int) -> tuple[np.ndarray, np.ndarray]:
+    offset = np.array([e.offset for e in exprs], dtype=np.float64)
+    coeff = np.zeros((num_params, len(exprs)))
+    for a, e in enumerate(exprs):
+        for i, c in e.terms:
+            coeff[i, a] += c
+    return offset, coeff
+
+
+def _physical(table: list[tuple[int, int, int, int]], n: int) -> tuple[tuple[np.ndarray, ...], np.ndarray]:
+    """The op table with CX and SWAP folded into a relabelling of the state's rows (no data moves): kinds
+    (0 one-qubit matrix, 2 CZ), references into the row pairs ``(U, D/2, 2)`` of the matrices and the row
+    lists ``(Z, D/4)`` of the sign flips, and the final row of every amplitude."""
+    dim = 2**n
+    idx = np.arange(dim)
+    rows = idx.copy()  # logical amplitude k lives in row rows[k]
+    kinds, refs, pairs, flips = [], [], [], []
+    for kind, qa, qb, _ in table:
+        a, b = (idx >> qa) & 1, (idx >> qb) & 1
+        if kind == 0:
+            low = idx[a == 0]
+            kinds.append(0)
+            refs.append(len(pairs))
+            pairs.append(np.stack([rows[low], rows[low | (1 << qa)]], 1))
+        elif kind == 2:
+            kinds.append(2)
+            refs.append(len(flips))
+            flips.append(rows[(a == 1) & (b == 1)])
+        elif kind == 1:  # CX: the new amplitude k is the old one at k with the target flipped (control set)
+            rows = rows[np.where(a == 1, idx ^ (1 << qb), idx)]
+        else:  # SWAP: the old amplitude with bits qa and qb exchanged
+            rows = rows[np.where(a != b, idx ^ (1 << qa) ^ (1 << qb), idx)]
+    half = max(dim // 2, 1)
+    out = (
+        np.array(kinds, dtype=np.int64),
+        np.array(refs, dtype=np.int64),
+        np.array(pairs, dtype=np.int64).reshape(-1, half, 2),
+        np.array(flips, dtype=np.int64).reshape(len(flips), -1) if flips else np.full((0, 1), -1, np.int64),
+    )
+    return out, rows.astype(np.int64)
+
+
+class _Run(torch.autograd.Function):
+    """``psi = circuit(chain matrices)`` on the lanes kernels (product state of the opening chains, then the
+    op table); backward by the adjoint method. The matrices come as ``(2, C, 4, B)`` (real, imaginary)."""
+
+    @staticmethod
+    def forward(ctx, mats, circuit, probs):  # noqa: D102
+        from qgen.sim.lane_chains import product_state
+        from qgen.sim.lane_kernels import from_lanes_perm, lanes_forward, probs_from_lanes
+
+        rows, n = mats.shape[3], circuit.num_qubits
+        dim = 2**n
+        count = len(circuit._table_chains)
+        buf = circuit._take(rows, dim, count)
+        sre, sim, vr, vi, lr, li = buf[2:8]
+        m = mats.detach().numpy()
+        mre, mim = m[0, circuit._table_np], m[1, circuit._table_np]
+        for q, c in enumerate(circuit._openers_np):
+            if c < 0:
+                vr[q, 0], vr[q, 1], vi[q] = 1.0, 0.0, 0.0
+            else:
+                vr[q], vi[q] = m[0, c, ::2], m[1, c, ::2]
+        product_state(vr, vi, lr, li)
+        sre[0], sim[0] = lr[dim:], li[dim:]
+        lanes_forward(*circuit._table, mre, mim, sre, sim)
+        if probs:
+            out = np.empty((rows, dim))
+            probs_from_lanes(sre[count], sim[count], circuit._final, out)
+        else:
+            out = np.empty((rows, dim), dtype=np.complex128)
+            from_lanes_perm(sre[count], sim[count], circuit._final, out)
+        if ctx.needs_input_grad[0]:
+            ctx.saved = (circuit, buf, mre, mim, m.shape, probs)
+        else:
+            circuit._give(buf)
+        return torch.from_numpy(out)
+
+    @staticmethod
+    def backward(ctx, grad):  # noqa: D102
+        from qgen.sim.lane_chains import product_state_backward
+        from qgen.sim.lane_kernels import lanes_backward, probs_grad_to_lanes, to_lanes_perm
+
+        circuit, buf, mre, mim, shape, probs = ctx.saved
+        ctx.saved = None
+        dmr, dmi, sre, sim, vr, vi, lr, li, gr, gi, dvr, dvi = buf
+        if probs:
+            last = len(circuit._table_chains)
+            probs_grad_to_lanes(grad.contiguous().numpy(), circuit._final, sre[last], sim[last], gr, gi)
+        else:
+            to_lanes_perm(grad.contiguous().numpy(), circuit._final, gr, gi)
+        dmr.fill(0.0)
+        dmi.fill(0.0)
+        lanes_backward(*circuit._table, mre, mim, sre, sim, gr, gi, dmr, dmi)
+        product_state_backward(vr, vi, lr, li, gr, gi, dvr, dvi)
+        dm = np.zeros(shape)
+        dm[0, circuit._table_np], dm[1, circuit._table_np] = dmr, dmi
+        for q, c in enumerate(circuit._openers_np):
+            if c >= 0:
+                dm[0, c, ::2] += dvr[q]
+                dm[1, c, ::2] += dvi[q]
+        circuit._give(buf)
+        return torch.from_numpy(dm), None, None
+
+
+class LaneCircuit:
+    """A circuit compiled for the lanes kernels: fused one-qubit chains, an op table, the opening product."""
+
+    def __init__(self, gatelist: GateList, batched: frozenset[int]) -> None:
+        self.num_qubits = n = gatelist.num_qubits
+        self.num_parameters = gatelist.num_parameters
+        self.batched = batched
+        exprs: list[ParamExpr] = []  # five u3 angles per parametric gate
+        self._gates: list[tuple[str, object]] = []  # ("p", first angle column) | ("c", constant matrix)
+        self._chains: list[list[int]] = []  # gate indices, first applied first
+        pending: dict[int, list[int]] = {q: [] for q in range(n)}
+        opened = [False] * n
+        self._openers: dict[int, int] = {}  # qubit -> chain making its initial one-qubit state
+        table: list[tuple[int, int, int, int]] = []  # (kind, qa, qb, chain)
+
+        def flush(q: int) -> None:
+            chain = pending[q]
+            pending[q] = []
+            if not opened[q]:
+                opened[q] = True
+                if chain:
+                    self._openers[q] = self._add_chain(chain)
+            elif chain:
+                table.append((0, q, 0, self._add_chain(chain)))
+
+        for op in gatelist.ops:
+            if len(op.qubits) == 1:
+                pending[op.qubits[0]].append(self._add_gate(op, exprs))
+                continue
+            for q in op.qubits:
+                flush(q)
+            table.append((_PERMUTATIONS[op.name], op.qubits[0], op.qubits[1], -1))
+        for q in range(n):
+            flush(q)
+        self._table, self._final = _physical(table, n)
+        self._table_chains = [t[3] for t in table if t[0] == 0]
+        self._pool: list[tuple[np.ndarray, ...]] = []
+        offset, coeff = _linear(exprs, self.num_parameters)
+        self._offset, self._coeff = torch.from_numpy(offset), torch.from_numpy(coeff)
+        cols = [set(i for e in exprs[5 * g : 5 * g + 5] for i, _ in e.terms) for g in range(len(exprs) // 5)]
+        self._gate_batched = [bool(c & batched) for c in cols]
+        param_gates = [i for i, (k, _) in enumerate(self._gates) if k == "p"]
+        b_g = [i for i in param_gates if self._gate_batched[self._gates[i][1] // 5]]
+        s_g = [i for i in param_gates if not self._gate_batched[self._gates[i][1] // 5]]
+        c_g = [i for i, (k, _) in enumerate(self._gates) if k == "c"]
+        order = b_g + s_g + c_g  # the pool of gate matrices the chains index
+
+        def angle_cols(gs: list[int]) -> torch.Tensor | None:
+            cols = [self._gates[i][1] + k for i in gs for k in range(5)]
+            return torch.tensor(cols, dtype=torch.long) if cols else None
+
+        self._b_cols, self._s_cols = angle_cols(b_g), angle_cols(s_g)
+        self._b_pure = all(c <= batched for c in cols)
+        scale = [0.5, 1.0, 1.0, 1.0, 1.0] * max(len(b_g), len(s_g), 1)  # theta / 2, then the phases
+        self._scale = torch.tensor(scale, dtype=torch.float64)
+        if self._b_cols is not None:  # per-sample gates: columns with constant angles are evaluated once
+            reads = self._coeff[:, self._b_cols].abs().sum(0) > 0
+            var = torch.nonzero(reads).reshape(-1)
+            const = self._offset[self._b_cols] * self._scale[: len(self._b_cols)]
+            self._b_var = (var, torch.cos(const), torch.sin(const))
+        consts = [self._gates[i][1].numpy().reshape(4) for i in c_g]
+        self._consts = np.array(consts, dtype=np.complex128).reshape(-1, 4)
+        src = [0] * len(b_g) + [1] * len(s_g) + [2] * len(c_g)
+        offs = [5 * i for i in range(len(b_g))] + [5 * i for i in range(len(s_g))] + list(range(len(c_g)))
+
+        slot = {g: i for i, g in enumerate(order)}
+        # level 1: maximal runs of non-per-sample gates in a chain, multiplied once per call (virtual gates
+        # appended to the table with src 3); level 2: per-sample gates and virtual gates
+        batched_set = set(b_g)
+        runs: list[list[int]] = []
+        level2: list[list[int]] = []
+        for chain in self._chains:
+            row: list[int] = []
+            for g in chain:
+                if g in batched_set:
+                    row.append(slot[g])
+                elif row and row[-1] < 0 and runs[-row[-1] - 1] is not None:
+                    runs[-row[-1] - 1].append(slot[g])
+                else:
+                    runs.append([slot[g]])
+                    row.append(-len(runs))
+            level2.append(row)
+        base = len(order)
+        level2 = [[m if m >= 0 else base + (-m - 1) for m in row] for row in level2]
+        src += [3] * len(runs)
+        offs += list(range(len(runs)))
+
+        def packed(chains: list[list[int]]) -> tuple[np.ndarray, np.ndarray]:
+            start = np.cumsum([0] + [len(c) for c in chains]).astype(np.int64)
+            return start, np.array([m for c in chains for m in c], dtype=np.int64)
+
+        self._levels = (packed(runs), packed(level2))
+        self._gate_table = (np.array(src, dtype=np.int64), np.array(offs, dtype=np.int64))
+        self._table_np = np.array(self._table_chains, dtype=np.int64)
+        self._openers_np = np.array([self._openers.get(q, -1) for q in range(n)], dtype=np.int64)
+
+    def _take(self, rows: int, dim: int, count: int) -> tuple[np.ndarray, ...]:
+        """Work buffers (matrices and state slots), reused between calls (page faults cost more than the
+        kernels)."""
+        for i, buf in enumerate(self._pool):
+            if buf[0].shape == (count, 4, rows):
+                return self._pool.pop(i)
+        from qgen.sim.lane_kernels import empty_slots
+
+        n = self.num_qubits
+        mats = (np.empty((count, 4, rows)), np.empty((count, 4, rows)))  # their gradients (backward)
+        kets = (np.empty((n, 2, rows)), np.empty((n, 2, rows)), np.empty((2 * dim, rows)),
+                np.empty((2 * dim, rows)))  # fmt: skip
+        grads = (np.empty((dim, rows)), np.empty((dim, rows)), np.empty((n, 2, rows)), np.empty((n, 2, rows)))
+        return (*mats, *empty_slots(count + 1, dim, rows), *kets, *grads)
+
+    def _give(self, buf: tuple[np.ndarray, ...]) -> None:
+        if len(self._pool) < 2:
+            self._pool.append(buf)
+
+    def _add_gate(self, op: Op, exprs: list[ParamExpr]) -> int:
+        from qgen.sim.stages import gate_matrix
+
+        if op.is_parametric:
+            self._gates.append(("p", len(exprs)))
+            exprs.extend(u3_form(op.name, op.params))
+        else:
+            self._gates.append(("c", torch.from_numpy(np.asarray(gate_matrix(op), dtype=np.complex128))))
+        return len(self._gates) - 1
+
+    def _add_chain(self, gates: list[int]) -> int:
+        self._chains.append(gates)
+        return len(self._chains) - 1
+
+    def run(self, params: torch.Tensor, batched_grad: bool = True, probs: bool = False) -> torch.Tensor:
+        """Amplitudes ``(B, 2**n)`` (Qiskit bit order) for parameter rows ``(B, P)`` (float64), or their
+        probabilities ``|psi|^2`` with ``probs=True``; ``batched_grad=False``: no gradient through the
+        per-sample columns."""
+        rows, n = params.shape[0], self.num_qubits
+        if not self._chains:
+            psi = torch.zeros(rows, 2**n, dtype=torch.float64 if probs else torch.complex128)
+            psi[:, 0] = 1.0
+            return psi
+        return _Run.apply(self._chain_matrices(params, batched_grad), self, probs)
+
+    def _chain_matrices(self, params: torch.Tensor, batched_grad: bool = True) -> torch.Tensor:
+        """The fused chain matrices ``(B, C, 2, 2)``: per-sample gates from all rows, shared ones row 0."""
+        rows = params.shape[0]
+        trig = []
+        data = params if batched_grad or not self._b_pure else params.detach()
+        for idx, src in ((self._b_cols, data), (self._s_cols, params[0])):
+            if idx is None:
+                zero = params.new_zeros((0, rows) if src.dim() == 2 else (0,))
+                trig += [zero, zero]
+                continue
+            if src.dim() == 2:  # per-sample angles ``(A, B)``: only the columns that read parameters vary
+                var, cos0, sin0 = self._b_var
+                cols = idx[var]
+                angles = (self._offset[cols, None] + self._coeff[:, cols].T @ src.T) * self._scale[var, None]
+                cos_, sin_ = torch.cos(angles), torch.sin(angles)
+                trig.append(cos0[:, None].expand(-1, rows).index_copy(0, var, cos_))
+                trig.append(sin0[:, None].expand(-1, rows).index_copy(0, var, sin_))
+                continue
+            # theta / 2 for the first of each gate's five angles, the phases themselves for the others
+            angles = (self._offset[idx] + src @ self._coeff[:, idx]) * self._scale[: len(idx)]
+            trig += [torch.cos(angles), torch.sin(angles)]
+        return _Fuse.apply(*trig, self)
+
+
+class _Fuse(torch.autograd.Function):
+    """Gate matrices from the cosines and sines of their angles, and their chain products ``(2, C, 4, B)``
+    (numba, exact backward). Runs of shared gates are multiplied once (level 1); each sample then multiplies
+    its own gates with those products (level 2, batch in the lanes)."""
+
+    @staticmethod
+    def forward(ctx, bc, bs, sc, ss, circuit):  # noqa: D102
+        from qgen.sim.lane_chains import fuse_chains, fuse_lanes
+
+        rows = bc.shape[1]
+        b, bsn, s, ssn = (a.detach().contiguous().numpy() for a in (bc, bs, sc, ss))
+        (start1, members1), (start2, members2) = circuit._levels
+        virt = np.empty((1, len(start1) - 1, 4), dtype=np.complex128)
+        none, dummy = np.empty((0, 4), dtype=np.complex128), np.empty((1, 0))
+        table = circuit._gate_table
+        fuse_chains(*table, dummy, dummy, s, ssn, circuit._consts, none, start1, members1, virt)
+        out = np.empty((2, len(start2) - 1, 4, rows))
+        fuse_lanes(*table, b, bsn, virt[0], start2, members2, out[0], out[1])
+        ctx.saved = (b, bsn, s, ssn, virt, circuit)
+        return torch.from_numpy(out)
+
+    @staticmethod
+    def backward(ctx, grad):  # noqa: D102
+        from qgen.sim.lane_chains import fuse_chains_backward, fuse_lanes_backward
+
+        b, bsn, s, ssn, virt, circuit = ctx.saved
+        ctx.saved = None
+        (start1, members1), (start2, members2) = circuit._levels
+        d = grad.contiguous().numpy()
+        db, dbs, ds, dss = (np.zeros_like(a) for a in (b, bsn, s, ssn))
+        dvirt = np.zeros_like(virt)
+        table = circuit._gate_table
+        fuse_lanes_backward(*table, b, bsn, virt[0], start2, members2, d[0], d[1], db, dbs, dvirt[0])
+        none, dummy = np.empty((0, 4), dtype=np.complex128), np.empty((1, 0))
+        level1 = (circuit._consts, none, start1, members1, dvirt)
+        fuse_chains_backward(*table, dummy, dummy, s, ssn, *level1, dummy, dummy, ds, dss, none)
+        return (*(torch.from_numpy(g) for g in (db, dbs, ds, dss)), None)
