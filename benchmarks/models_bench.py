@@ -188,6 +188,86 @@ def run_qiskit_ml(Xtr, Xte, ytr, yte, reps, steps, lr, init):
     return {"accuracy": float(vqc.score(Xte, yte)), **clock.record()}
 
 
+# ---------------------------------------------------------------------------------------------- B over seeds
+STACKS = ("qgen", "pennylane", "qiskit_ml")
+
+
+def matched_run(name, seed, args, cap, mstep, mcap) -> dict:
+    """Part B on one dataset with one seed: the split, the training subset and the initial weights.
+
+    The seed picks the 70/30 split, the ``mcap`` training samples and qgen's initial weights
+    (``random_state``); PennyLane and Qiskit ML start from those same weights. Seed 0 is the default run.
+    """
+    from sklearn.model_selection import train_test_split
+
+    from qgen.models import VQClassifier
+    from qgen.models.builders import rename_vectors
+
+    Xtr, Xte, ytr, yte = prepare(name, args.qubits, cap, seed=seed)
+    if len(Xtr) > mcap:
+        Xtr, _, ytr, _ = train_test_split(Xtr, ytr, train_size=mcap, random_state=seed, stratify=ytr)
+    fm, an = circuits(Xtr.shape[1], args.reps)
+    layer = VQClassifier(source=rename_vectors(fm.compose(an)), epochs=0, scaling="none",
+                         random_state=seed).fit(Xtr, ytr).layer_  # fmt: skip
+    init = dict(zip(layer.weight_names, layer.weights.detach().tolist(), strict=True))
+    model = VQClassifier(source=rename_vectors(fm.compose(an)), epochs=mstep, lr=args.lr, scaling="none",
+                         random_state=seed)  # fmt: skip
+    with Clock() as clock:
+        model.fit(Xtr, ytr)
+    b = {"seed": seed, "steps": mstep, "train_samples": len(Xtr), "test_samples": len(Xte)}
+    b["qgen"] = {"accuracy": float(model.score(Xte, yte)), **clock.record()}
+    b["pennylane"] = run_pennylane(Xtr, Xte, ytr, yte, args.reps, mstep, args.lr, init, check_layer=layer)
+    b["qiskit_ml"] = run_qiskit_ml(Xtr, Xte, ytr, yte, args.reps, mstep, args.lr, init)
+    b["load_average"] = os.getloadavg()
+    return b
+
+
+def mean_se(values) -> tuple[float, float]:
+    """Mean and standard error of the mean (sample standard deviation / sqrt(n); 0 for one value)."""
+    v = np.asarray(values, dtype=float)
+    return float(v.mean()), float(v.std(ddof=1) / np.sqrt(len(v))) if len(v) > 1 else 0.0
+
+
+def summarise_seeds(runs: list[dict]) -> dict:
+    """Mean +- standard error of each stack's test accuracy and of the paired differences."""
+    out = {"seeds": [r["seed"] for r in runs]}
+    for k in STACKS:
+        out[k] = dict(zip(("mean", "se"), mean_se([r[k]["accuracy"] for r in runs]), strict=True))
+    for peer in ("qiskit_ml", "pennylane"):
+        diff = [r["qgen"]["accuracy"] - r[peer]["accuracy"] for r in runs]
+        out[f"qgen_minus_{peer}"] = dict(zip(("mean", "se"), mean_se(diff), strict=True))
+    return out
+
+
+def seeds_bench(args, names, cap, mstep, mcap, result) -> None:
+    """Part B for every seed of ``--seeds`` on every dataset (the same seeds for all three stacks)."""
+    seeds = [int(s) for s in args.seeds.split(",")]
+    matched = args.matched_datasets.split(",") if args.matched_datasets else names
+    result["settings"]["seeds"] = seeds
+    result["matched_seeds"] = {}
+    print(f"B over seeds {seeds}: qgen, PennyLane, Qiskit ML; {mstep} Adam steps, <= {mcap} samples")
+    print(f"{'dataset':14} {'seed':>4} {'qgen':>6} {'PL':>6} {'QML':>6} {'qgen s':>7} {'PL s':>6} "
+          f"{'QML s':>7} load")  # fmt: skip
+    for name in matched:
+        runs = []
+        for seed in seeds:
+            b = matched_run(name, seed, args, cap, mstep, mcap)
+            runs.append(b)
+            cpu = {k: b[k]["train_cpu_seconds"] for k in STACKS}
+            print(f"{name:14} {seed:4d} {b['qgen']['accuracy']:6.3f} {b['pennylane']['accuracy']:6.3f} "
+                  f"{b['qiskit_ml']['accuracy']:6.3f} {cpu['qgen']:7.2f} {cpu['pennylane']:6.2f} "
+                  f"{cpu['qiskit_ml']:7.1f} {b['load_average'][0]:.1f}", flush=True)  # fmt: skip
+            result["matched_seeds"][name] = {"runs": runs, "summary": summarise_seeds(runs)}
+            args.out.parent.mkdir(parents=True, exist_ok=True)
+            args.out.write_text(json.dumps(result, indent=2) + "\n")  # partial results survive a stop
+        s = result["matched_seeds"][name]["summary"]
+        d = s["qgen_minus_qiskit_ml"]
+        print(f"{name:14} mean +- se: qgen {s['qgen']['mean']:.3f} +- {s['qgen']['se']:.3f}, PennyLane "
+              f"{s['pennylane']['mean']:.3f} +- {s['pennylane']['se']:.3f}, Qiskit ML "
+              f"{s['qiskit_ml']['mean']:.3f} +- {s['qiskit_ml']['se']:.3f}; qgen - Qiskit ML "
+              f"{d['mean']:+.3f} +- {d['se']:.3f}", flush=True)  # fmt: skip
+
+
 # ---------------------------------------------------------------------------------------------- kernel
 def kernel_bench(size: int, qubits: int, corner: int):
     from qiskit.circuit.library import zz_feature_map
@@ -294,6 +374,11 @@ def main() -> None:
     ap.add_argument("--matched-steps", type=int, default=None, help="steps of the 3-way run (30; quick 5)")
     ap.add_argument("--matched-cap", type=int, default=40, help="training samples of the 3-way run")
     ap.add_argument("--matched-datasets", default=None, help="datasets of the 3-way run (default: all run)")
+    ap.add_argument("--seeds", default=None,
+                    help="comma-separated seeds: run part B once per seed (split, training subset, initial "
+                         "weights; the same for all three stacks) and report mean +- standard error")
+    ap.add_argument("--matched-only", action="store_true",
+                    help="with --seeds: run only part B (no part A, kernel or hardware)")
     ap.add_argument("--skip-qiskit-vqc", action="store_true", help="leave out Qiskit ML's VQC (slowest)")
     ap.add_argument("--out", type=Path, default=Path("benchmarks/results/models_bench.json"))
     args = ap.parse_args()
@@ -321,6 +406,11 @@ def main() -> None:
     print("times: CPU seconds of this process (wall seconds in the JSON); ratio = peer / qgen")
     head = f"{'dataset':14} {'qgen acc':>9} {'PL acc':>7} {'qgen s':>8} {'PL s':>8} {'ratio':>6}"
     print(f"{head} | {'B: qgen':>7} {'PL':>6} {'QML':>6} {'qgen s':>7} {'PL s':>6} {'QML s':>7} (ratios)")
+    if args.seeds:
+        seeds_bench(args, names, cap, mstep, mcap, result)
+        if args.matched_only:
+            print(f"\nwrote {args.out}")
+            return
     hardware_model = None
     for name in names:
         Xtr, Xte, ytr, yte = prepare(name, args.qubits, cap)
@@ -335,7 +425,7 @@ def main() -> None:
         line = (f"{name:14} {ours['accuracy']:9.3f} {pl['accuracy']:7.3f} {q_s:8.2f} {pl_s:8.2f} "
                 f"{pl_s / q_s:5.1f}x")  # fmt: skip
         matched = args.matched_datasets.split(",") if args.matched_datasets else names
-        if not args.skip_qiskit_vqc and name in matched:
+        if not args.skip_qiskit_vqc and not args.seeds and name in matched:
             from sklearn.model_selection import train_test_split
 
             Xm, ym = Xtr, ytr
