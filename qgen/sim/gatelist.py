@@ -36,6 +36,16 @@ class ParamExpr:
         return self.offset + sum(c * params[i] for i, c in self.terms)
 
 
+def linear_forms(exprs: Sequence[ParamExpr], num_params: int) -> tuple[np.ndarray, np.ndarray]:
+    """``(offset (A,), coeff (P, A))`` so that the angles of ``exprs`` are ``offset + params @ coeff``."""
+    offset = np.array([e.offset for e in exprs], dtype=np.float64)
+    coeff = np.zeros((num_params, len(exprs)))
+    for a, e in enumerate(exprs):
+        for i, c in e.terms:
+            coeff[i, a] += c
+    return offset, coeff
+
+
 @dataclass(frozen=True)
 class Op:
     """One gate: a registered gate name (or ``"unitary"`` with a constant ``matrix``), qubits, angles."""

@@ -15,13 +15,11 @@ kinds only (:func:`lanes_supported`); the torch stages stay the fallback.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 import numpy as np
 import torch
 
 from qgen.sim.blocks import U3_FORM_GATES, u3_form
-from qgen.sim.gatelist import GateList, Op, ParamExpr
+from qgen.sim.gatelist import GateList, Op, ParamExpr, linear_forms
 
 LANES_MAX_QUBITS = 12
 _PERMUTATIONS = {"cx": 1, "cz": 2, "swap": 3}
@@ -43,15 +41,6 @@ def lanes_supported(gatelist: GateList, dtype: torch.dtype, device: torch.device
     from qgen.sim.program import numba_available
 
     return numba_available()
-
-
-def _linear(exprs: Sequence[ParamExpr], num_params: int) -> tuple[np.ndarray, np.ndarray]:
-    offset = np.array([e.offset for e in exprs], dtype=np.float64)
-    coeff = np.zeros((num_params, len(exprs)))
-    for a, e in enumerate(exprs):
-        for i, c in e.terms:
-            coeff[i, a] += c
-    return offset, coeff
 
 
 def _physical(table: list[tuple[int, int, int, int]], n: int) -> tuple[tuple[np.ndarray, ...], np.ndarray]:
@@ -187,7 +176,7 @@ class LaneCircuit:
         self._table, self._final = _physical(table, n)
         self._table_chains = [t[3] for t in table if t[0] == 0]
         self._pool: list[tuple[np.ndarray, ...]] = []
-        offset, coeff = _linear(exprs, self.num_parameters)
+        offset, coeff = linear_forms(exprs, self.num_parameters)
         self._offset, self._coeff = torch.from_numpy(offset), torch.from_numpy(coeff)
         cols = [set(i for e in exprs[5 * g : 5 * g + 5] for i, _ in e.terms) for g in range(len(exprs) // 5)]
         self._gate_batched = [bool(c & batched) for c in cols]

@@ -26,7 +26,7 @@ import torch
 
 from qgen.errors import SimulationError
 from qgen.sim.blocks import permutation, u3_matrices
-from qgen.sim.gatelist import ParamExpr
+from qgen.sim.gatelist import ParamExpr, linear_forms
 from qgen.sim.gates import GATES
 from qgen.sim.lanes import LaneCircuit, lanes_supported
 from qgen.sim.readout import DiagonalReadout
@@ -49,16 +49,6 @@ COLLAPSE_MAX_DIM = 64  # shared segments of states up to this size become one de
 LANES_MIN_AMPLITUDES = 2**15  # rows x 2**n from which the lanes executor beats the torch stages (measured: a
 # 4-qubit VQC on 120 samples is faster on the torch stages, 6 qubits x 1,000 samples twice as fast on lanes)
 GROUP_SPLIT_MAX_QUBITS = 10  # up to here the qubits form two groups (low half, high half); above, groups of 5
-
-
-def _linear(exprs: Sequence[ParamExpr], num_params: int) -> tuple[np.ndarray, np.ndarray]:
-    """``(offset (A,), coeff (P, A))`` so that the angles are ``offset + params @ coeff``."""
-    offset = np.array([e.offset for e in exprs], dtype=np.float64)
-    coeff = np.zeros((num_params, len(exprs)))
-    for a, e in enumerate(exprs):
-        for i, c in e.terms:
-            coeff[i, a] += c
-    return offset, coeff
 
 
 def _groups(n: int) -> list[tuple[int, int]]:
@@ -181,8 +171,8 @@ class StructuredCircuit:
         # pools: shared = [consts..., shared u3...]; batched = [batched u3...]; chain index into cat of both
         n_const, n_shared = len(consts), len(shared_exprs) // 5
         self._consts = self._tensor(np.stack(consts), real=False)[None]  # (1, C, 2, 2)
-        self._shared_angles = [self._tensor(a) for a in _linear(shared_exprs, num_p)]
-        self._batched_angles = [self._tensor(a) for a in _linear(batched_exprs, num_p)]
+        self._shared_angles = [self._tensor(a) for a in linear_forms(shared_exprs, num_p)]
+        self._batched_angles = [self._tensor(a) for a in linear_forms(batched_exprs, num_p)]
         self._batched_pure = self._only_batched(batched_exprs)
         self._n_shared_pool = n_const + n_shared
         length = max((len(c) for c in refs), default=1)
@@ -245,7 +235,7 @@ class StructuredCircuit:
         phase = self.gatelist.global_phase
         self._phase = None
         if not phase.is_constant or phase.offset != 0.0:
-            off, coeff = _linear([phase], num_p)
+            off, coeff = linear_forms([phase], num_p)
             self._phase = (self._tensor(off), self._tensor(coeff), self._is_batched([phase]))
         self._eye2 = torch.eye(2, dtype=self.dtype, device=self.device)[None]
         self._zero_ket = torch.tensor([[1.0, 0.0]], dtype=self.dtype, device=self.device)
@@ -329,7 +319,7 @@ class StructuredCircuit:
             "pure": False,
         }
         if op.is_parametric:
-            off, coeff = _linear(op.params, self.num_parameters)
+            off, coeff = linear_forms(op.params, self.num_parameters)
             out.update(spec=GATES[op.name], offset=self._tensor(off), coeff=self._tensor(coeff))
             out["batched"] = self._is_batched(op.params)
             out["pure"] = self._only_batched(op.params)
