@@ -31,6 +31,19 @@ class _Trainer:
             setattr(self, k, v)
 
 
+def _setup_scaled_layer(model, n_features: int, circuit: QuantumCircuit | None, bias_shape: tuple) -> None:
+    """The layer (built, or from ``circuit``), the input scaler and the trained output scale and bias."""
+    if circuit is None:
+        model.layer_ = model._build_layer(n_features, model._observables)
+    else:
+        model.layer_ = QuantumLayer(circuit, model._observables(circuit.num_qubits), None, 0, model.dtype,
+                                    model.torch_device)
+    dev = model.layer_.weights.device
+    model.scaler_ = AngleScaler(n_features, model.scaling).to(dev)
+    model.output_scale_ = torch.nn.Parameter(torch.tensor(1.0, dtype=torch.float64, device=dev))
+    model.output_bias_ = torch.nn.Parameter(torch.zeros(bias_shape, dtype=torch.float64, device=dev))
+
+
 class VQClassifier(_sk.ClassifierMixin, QuantumEstimator):
     """Variational quantum classifier (a ``torch.nn.Module`` and a scikit-learn classifier).
 
@@ -97,16 +110,7 @@ class VQClassifier(_sk.ClassifierMixin, QuantumEstimator):
 
     def _setup(self, n_features: int, circuit: QuantumCircuit | None = None) -> None:
         k = len(self.classes_)
-        if circuit is None:
-            self.layer_ = self._build_layer(n_features, self._observables)
-        else:
-            self.layer_ = QuantumLayer(circuit, self._observables(circuit.num_qubits), None, 0, self.dtype,
-                                       self.torch_device)
-        dev = self.layer_.weights.device
-        self.scaler_ = AngleScaler(n_features, self.scaling).to(dev)
-        self.output_scale_ = torch.nn.Parameter(torch.tensor(1.0, dtype=torch.float64, device=dev))
-        bias = torch.zeros(1 if k == 2 else k, dtype=torch.float64, device=dev)
-        self.output_bias_ = torch.nn.Parameter(bias)
+        _setup_scaled_layer(self, n_features, circuit, (1 if k == 2 else k,))
 
     def head(self, angles: torch.Tensor) -> torch.Tensor:
         """Class logits ``(N, K)``."""
@@ -199,15 +203,8 @@ class VQRegressor(_sk.RegressorMixin, QuantumEstimator):
         return z_observables(n_qubits, 1)
 
     def _setup(self, n_features: int, circuit: QuantumCircuit | None = None) -> None:
-        if circuit is None:
-            self.layer_ = self._build_layer(n_features, self._observables)
-        else:
-            self.layer_ = QuantumLayer(circuit, self._observables(circuit.num_qubits), None, 0, self.dtype,
-                                       self.torch_device)
+        _setup_scaled_layer(self, n_features, circuit, ())
         dev = self.layer_.weights.device
-        self.scaler_ = AngleScaler(n_features, self.scaling).to(dev)
-        self.output_scale_ = torch.nn.Parameter(torch.tensor(1.0, dtype=torch.float64, device=dev))
-        self.output_bias_ = torch.nn.Parameter(torch.zeros((), dtype=torch.float64, device=dev))
         self.register_buffer("target_mean_", torch.zeros((), dtype=torch.float64, device=dev))
         self.register_buffer("target_std_", torch.ones((), dtype=torch.float64, device=dev))
 
