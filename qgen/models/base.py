@@ -104,6 +104,22 @@ class QuantumEstimator(BaseEstimator, torch.nn.Module):
         """Check training data and record ``n_features_in_``."""
         return sk_validation().validate_data(self, X, y, reset=True, dtype=np.float64, **kw)
 
+    def _validate_classes(self, X, y):
+        """Check classification data, set ``classes_``; returns ``(X, y, class index of each label)``.
+
+        Raises:
+            DataError: fewer than 2 classes.
+        """
+        from qgen.models.errors import DataError
+
+        X, y = self._validate_xy(X, y)
+        require("sklearn.utils.multiclass", extra="models").check_classification_targets(y)
+        self.classes_, index = np.unique(y, return_inverse=True)
+        if len(self.classes_) < 2:
+            one = self.classes_[0]
+            raise DataError(f"a classifier needs 2 or more classes; the data has 1 class ({one!r})")
+        return X, y, index
+
     @property
     def torch_device(self) -> torch.device:
         """Where the model's tensors live."""

@@ -15,7 +15,7 @@ import torch
 from qiskit.quantum_info import SparsePauliOp
 
 from qgen.models.base import QuantumEstimator
-from qgen.models.errors import DataError, ModelError
+from qgen.models.errors import ModelError
 from qgen.models.layer import QuantumLayer
 from qgen.models.scaling import AngleScaler
 from qgen.optional import require
@@ -177,12 +177,7 @@ class QSVC(_sk.ClassifierMixin, _KernelModel):
         """Compute the training kernel and fit the SVC."""
         from sklearn.svm import SVC
 
-        X, y = self._validate_xy(X, y)
-        require("sklearn.utils.multiclass", extra="models").check_classification_targets(y)
-        self.classes_ = np.unique(y)
-        if len(self.classes_) < 2:
-            one = self.classes_[0]
-            raise DataError(f"a classifier needs 2 or more classes; the data has 1 class ({one!r})")
+        X, y, _ = self._validate_classes(X, y)
         self._setup_kernel(X)
         self.train_labels_ = np.asarray(y)
         gram = self.kernel_.from_states(self._train_embed, self._train_embed)

@@ -15,7 +15,6 @@ from qiskit.quantum_info import SparsePauliOp
 
 from qgen.models.base import QuantumEstimator
 from qgen.models.builders import build
-from qgen.models.errors import DataError
 from qgen.models.layer import QuantumLayer
 from qgen.models.scaling import AngleScaler
 from qgen.optional import require
@@ -102,12 +101,7 @@ class QuantumReservoirClassifier(_sk.ClassifierMixin, _Reservoir):
 
     def fit(self, X, y, progress=None) -> QuantumReservoirClassifier:
         """Run the reservoir on ``X`` and solve the readout."""
-        X, y = self._validate_xy(X, y)
-        require("sklearn.utils.multiclass", extra="models").check_classification_targets(y)
-        self.classes_, idx = np.unique(y, return_inverse=True)
-        if len(self.classes_) < 2:
-            one = self.classes_[0]
-            raise DataError(f"a classifier needs 2 or more classes; the data has 1 class ({one!r})")
+        X, y, idx = self._validate_classes(X, y)
         self._setup(X.shape[1], len(self.classes_))
         self.scaler_.fit(X)
         F = self.reservoir_features(X)

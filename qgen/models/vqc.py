@@ -14,7 +14,6 @@ import torch
 from qiskit.circuit import QuantumCircuit
 
 from qgen.models.base import QuantumEstimator
-from qgen.models.errors import DataError
 from qgen.models.layer import QuantumLayer, z_observables
 from qgen.models.scaling import AngleScaler
 from qgen.optional import require
@@ -122,12 +121,7 @@ class VQClassifier(_sk.ClassifierMixin, QuantumEstimator):
 
     def fit(self, X, y, progress: Progress | None = None) -> VQClassifier:
         """Train on features ``X`` ``(N, d)`` and labels ``y``; ``progress`` receives one step per epoch."""
-        X, y = self._validate_xy(X, y)
-        require("sklearn.utils.multiclass", extra="models").check_classification_targets(y)
-        self.classes_, y_idx = np.unique(y, return_inverse=True)
-        if len(self.classes_) < 2:
-            one = self.classes_[0]
-            raise DataError(f"a classifier needs 2 or more classes; the data has 1 class ({one!r})")
+        X, y, y_idx = self._validate_classes(X, y)
         self._setup(X.shape[1])
         self.scaler_.fit(X)
         target = torch.as_tensor(y_idx, dtype=torch.long, device=self.layer_.weights.device)
