@@ -110,6 +110,18 @@ def part_seed(seed: int, part: int) -> int:
     return int(np.random.SeedSequence([seed, part]).generate_state(1)[0])
 
 
+def _sample_with_meta(model_dir, n, seed, settings, executor, part_size, progress):
+    """Sample ``n`` circuits (in parts through ``executor``, or in this process) and their metadata."""
+    if executor is not None:
+        result = _sample_parts(model_dir, n, seed, settings, executor, part_size, progress)
+        model_meta = _model_meta(model_dir)
+    else:
+        loaded = load_model(model_dir, settings["device"])
+        result = sample(loaded, n, seed=seed, progress=progress, **settings)
+        model_meta = loaded[2]
+    return result, _meta(model_dir, result, model_meta)
+
+
 def _sample_parts(model_dir, n: int, seed: int, settings: dict, executor: Executor, part_size: int | None,
                   progress: Progress | None) -> SampleResult:  # fmt: skip
     """Sample ``n`` circuits as parts of ``part_size`` (default: one batch) on ``executor``; in part order."""
@@ -197,14 +209,7 @@ def generate_dataset(
         "top_p": top_p, "min_p": min_p, "temperature": temperature, "max_new_tokens": max_new_tokens,
         "lengths": lengths, "device": device, "cancel_free": cancel_free,
     }  # fmt: skip
-    if executor is not None:
-        result = _sample_parts(model_dir, n, seed, settings, executor, part_size, progress)
-        model_meta = _model_meta(model_dir)
-    else:
-        loaded = load_model(model_dir, device)
-        result = sample(loaded, n, seed=seed, progress=progress, **settings)
-        model_meta = loaded[2]
-    meta = _meta(model_dir, result, model_meta)
+    result, meta = _sample_with_meta(model_dir, n, seed, settings, executor, part_size, progress)
     rows = _rows(result, seed)
     valid = sum(r["valid_program"] for r in rows)
     card = samples_card(rows, meta, result, constrained, seed, top_k, temperature, valid)
@@ -266,14 +271,7 @@ def build_synthetic_dataset(
         "qubits": qubits, "batch_size": batch_size, "top_k": top_k, "top_p": top_p, "min_p": min_p,
         "temperature": temperature, "lengths": lengths, "device": device, "cancel_free": cancel_free,
     }  # fmt: skip
-    if executor is not None:
-        result = _sample_parts(model_dir, n, seed, settings, executor, part_size, progress)
-        model_meta = _model_meta(model_dir)
-    else:
-        loaded = load_model(model_dir, device)
-        result = sample(loaded, n, seed=seed, progress=progress, **settings)
-        model_meta = loaded[2]
-    meta = _meta(model_dir, result, model_meta)
+    result, meta = _sample_with_meta(model_dir, n, seed, settings, executor, part_size, progress)
     out = Path(out)
     ev = evaluate_ketgpt(
         result, corpus, model_dir=model_dir, out=out / "verification", classifier=classifier, seed=seed
