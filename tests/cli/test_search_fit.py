@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -18,17 +19,23 @@ def _gate_lines(qasm: str) -> list[str]:
     return [line for line in qasm.splitlines() if line and not line.startswith(header)]
 
 
-@pytest.mark.slow
-def test_search_then_fit_uses_the_best_circuit(tmp_path, monkeypatch) -> None:
+def _iris12_csv(tmp_path: Path) -> Path:
+    """Iris classes 1 and 2 as a CSV file (4 feature columns, then y)."""
     from sklearn.datasets import load_iris
 
-    monkeypatch.setenv("QGEN_CACHE", str(tmp_path / "cache"))
     iris = load_iris()
     data = tmp_path / "iris12.csv"
     with data.open("w", newline="") as fh:
         w = csv.writer(fh)
         w.writerow(["sl", "sw", "pl", "pw", "y"])
         w.writerows([*x, int(t)] for x, t in zip(iris.data, iris.target, strict=True) if t > 0)
+    return data
+
+
+@pytest.mark.slow
+def test_search_then_fit_uses_the_best_circuit(tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("QGEN_CACHE", str(tmp_path / "cache"))
+    data = _iris12_csv(tmp_path)
     out = tmp_path / "runs" / "qas"
     res = runner.invoke(app, [
         "search", "--task", "classifier", "-O", f"data={data}", "-O", "target_col=y", "--qubits", "4",
@@ -57,15 +64,8 @@ def test_search_then_fit_uses_the_best_circuit(tmp_path, monkeypatch) -> None:
 
 @pytest.mark.slow
 def test_search_reuploading_zz_then_fit_takes_the_width_from_the_circuit(tmp_path, monkeypatch) -> None:
-    from sklearn.datasets import load_iris
-
     monkeypatch.setenv("QGEN_CACHE", str(tmp_path / "cache"))
-    iris = load_iris()
-    data = tmp_path / "iris12.csv"
-    with data.open("w", newline="") as fh:
-        w = csv.writer(fh)
-        w.writerow(["sl", "sw", "pl", "pw", "y"])
-        w.writerows([*x, int(t)] for x, t in zip(iris.data, iris.target, strict=True) if t > 0)
+    data = _iris12_csv(tmp_path)
     out = tmp_path / "qas"
     res = runner.invoke(app, [
         "search", "--task", "classifier", "-O", f"data={data}", "-O", "uploads=2", "-O", "encoding=ry-zz",
