@@ -153,24 +153,29 @@ class QuantumLayer(torch.nn.Module):
     def states(self, x: torch.Tensor) -> torch.Tensor:
         """Statevectors ``(N, 2**n)`` for features ``x`` ``(N, d)``."""
         params = self.parameter_matrix(x)
-        # per-sample columns need a gradient when the features do, or when a derived angle reads a weight
-        need = x.requires_grad or (self._derived_reads_weights and self.weights.requires_grad)
-        return self.engine(params.device).run(params, batched_grad=need)
+        return self.engine(params.device).run(params, batched_grad=self._batched_grad(x))
+
+    def _batched_grad(self, x: torch.Tensor) -> bool:
+        """Per-sample columns need a gradient when the features do, or when a derived angle reads a weight."""
+        return x.requires_grad or (self._derived_reads_weights and self.weights.requires_grad)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         """Expectation values ``(N, K)`` of the readout observables."""
-        psi = self.states(x)
-        key = str(psi.device)
+        device = self.weights.device
+        key = str(device)
         if key not in self._obs:
             if DiagonalReadout.accepts(self.observables, self.num_qubits):
                 real = torch.float64 if self.complex_dtype == torch.complex128 else torch.float32
-                self._obs[key] = DiagonalReadout(self.observables, self.num_qubits, real, psi.device)
+                self._obs[key] = DiagonalReadout(self.observables, self.num_qubits, real, device)
             else:
-                self._obs[key] = PauliObservables(
-                    self.observables, self.num_qubits, self.complex_dtype, psi.device
-                )
+                dtype = self.complex_dtype
+                self._obs[key] = PauliObservables(self.observables, self.num_qubits, dtype, device)
         obs = self._obs[key]
-        out = obs(psi) if isinstance(obs, DiagonalReadout) else obs.expectation(psi, per_circuit=False)
+        if isinstance(obs, DiagonalReadout):  # |psi|^2 @ table: on the lanes, one autograd step
+            params = self.parameter_matrix(x)
+            out = self.engine(device).expectations(params, obs.table, batched_grad=self._batched_grad(x))
+        else:
+            out = obs.expectation(self.states(x), per_circuit=False)
         return out.to(self.weights.dtype)
 
     def bound_circuit(self) -> QuantumCircuit:

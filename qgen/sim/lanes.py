@@ -76,67 +76,88 @@ def _physical(table: list[tuple[int, int, int, int]], n: int) -> tuple[tuple[np.
     return out, rows.astype(np.int64)
 
 
+def state_forward(circuit: LaneCircuit, m: np.ndarray) -> tuple:
+    """Run the chain matrices ``m`` ``(2, C, 4, B)`` through the circuit (product state of the opening chains,
+    then the op table); returns the work buffers (the final state is slot ``U`` of ``buf[2:4]``) and the
+    table's matrices, kept for :func:`state_backward`."""
+    from qgen.sim.lane_chains import product_state
+    from qgen.sim.lane_kernels import lanes_forward
+
+    rows, dim = m.shape[3], 2**circuit.num_qubits
+    buf = circuit._take(rows, dim, len(circuit._table_chains))
+    sre, sim, vr, vi, lr, li = buf[2:8]
+    mre, mim = m[0, circuit._table_np], m[1, circuit._table_np]
+    for q, c in enumerate(circuit._openers_np):
+        if c < 0:
+            vr[q, 0], vr[q, 1], vi[q] = 1.0, 0.0, 0.0
+        else:
+            vr[q], vi[q] = m[0, c, ::2], m[1, c, ::2]
+    product_state(vr, vi, lr, li)
+    sre[0], sim[0] = lr[dim:], li[dim:]
+    lanes_forward(*circuit._table, mre, mim, sre, sim)
+    return buf, mre, mim
+
+
+def state_backward(circuit: LaneCircuit, saved: tuple, shape: tuple[int, ...]) -> np.ndarray:
+    """The chain matrices' gradient ``(2, C, 4, B)`` by the adjoint method, from the final state's gradient
+    already in ``buf[8:10]`` (lanes layout); gives the buffers back."""
+    from qgen.sim.lane_chains import product_state_backward
+    from qgen.sim.lane_kernels import lanes_backward
+
+    buf, mre, mim = saved
+    dmr, dmi, sre, sim, vr, vi, lr, li, gr, gi, dvr, dvi = buf
+    dmr.fill(0.0)
+    dmi.fill(0.0)
+    lanes_backward(*circuit._table, mre, mim, sre, sim, gr, gi, dmr, dmi)
+    product_state_backward(vr, vi, lr, li, gr, gi, dvr, dvi)
+    dm = np.zeros(shape)
+    dm[0, circuit._table_np], dm[1, circuit._table_np] = dmr, dmi
+    for q, c in enumerate(circuit._openers_np):
+        if c >= 0:
+            dm[0, c, ::2] += dvr[q]
+            dm[1, c, ::2] += dvi[q]
+    circuit._give(buf)
+    return dm
+
+
 class _Run(torch.autograd.Function):
-    """``psi = circuit(chain matrices)`` on the lanes kernels (product state of the opening chains, then the
-    op table); backward by the adjoint method. The matrices come as ``(2, C, 4, B)`` (real, imaginary)."""
+    """``psi = circuit(chain matrices)`` on the lanes kernels (:func:`state_forward`); backward by the adjoint
+    method. The matrices come as ``(2, C, 4, B)`` (real, imaginary)."""
 
     @staticmethod
     def forward(ctx, mats, circuit, probs):  # noqa: D102
-        from qgen.sim.lane_chains import product_state
-        from qgen.sim.lane_kernels import from_lanes_perm, lanes_forward, probs_from_lanes
+        from qgen.sim.lane_kernels import from_lanes_perm, probs_from_lanes
 
-        rows, n = mats.shape[3], circuit.num_qubits
-        dim = 2**n
-        count = len(circuit._table_chains)
-        buf = circuit._take(rows, dim, count)
-        sre, sim, vr, vi, lr, li = buf[2:8]
         m = mats.detach().numpy()
-        mre, mim = m[0, circuit._table_np], m[1, circuit._table_np]
-        for q, c in enumerate(circuit._openers_np):
-            if c < 0:
-                vr[q, 0], vr[q, 1], vi[q] = 1.0, 0.0, 0.0
-            else:
-                vr[q], vi[q] = m[0, c, ::2], m[1, c, ::2]
-        product_state(vr, vi, lr, li)
-        sre[0], sim[0] = lr[dim:], li[dim:]
-        lanes_forward(*circuit._table, mre, mim, sre, sim)
+        saved = state_forward(circuit, m)
+        sre, sim = saved[0][2:4]
+        last, rows, dim = len(circuit._table_chains), m.shape[3], 2**circuit.num_qubits
         if probs:
             out = np.empty((rows, dim))
-            probs_from_lanes(sre[count], sim[count], circuit._final, out)
+            probs_from_lanes(sre[last], sim[last], circuit._final, out)
         else:
             out = np.empty((rows, dim), dtype=np.complex128)
-            from_lanes_perm(sre[count], sim[count], circuit._final, out)
+            from_lanes_perm(sre[last], sim[last], circuit._final, out)
         if ctx.needs_input_grad[0]:
-            ctx.saved = (circuit, buf, mre, mim, m.shape, probs)
+            ctx.saved = (circuit, saved, m.shape, probs)
         else:
-            circuit._give(buf)
+            circuit._give(saved[0])
         return torch.from_numpy(out)
 
     @staticmethod
     def backward(ctx, grad):  # noqa: D102
-        from qgen.sim.lane_chains import product_state_backward
-        from qgen.sim.lane_kernels import lanes_backward, probs_grad_to_lanes, to_lanes_perm
+        from qgen.sim.lane_kernels import probs_grad_to_lanes, to_lanes_perm
 
-        circuit, buf, mre, mim, shape, probs = ctx.saved
+        circuit, saved, shape, probs = ctx.saved
         ctx.saved = None
-        dmr, dmi, sre, sim, vr, vi, lr, li, gr, gi, dvr, dvi = buf
+        sre, sim = saved[0][2:4]
+        gr, gi = saved[0][8:10]
         if probs:
             last = len(circuit._table_chains)
             probs_grad_to_lanes(grad.contiguous().numpy(), circuit._final, sre[last], sim[last], gr, gi)
         else:
             to_lanes_perm(grad.contiguous().numpy(), circuit._final, gr, gi)
-        dmr.fill(0.0)
-        dmi.fill(0.0)
-        lanes_backward(*circuit._table, mre, mim, sre, sim, gr, gi, dmr, dmi)
-        product_state_backward(vr, vi, lr, li, gr, gi, dvr, dvi)
-        dm = np.zeros(shape)
-        dm[0, circuit._table_np], dm[1, circuit._table_np] = dmr, dmi
-        for q, c in enumerate(circuit._openers_np):
-            if c >= 0:
-                dm[0, c, ::2] += dvr[q]
-                dm[1, c, ::2] += dvi[q]
-        circuit._give(buf)
-        return torch.from_numpy(dm), None, None
+        return torch.from_numpy(state_backward(circuit, saved, shape)), None, None
 
 
 class LaneCircuit:
@@ -235,6 +256,9 @@ class LaneCircuit:
         self._table_np = np.array(self._table_chains, dtype=np.int64)
         self._openers_np = np.array([self._openers.get(q, -1) for q in range(n)], dtype=np.int64)
 
+    def __getstate__(self) -> dict:
+        return {**self.__dict__, "_pool": []}  # work buffers are not state (and may come back read-only)
+
     def _take(self, rows: int, dim: int, count: int) -> tuple[np.ndarray, ...]:
         """Work buffers (matrices and state slots), reused between calls (page faults cost more than the
         kernels)."""
@@ -303,6 +327,38 @@ class LaneCircuit:
         return _Fuse.apply(*trig, self)
 
 
+def fuse_forward(circuit: LaneCircuit, b, bsn, s, ssn) -> tuple[np.ndarray, np.ndarray]:
+    """The chain products ``(2, C, 4, B)`` from the cosines and sines of the per-sample gates' angles
+    ``(A, B)`` and the shared ones' ``(A',)``; also the shared runs' products (kept for the backward)."""
+    from qgen.sim.lane_chains import fuse_chains, fuse_lanes
+
+    rows = b.shape[1]
+    (start1, members1), (start2, members2) = circuit._levels
+    virt = np.empty((1, len(start1) - 1, 4), dtype=np.complex128)
+    none, dummy = np.empty((0, 4), dtype=np.complex128), np.empty((1, 0))
+    table = circuit._gate_table
+    fuse_chains(*table, dummy, dummy, s, ssn, circuit._consts, none, start1, members1, virt)
+    out = np.empty((2, len(start2) - 1, 4, rows))
+    fuse_lanes(*table, b, bsn, virt[0], start2, members2, out[0], out[1])
+    return out, virt
+
+
+def fuse_backward(circuit: LaneCircuit, b, bsn, s, ssn, virt, d: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Gradients of the cosines and sines (per-sample ``(A, B)``, shared ``(A',)``) from those of the chain
+    products ``d`` ``(2, C, 4, B)``."""
+    from qgen.sim.lane_chains import fuse_chains_backward, fuse_lanes_backward
+
+    (start1, members1), (start2, members2) = circuit._levels
+    db, dbs, ds, dss = (np.zeros_like(a) for a in (b, bsn, s, ssn))
+    dvirt = np.zeros_like(virt)
+    table = circuit._gate_table
+    fuse_lanes_backward(*table, b, bsn, virt[0], start2, members2, d[0], d[1], db, dbs, dvirt[0])
+    none, dummy = np.empty((0, 4), dtype=np.complex128), np.empty((1, 0))
+    level1 = (circuit._consts, none, start1, members1, dvirt)
+    fuse_chains_backward(*table, dummy, dummy, s, ssn, *level1, dummy, dummy, ds, dss, none)
+    return db, dbs, ds, dss
+
+
 class _Fuse(torch.autograd.Function):
     """Gate matrices from the cosines and sines of their angles, and their chain products ``(2, C, 4, B)``
     (numba, exact backward). Runs of shared gates are multiplied once (level 1); each sample then multiplies
@@ -310,33 +366,14 @@ class _Fuse(torch.autograd.Function):
 
     @staticmethod
     def forward(ctx, bc, bs, sc, ss, circuit):  # noqa: D102
-        from qgen.sim.lane_chains import fuse_chains, fuse_lanes
-
-        rows = bc.shape[1]
-        b, bsn, s, ssn = (a.detach().contiguous().numpy() for a in (bc, bs, sc, ss))
-        (start1, members1), (start2, members2) = circuit._levels
-        virt = np.empty((1, len(start1) - 1, 4), dtype=np.complex128)
-        none, dummy = np.empty((0, 4), dtype=np.complex128), np.empty((1, 0))
-        table = circuit._gate_table
-        fuse_chains(*table, dummy, dummy, s, ssn, circuit._consts, none, start1, members1, virt)
-        out = np.empty((2, len(start2) - 1, 4, rows))
-        fuse_lanes(*table, b, bsn, virt[0], start2, members2, out[0], out[1])
-        ctx.saved = (b, bsn, s, ssn, virt, circuit)
+        trig = [a.detach().contiguous().numpy() for a in (bc, bs, sc, ss)]
+        out, virt = fuse_forward(circuit, *trig)
+        ctx.saved = (circuit, trig, virt)
         return torch.from_numpy(out)
 
     @staticmethod
     def backward(ctx, grad):  # noqa: D102
-        from qgen.sim.lane_chains import fuse_chains_backward, fuse_lanes_backward
-
-        b, bsn, s, ssn, virt, circuit = ctx.saved
+        circuit, trig, virt = ctx.saved
         ctx.saved = None
-        (start1, members1), (start2, members2) = circuit._levels
-        d = grad.contiguous().numpy()
-        db, dbs, ds, dss = (np.zeros_like(a) for a in (b, bsn, s, ssn))
-        dvirt = np.zeros_like(virt)
-        table = circuit._gate_table
-        fuse_lanes_backward(*table, b, bsn, virt[0], start2, members2, d[0], d[1], db, dbs, dvirt[0])
-        none, dummy = np.empty((0, 4), dtype=np.complex128), np.empty((1, 0))
-        level1 = (circuit._consts, none, start1, members1, dvirt)
-        fuse_chains_backward(*table, dummy, dummy, s, ssn, *level1, dummy, dummy, ds, dss, none)
-        return (*(torch.from_numpy(g) for g in (db, dbs, ds, dss)), None)
+        grads = fuse_backward(circuit, *trig, virt, grad.contiguous().numpy())
+        return (*(torch.from_numpy(g) for g in grads), None)

@@ -118,8 +118,8 @@ class CircuitModule(torch.nn.Module):
             else:
                 self._obs[key] = PauliObservables(self.observables, self.num_qubits, self.dtype, device)
         obs = self._obs[key]
-        if isinstance(obs, DiagonalReadout) and engine.uses_lanes(size):  # |psi|^2 straight from the lanes
-            out = engine.probabilities(params, batched_grad=x.requires_grad) @ obs.table
+        if isinstance(obs, DiagonalReadout) and engine.uses_lanes(size, readout=True):
+            out = engine.expectations(params, obs.table, batched_grad=x.requires_grad)
         else:
             psi = engine.run(params, batched_grad=x.requires_grad)
             out = obs(psi) if isinstance(obs, DiagonalReadout) else obs.expectation(psi, per_circuit=False)

@@ -48,6 +48,7 @@ CACHE_MAX_ELEMENTS = 2**24  # the data-only prefix state is kept for reuse up to
 COLLAPSE_MAX_DIM = 64  # shared segments of states up to this size become one dense matrix
 LANES_MIN_AMPLITUDES = 2**15  # rows x 2**n from which the lanes executor beats the torch stages (measured: a
 # 4-qubit VQC on 120 samples is faster on the torch stages, 6 qubits x 1,000 samples twice as fast on lanes)
+READOUT_MIN_AMPLITUDES = 0  # expectations in one autograd step: the lanes win at every batch size
 GROUP_SPLIT_MAX_QUBITS = 10  # up to here the qubits form two groups (low half, high half); above, groups of 5
 
 
@@ -110,6 +111,7 @@ class StructuredCircuit:
         if lanes is not False and lanes_supported(self.gatelist, dtype, self.device):
             self._lanes = LaneCircuit(self.gatelist, self.batched)  # numba, CPU: the batch in the SIMD lanes
         self._lanes_forced = lanes is True
+        self._readouts: dict[int, tuple] = {}
         if n > STRUCTURED_MAX_QUBITS:
             self.stages = []
             self._fallback = {}
@@ -424,12 +426,14 @@ class StructuredCircuit:
         self._data = self._krons = None
         return psi.expand(rows, -1) if psi.shape[0] != rows else psi
 
-    def uses_lanes(self, rows: int) -> bool:
+    def uses_lanes(self, rows: int, readout: bool = False) -> bool:
         """Whether a batch of ``rows`` runs on the lanes executor (``lanes=None``: from
-        ``LANES_MIN_AMPLITUDES`` amplitudes on; below, its per-call costs exceed the torch stages')."""
+        ``LANES_MIN_AMPLITUDES`` amplitudes on, or ``READOUT_MIN_AMPLITUDES`` for :meth:`expectations`;
+        below, its per-call costs exceed the torch stages')."""
         if self._lanes is None:
             return False
-        return self._lanes_forced or rows * 2**self.num_qubits >= LANES_MIN_AMPLITUDES
+        least = READOUT_MIN_AMPLITUDES if readout else LANES_MIN_AMPLITUDES
+        return self._lanes_forced or rows * 2**self.num_qubits >= least
 
     def probabilities(self, params: torch.Tensor | None = None, batched_grad: bool = True) -> torch.Tensor:
         """``|psi|^2`` ``(B, 2**n)`` (real) for parameter rows ``(B, P)``; on the lanes executor without
@@ -439,6 +443,22 @@ class StructuredCircuit:
             return self._lanes.run(params, batched_grad, probs=True)
         psi = self.run(params, batched_grad)
         return psi.real**2 + psi.imag**2
+
+    def expectations(
+        self, params: torch.Tensor | None, table: torch.Tensor, batched_grad: bool = True
+    ) -> torch.Tensor:
+        """Expectation values ``(B, K)`` of diagonal observables given as a table ``(2**n, K)`` over the basis
+        states (``|psi|^2 @ table``); on the lanes executor as one autograd step
+        (:mod:`qgen.sim.lane_expect`)."""
+        params = self._params(params)
+        if self._lanes is not None and self._lanes._chains and self.uses_lanes(params.shape[0], readout=True):
+            hit = self._readouts.get(id(table))
+            if hit is None or hit[0] is not table:
+                from qgen.sim.lane_expect import LaneReadout
+
+                hit = self._readouts[id(table)] = (table, LaneReadout(self._lanes, table.cpu().numpy()))
+            return hit[1].expectations(params)
+        return self.probabilities(params, batched_grad) @ table.to(self.real_dtype)
 
     def _run_batch_engine(self, params: torch.Tensor) -> torch.Tensor:
         """Large registers: qgen.sim's batch engine on ``B`` copies of the circuit (one per batch size)."""

@@ -158,3 +158,40 @@ def test_probabilities_and_their_gradients_equal_the_torch_stages():
         out.append((probs.detach().numpy(), v.grad.numpy()))
     np.testing.assert_allclose(out[0][0], out[1][0], atol=1e-12, rtol=0)
     np.testing.assert_allclose(out[0][1], out[1][1], atol=1e-12, rtol=0)
+
+
+@pytest.mark.parametrize("n", [1, 3, 5])
+def test_expectations_in_one_step_equal_torch_stages(n):
+    """``expectations`` (parameter rows -> |psi|^2 @ table in one autograd step) equals the torch stages'
+    values and gradients, for per-sample and shared columns, with 1 and with 9 rows."""
+    rng = np.random.default_rng(40 + n)
+    for rows in (1, 9):
+        qc = lane_circuit(n, 30, rng)
+        gl = from_qiskit(qc)
+        names = list(gl.parameters)
+        data = [j for j, p in enumerate(names) if p in ("p[0]", "p[1]")]
+        shared = [j for j in range(len(names)) if j not in data]
+        values = torch.tensor(rng.uniform(-np.pi, np.pi, (rows, gl.num_parameters)))
+        values[:, shared] = values[0, shared]
+        table = torch.tensor(rng.normal(size=(2**n, 3)))
+        weight = torch.tensor(rng.normal(size=(rows, 3)))
+        out = []
+        for lanes in (True, False):
+            sc = StructuredCircuit(gl, batched=data, lanes=lanes)
+            v = values.clone().requires_grad_()
+            e = sc.expectations(v, table)
+            (e * weight).sum().backward()
+            out.append((e.detach(), v.grad))
+        (e, grad), (ref, ref_grad) = out
+        np.testing.assert_allclose(e.numpy(), ref.numpy(), atol=1e-12, rtol=0)
+        tol = 1e-12 * max(1.0, float(ref_grad.abs().max()))
+        np.testing.assert_allclose(grad[:, data].numpy(), ref_grad[:, data].numpy(), atol=tol, rtol=0)
+        np.testing.assert_allclose(grad.sum(0).numpy(), ref_grad.sum(0).numpy(), atol=tol, rtol=0)
+        # and against finite differences of the values, one shared and one per-sample column
+        sc = StructuredCircuit(gl, batched=data, lanes=True)
+        for col in data[:1] + shared[:1]:
+            step = torch.zeros_like(values)
+            step[:, col] = 1e-6
+            diff = sc.expectations(values + step, table) - sc.expectations(values - step, table)
+            fd = (diff * weight).sum()
+            assert abs(float(fd) / 2e-6 - float(ref_grad[:, col].sum())) < 1e-6
