@@ -10,6 +10,8 @@ import numpy as np
 
 from qgen.sim.lane_kernels import _JIT
 
+_SUMS = {**_JIT, "fastmath": {"contract", "reassoc"}}  # sums over samples in SIMD lanes
+
 
 @numba.njit(inline="always", **_JIT)
 def _gate(t, i, src, off, bc, bs, sc, ss, consts, virt, u):  # pragma: no cover - compiled
@@ -200,20 +202,31 @@ def _load(i, src, off, bc, bs, virt, ur, ui):  # pragma: no cover - compiled
 @numba.njit(**_JIT)
 def _mm(ar, ai, br, bi, cr, ci, adj_a, adj_b):  # pragma: no cover - compiled
     """``c = op(a) @ op(b)`` for per-sample 2x2 matrices ``(4, B)`` (op: the adjoint where flagged); ``c`` may
-    be ``a`` or ``b``."""
+    be ``a`` or ``b``. The flags pick one of three branch-free (vectorised) loops."""
+    if adj_a:
+        _mm_loop(ar, ai, br, bi, cr, ci, 0, 2, 1, 3, -1.0, 0, 1, 2, 3, 1.0)
+    elif adj_b:
+        _mm_loop(ar, ai, br, bi, cr, ci, 0, 1, 2, 3, 1.0, 0, 2, 1, 3, -1.0)
+    else:
+        _mm_loop(ar, ai, br, bi, cr, ci, 0, 1, 2, 3, 1.0, 0, 1, 2, 3, 1.0)
+
+
+@numba.njit(**_JIT)
+def _mm_loop(ar, ai, br, bi, cr, ci, a0, a1, a2, a3, sa, b0, b1, b2, b3, sb):  # pragma: no cover - compiled
+    """``c = A @ B`` with ``A[j] = a[aj]`` (imaginary parts times ``sa``: -1 conjugates) and likewise B."""
     for t in range(ar.shape[1]):
-        a0, a1 = complex(ar[0, t], ai[0, t]), complex(ar[1, t], ai[1, t])
-        a2, a3 = complex(ar[2, t], ai[2, t]), complex(ar[3, t], ai[3, t])
-        if adj_a:
-            a0, a1, a2, a3 = a0.conjugate(), a2.conjugate(), a1.conjugate(), a3.conjugate()
-        b0, b1 = complex(br[0, t], bi[0, t]), complex(br[1, t], bi[1, t])
-        b2, b3 = complex(br[2, t], bi[2, t]), complex(br[3, t], bi[3, t])
-        if adj_b:
-            b0, b1, b2, b3 = b0.conjugate(), b2.conjugate(), b1.conjugate(), b3.conjugate()
-        x0, x1 = a0 * b0 + a1 * b2, a0 * b1 + a1 * b3
-        x2, x3 = a2 * b0 + a3 * b2, a2 * b1 + a3 * b3
-        cr[0, t], ci[0, t], cr[1, t], ci[1, t] = x0.real, x0.imag, x1.real, x1.imag
-        cr[2, t], ci[2, t], cr[3, t], ci[3, t] = x2.real, x2.imag, x3.real, x3.imag
+        x0r, x0i, x1r, x1i = ar[a0, t], sa * ai[a0, t], ar[a1, t], sa * ai[a1, t]
+        x2r, x2i, x3r, x3i = ar[a2, t], sa * ai[a2, t], ar[a3, t], sa * ai[a3, t]
+        y0r, y0i, y1r, y1i = br[b0, t], sb * bi[b0, t], br[b1, t], sb * bi[b1, t]
+        y2r, y2i, y3r, y3i = br[b2, t], sb * bi[b2, t], br[b3, t], sb * bi[b3, t]
+        cr[0, t] = x0r * y0r - x0i * y0i + x1r * y2r - x1i * y2i
+        ci[0, t] = x0r * y0i + x0i * y0r + x1r * y2i + x1i * y2r
+        cr[1, t] = x0r * y1r - x0i * y1i + x1r * y3r - x1i * y3i
+        ci[1, t] = x0r * y1i + x0i * y1r + x1r * y3i + x1i * y3r
+        cr[2, t] = x2r * y0r - x2i * y0i + x3r * y2r - x3i * y2i
+        ci[2, t] = x2r * y0i + x2i * y0r + x3r * y2i + x3i * y2r
+        cr[3, t] = x2r * y1r - x2i * y1i + x3r * y3r - x3i * y3i
+        ci[3, t] = x2r * y1i + x2i * y1r + x3r * y3i + x3i * y3r
 
 
 @numba.njit(**_JIT)
@@ -228,11 +241,11 @@ def fuse_lanes(src, off, bc, bs, virt, start, members, outr, outi):  # pragma: n
             _mm(ur, ui, outr[c], outi[c], outr[c], outi[c], False, False)
 
 
-@numba.njit(**_JIT)
-def fuse_lanes_backward(src, off, bc, bs, virt, start, members, dr, di, dbc, dbs, dvirt):  # pragma: no cover
+@numba.njit(**_SUMS)
+def fuse_lanes_backward(src, off, bc, bs, virt, start, members, dr, di, dbc, dbs, dvirt, need_b):  # noqa: E501  # pragma: no cover
     """Adjoint of :func:`fuse_lanes`: ``dU_k = G P_{k-1}^H``, ``G <- U_k^H G`` along each chain; cosines' and
-    sines' gradients into ``dbc/dbs`` ``(A, B)``, the shared products' (summed over samples) into ``dvirt``;
-    all zeroed by the caller."""
+    sines' gradients into ``dbc/dbs`` ``(A, B)`` (written: every per-sample gate sits in one chain once; only
+    with ``need_b``), the shared products' (summed over samples) into ``dvirt`` (zeroed by the caller)."""
     rows = bc.shape[1]
     longest = 1
     for c in range(start.shape[0] - 1):
@@ -243,40 +256,53 @@ def fuse_lanes_backward(src, off, bc, bs, virt, start, members, dr, di, dbc, dbs
     er, ei = np.empty((4, rows)), np.empty((4, rows))
     for c in range(start.shape[0] - 1):
         s0, e = start[c], start[c + 1]
+        first = -1  # the first gate of the chain whose gradient is wanted
+        for k in range(e - s0):
+            if need_b or src[members[s0 + k]] == 3:
+                first = k
+                break
+        if first < 0:
+            continue
         _load(members[s0], src, off, bc, bs, virt, pr[0], pi[0])
-        for k in range(1, e - s0):
+        for k in range(1, e - s0 - 1):
             _load(members[s0 + k], src, off, bc, bs, virt, ur, ui)
             _mm(ur, ui, pr[k - 1], pi[k - 1], pr[k], pi[k], False, False)
         gr[:, :] = dr[c]
         gi[:, :] = di[c]
-        for k in range(e - s0 - 1, -1, -1):
+        for k in range(e - s0 - 1, first - 1, -1):
             i = members[s0 + k]
+            wanted = need_b or src[i] == 3
             if k == 0:
                 er[:, :] = gr
                 ei[:, :] = gi
             else:
-                _mm(gr, gi, pr[k - 1], pi[k - 1], er, ei, False, True)
-                _load(i, src, off, bc, bs, virt, ur, ui)
-                _mm(ur, ui, gr, gi, gr, gi, True, False)
+                if wanted:
+                    _mm(gr, gi, pr[k - 1], pi[k - 1], er, ei, False, True)
+                if k > first:
+                    _load(i, src, off, bc, bs, virt, ur, ui)
+                    _mm(ur, ui, gr, gi, gr, gi, True, False)
+            if not wanted:
+                continue
             o = off[i]
             if src[i] == 3:
                 for j in range(4):
-                    acc = 0j
+                    acc_r, acc_i = 0.0, 0.0
                     for t in range(rows):
-                        acc += complex(er[j, t], ei[j, t])
-                    dvirt[o, j] += acc
+                        acc_r += er[j, t]
+                        acc_i += ei[j, t]
+                    dvirt[o, j] += complex(acc_r, acc_i)
                 continue
             for t in range(rows):
                 c_, s_ = bc[o, t], bs[o, t]
-                dbc[o, t] += (er[0, t] * bc[o + 1, t] + ei[0, t] * bs[o + 1, t]) + (
+                dbc[o, t] = (er[0, t] * bc[o + 1, t] + ei[0, t] * bs[o + 1, t]) + (
                     er[3, t] * bc[o + 4, t] + ei[3, t] * bs[o + 4, t])
-                dbs[o, t] += (er[2, t] * bc[o + 3, t] + ei[2, t] * bs[o + 3, t]) - (
+                dbs[o, t] = (er[2, t] * bc[o + 3, t] + ei[2, t] * bs[o + 3, t]) - (
                     er[1, t] * bc[o + 2, t] + ei[1, t] * bs[o + 2, t])
-                dbc[o + 1, t] += c_ * er[0, t]
-                dbs[o + 1, t] += c_ * ei[0, t]
-                dbc[o + 2, t] += -s_ * er[1, t]
-                dbs[o + 2, t] += -s_ * ei[1, t]
-                dbc[o + 3, t] += s_ * er[2, t]
-                dbs[o + 3, t] += s_ * ei[2, t]
-                dbc[o + 4, t] += c_ * er[3, t]
-                dbs[o + 4, t] += c_ * ei[3, t]
+                dbc[o + 1, t] = c_ * er[0, t]
+                dbs[o + 1, t] = c_ * ei[0, t]
+                dbc[o + 2, t] = -s_ * er[1, t]
+                dbs[o + 2, t] = -s_ * ei[1, t]
+                dbc[o + 3, t] = s_ * er[2, t]
+                dbs[o + 3, t] = s_ * ei[2, t]
+                dbc[o + 4, t] = c_ * er[3, t]
+                dbs[o + 4, t] = c_ * ei[3, t]

@@ -1,11 +1,12 @@
 """Expectation values of diagonal observables on the lanes executor, as one autograd step.
 
 ``(B, P)`` parameter rows go to ``(B, K)`` expectation values ``|psi|^2 @ table`` without a torch operation
-in between: the angles and their cosines and sines (numpy), the chain products, the state and its readout
-(numba, :mod:`qgen.sim.lanes`) in the forward pass; the readout's gradient seeds the adjoint pass, whose
-result goes back through the chain products and the angles to the parameter rows in the backward pass. For
-small batches (a VQC step on a hundred samples) the dozens of small torch operations and their autograd
-nodes cost more than the simulation; here they are gone.
+in between: the angles (sparse linear forms) and their cosines and sines, the chain products, the state and
+its readout (numba, :mod:`qgen.sim.lanes`) in the forward pass; the readout's gradient seeds the adjoint
+pass, whose result goes back through the chain products and the angles to the parameter rows in the
+backward pass. Work arrays are reused between calls. For small batches (a VQC step on a hundred samples)
+the dozens of small torch operations and autograd nodes of the generic path cost more than the simulation;
+here they are gone.
 """
 
 from __future__ import annotations
@@ -14,6 +15,23 @@ import numpy as np
 import torch
 
 from qgen.sim.lanes import LaneCircuit, fuse_backward, fuse_forward, state_backward, state_forward
+
+
+def _sparse(coeff: np.ndarray, cols: np.ndarray, scale: np.ndarray) -> tuple[np.ndarray, ...]:
+    """The linear forms ``scale[a] * coeff[:, cols[a]]`` as rows of (parameter, value) pairs."""
+    start, idx, vals = [0], [], []
+    for a, col in enumerate(cols):
+        nz = np.nonzero(coeff[:, col])[0]
+        idx.extend(nz.tolist())
+        vals.extend((coeff[nz, col] * scale[a]).tolist())
+        start.append(len(idx))
+    return np.array(start, dtype=np.int64), np.array(idx, dtype=np.int64), np.array(vals, dtype=np.float64)
+
+
+def _cos_sin(angles: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Cosines and sines through torch (vectorised; numpy's float64 ones are scalar loops)."""
+    a = torch.from_numpy(angles)
+    return torch.cos(a).numpy(), torch.sin(a).numpy()
 
 
 class LaneReadout:
@@ -28,100 +46,108 @@ class LaneReadout:
         self._batched = None
         if circuit._b_cols is not None:
             var, cos0, sin0 = (t.numpy() for t in circuit._b_var)
-            cols = circuit._b_cols.numpy()[var]
-            coef_t = np.ascontiguousarray(coeff[:, cols].T)
-            self._batched = (var, coef_t, offset[cols, None], scale[var, None])
+            cols, sc = circuit._b_cols.numpy()[var], scale[var]
+            self._batched = (var, *_sparse(coeff, cols, sc), offset[cols] * sc)
             self._const = (cos0, sin0)
         self._shared = None
         if circuit._s_cols is not None:
             cols = circuit._s_cols.numpy()
-            self._shared = (np.ascontiguousarray(coeff[:, cols]), offset[cols], scale[: len(cols)])
-        self._pool: list[tuple[np.ndarray, np.ndarray]] = []
+            sc = scale[: len(cols)]
+            self._shared = (*_sparse(coeff, cols, sc), offset[cols] * sc)
+        self._pool: list[tuple[np.ndarray, ...]] = []
 
     def __getstate__(self) -> dict:
         return {**self.__dict__, "_pool": []}  # work buffers are not state
 
-    def _trig_buffers(self, rows: int) -> tuple[np.ndarray, np.ndarray]:
-        """Cosine and sine arrays ``(A, B)`` of the per-sample gates, constant rows filled (reused)."""
-        for i, (bc, _) in enumerate(self._pool):
-            if bc.shape[1] == rows:
+    def _trig_buffers(self, rows: int) -> tuple[np.ndarray, ...]:
+        """Cosines and sines ``(A, B)`` of the per-sample gates (constant rows filled) and their gradients."""
+        for i, bufs in enumerate(self._pool):
+            if bufs[0].shape[1] == rows:
                 return self._pool.pop(i)
         cos0, sin0 = self._const
-        return np.repeat(cos0[:, None], rows, 1), np.repeat(sin0[:, None], rows, 1)
+        bc, bs = np.repeat(cos0[:, None], rows, 1), np.repeat(sin0[:, None], rows, 1)
+        return bc, bs, np.empty_like(bc), np.empty_like(bs)
 
-    def _give(self, buffers: tuple[np.ndarray, np.ndarray]) -> None:
+    def _give(self, buffers: tuple[np.ndarray, ...]) -> None:
         if len(self._pool) < 2:
             self._pool.append(buffers)
 
-    def expectations(self, params: torch.Tensor) -> torch.Tensor:
-        """``(B, K)`` expectation values for parameter rows ``(B, P)`` (float64, CPU); differentiable."""
-        return _Expect.apply(params, self)
-
-
-def _mm(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """``a @ b`` through torch, whose thread count qgen sets (numpy's BLAS would start its own threads)."""
-    return torch.mm(torch.from_numpy(a), torch.from_numpy(b)).numpy()
+    def expectations(self, params: torch.Tensor, batched_grad: bool = True) -> torch.Tensor:
+        """``(B, K)`` expectation values for parameter rows ``(B, P)`` (float64, CPU); differentiable.
+        ``batched_grad=False``: the per-sample columns need no gradient (theirs is left at zero where the
+        per-sample gates read nothing else)."""
+        need_b = batched_grad or not self.circuit._b_pure
+        return _Expect.apply(params, self, need_b)
 
 
 class _Expect(torch.autograd.Function):
     """Parameter rows to expectation values on the lanes kernels, with the exact (adjoint) backward."""
 
     @staticmethod
-    def forward(ctx, params, readout):  # noqa: D102
+    def forward(ctx, params, readout, need_b):  # noqa: D102
+        from qgen.sim.lane_kernels import readout as read
+        from qgen.sim.lane_kernels import sparse_rows
+
         circuit = readout.circuit
         p = params.detach().numpy()
         rows = p.shape[0]
-        trig_b = None
+        buf = circuit._take(rows)
+        trig, cos_sin = None, None
         if readout._batched is not None:
-            var, coef_t, off, scale = readout._batched
-            angles = (_mm(coef_t, p.T) + off) * scale
-            cos_v, sin_v = np.cos(angles), np.sin(angles)
-            bc, bs = readout._trig_buffers(rows)
-            bc[var], bs[var] = cos_v, sin_v
-            trig_b = (cos_v, sin_v)
+            var, start, cols, vals, base = readout._batched
+            angles = np.empty((len(var), rows))
+            sparse_rows(start, cols, vals, base, np.ascontiguousarray(p.T), angles)
+            cos_sin = _cos_sin(angles)
+            trig = readout._trig_buffers(rows)
+            trig[0][var], trig[1][var] = cos_sin
+            bc, bs = trig[:2]
         else:
             bc = bs = np.empty((0, rows))
+        sc = ss = np.empty(0)
         if readout._shared is not None:
-            coef, off, scale = readout._shared
-            angles = (_mm(p[:1], coef)[0] + off) * scale
-            sc, ss = np.cos(angles), np.sin(angles)
-        else:
-            sc = ss = np.empty(0)
-        mats, virt = fuse_forward(circuit, bc, bs, sc, ss)
-        saved = state_forward(circuit, mats)
-        last = len(circuit._table_chains)
-        re, im = saved[0][2][last], saved[0][3][last]
-        out = _mm((re * re + im * im).T, readout.table)
+            start, cols, vals, base = readout._shared
+            angles = np.empty((len(base), 1))
+            sparse_rows(start, cols, vals, base, np.ascontiguousarray(p[:1].T), angles)
+            sc, ss = _cos_sin(angles[:, 0])
+        _, virt = fuse_forward(circuit, bc, bs, sc, ss, out=buf[1])
+        saved = state_forward(circuit, buf[1], buf)
+        last = 0  # the state slot
+        out = np.empty((readout.table.shape[1], rows))
+        read(buf[2][last], buf[3][last], readout.table, out)
         if ctx.needs_input_grad[0]:
-            ctx.saved = (readout, p.shape, (bc, bs, sc, ss), trig_b, virt, mats.shape, saved)
+            ctx.saved = (readout, p.shape, (bc, bs, sc, ss), trig, cos_sin, virt, saved, need_b)
         else:
-            circuit._give(saved[0])
-            if trig_b is not None:
-                readout._give((bc, bs))
-        return torch.from_numpy(out)
+            circuit._give(buf)
+            if trig is not None:
+                readout._give(trig)
+        return torch.from_numpy(out).T
 
     @staticmethod
     def backward(ctx, grad):  # noqa: D102
-        readout, shape, trig, trig_b, virt, mshape, saved = ctx.saved
+        from qgen.sim.lane_kernels import readout_grad, sparse_rows_t
+
+        readout, shape, cs, trig, cos_sin, virt, saved, need_b = ctx.saved
         ctx.saved = None
         circuit = readout.circuit
         buf = saved[0]
-        last = len(circuit._table_chains)
-        re, im = buf[2][last], buf[3][last]
-        weight = _mm(readout.table, 2.0 * grad.numpy().T)  # d(out)/d|psi|^2, times 2: the gradient of psi
-        np.multiply(weight, re, out=buf[8])
-        np.multiply(weight, im, out=buf[9])
-        dm = state_backward(circuit, saved, mshape)
-        db, dbs, ds, dss = fuse_backward(circuit, *trig, virt, dm)
-        dp = np.zeros(shape)
-        if trig_b is not None:
-            var, coef_t, _, scale = readout._batched
-            cos_v, sin_v = trig_b
-            dang = (cos_v * dbs[var] - sin_v * db[var]) * scale
-            dp += _mm(dang.T, coef_t)
-            readout._give(trig[:2])
+        last = 0  # the state slot
+        g = np.ascontiguousarray(grad.numpy().T, dtype=np.float64)
+        readout_grad(buf[2][last], buf[3][last], readout.table, g, buf[8], buf[9])
+        dm = state_backward(circuit, saved)
+        out = None if trig is None else trig[2:]
+        db, dbs, ds, dss = fuse_backward(circuit, *cs, virt, dm, out=out, need_b=need_b)
+        dp = np.zeros((shape[1], shape[0]))  # transposed: (P, B)
+        if trig is not None and need_b:
+            var, start, cols, vals, _ = readout._batched
+            cos_v, sin_v = cos_sin
+            sparse_rows_t(start, cols, vals, cos_v * dbs[var] - sin_v * db[var], dp)
+        if trig is not None:
+            readout._give(trig)
         if readout._shared is not None:
-            coef, _, scale = readout._shared
-            sc, ss = trig[2:]
-            dp[0] += _mm(coef, ((sc * dss - ss * ds) * scale)[:, None])[:, 0]
-        return torch.from_numpy(dp), None
+            start, cols, vals, _ = readout._shared
+            sc, ss = cs[2:]
+            row = np.empty((shape[1], 1))
+            sparse_rows_t(start, cols, vals, (sc * dss - ss * ds)[:, None], row)
+            dp[:, 0] += row[:, 0]
+        circuit._give(buf)
+        return torch.from_numpy(dp).T, None, None

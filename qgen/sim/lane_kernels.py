@@ -3,9 +3,11 @@ and imaginary float64 arrays, every gate applied to all B samples in one contigu
 
 Op table: ``kind`` 0 = one-qubit matrix ``m`` (per sample, ``(U, 4, B)``) on the row pairs ``pairs[ref]``,
 2 = CZ (sign flips of the rows ``flips[ref]``); CX and SWAP are relabellings of the rows, folded into those
-tables when the circuit is compiled. The forward pass keeps the state entering every matrix op (slot
-``u`` of ``(U + 1, D, B)``); the backward pass walks the table in reverse with the upstream gradient ``g``
-(torch's convention ``dL/dRe + i dL/dIm``): ``g <- U^H g`` and ``dL/dU[i, j] += g_i conj(psi_j)``.
+tables when the circuit is compiled. The forward pass evolves one state in place; the backward pass walks
+the table in reverse, uncomputing the state (``psi <- U^H psi``: the gates are unitary, so no state is
+stored — keeping one per op cost more in memory traffic than the extra product costs in arithmetic) beside
+the upstream gradient ``g`` (torch's convention ``dL/dRe + i dL/dIm``): ``dL/dU[i, j] += g_i conj(psi_j)``,
+then ``g <- U^H g``.
 """
 
 from __future__ import annotations
@@ -14,22 +16,6 @@ import numba
 import numpy as np
 
 _JIT = {"cache": True, "nogil": True, "fastmath": {"contract"}}
-
-
-@numba.njit(**_JIT)
-def _apply_u(xr, xi, yr, yi, pairs, mr, mi):  # pragma: no cover - compiled
-    """``y = U x`` on the row pairs ``(a, b)`` (bit 0, bit 1 of the gate's qubit), all samples."""
-    rows = xr.shape[1]
-    for p in range(pairs.shape[0]):
-        a, b = pairs[p, 0], pairs[p, 1]
-        for t in range(rows):
-            ar, ai, br, bi = xr[a, t], xi[a, t], xr[b, t], xi[b, t]
-            m0r, m0i, m1r, m1i = mr[0, t], mi[0, t], mr[1, t], mi[1, t]
-            m2r, m2i, m3r, m3i = mr[2, t], mi[2, t], mr[3, t], mi[3, t]
-            yr[a, t] = m0r * ar - m0i * ai + m1r * br - m1i * bi
-            yi[a, t] = m0r * ai + m0i * ar + m1r * bi + m1i * br
-            yr[b, t] = m2r * ar - m2i * ai + m3r * br - m3i * bi
-            yi[b, t] = m2r * ai + m2i * ar + m3r * bi + m3i * br
 
 
 @numba.njit(**_JIT)
@@ -42,36 +28,6 @@ def _flip(xr, xi, rows_):  # pragma: no cover - compiled
         for t in range(xr.shape[1]):
             xr[r, t] = -xr[r, t]
             xi[r, t] = -xi[r, t]
-
-
-@numba.njit(**_JIT)
-def lanes_forward(kind, ref, pairs, flips, mre, mim, sre, sim):  # pragma: no cover - compiled
-    """Run the op table on slot 0 of ``sre/sim`` ``(U + 1, D, B)``; slot u: the state entering matrix op u."""
-    cur = 0
-    for o in range(kind.shape[0]):
-        if kind[o] == 0:
-            _apply_u(sre[cur], sim[cur], sre[cur + 1], sim[cur + 1], pairs[ref[o]], mre[cur], mim[cur])
-            cur += 1
-        else:
-            _flip(sre[cur], sim[cur], flips[ref[o]])
-
-
-@numba.njit(**_JIT)
-def lanes_backward(kind, ref, pairs, flips, mre, mim, sre, sim, gr, gi, dmr, dmi):  # pragma: no cover
-    """Adjoint pass: ``g`` (D, B) becomes the gradient of the initial state; ``dm`` (U, 4, B) receives the
-    gradients of the matrices (zeroed by the caller)."""
-    cur = mre.shape[0]
-    for o in range(kind.shape[0] - 1, -1, -1):
-        if kind[o] != 0:
-            _flip(gr, gi, flips[ref[o]])
-            continue
-        cur -= 1
-        xr, xi, mr, mi, dr, di = sre[cur], sim[cur], mre[cur], mim[cur], dmr[cur], dmi[cur]
-        pr = pairs[ref[o]]
-        for p in range(pr.shape[0]):
-            a, b = pr[p, 0], pr[p, 1]
-            _accumulate(gr[a], gi[a], gr[b], gi[b], xr[a], xi[a], xr[b], xi[b], dr, di)
-            _adjoint(gr[a], gi[a], gr[b], gi[b], mr, mi)
 
 
 @numba.njit(**_JIT)
@@ -142,3 +98,109 @@ def probs_grad_to_lanes(grad, perm, re, im, gr, gi):  # pragma: no cover - compi
             r = perm[k]
             gr[r, t] = 2.0 * grad[t, k] * re[r, t]
             gi[r, t] = 2.0 * grad[t, k] * im[r, t]
+
+
+@numba.njit(**_JIT)
+def readout(re, im, table, out):  # pragma: no cover - compiled
+    """``out[k] = sum_d table[d, k] |psi_d|^2`` ``(K, B)`` from the lanes state ``(D, B)`` (stored rows)."""
+    dim, rows = re.shape
+    prob = np.empty(rows)
+    out[:, :] = 0.0
+    for d in range(dim):
+        for t in range(rows):
+            prob[t] = re[d, t] * re[d, t] + im[d, t] * im[d, t]
+        for k in range(table.shape[1]):
+            c = table[d, k]
+            if c != 0.0:
+                for t in range(rows):
+                    out[k, t] += c * prob[t]
+
+
+@numba.njit(**_JIT)
+def readout_grad(re, im, table, g, gr, gi):  # pragma: no cover - compiled
+    """The state's gradient ``2 psi sum_k table[:, k] g[k]`` (torch's convention) from that of the readout
+    ``g`` ``(K, B)``."""
+    dim, rows = re.shape
+    w = np.empty(rows)
+    for d in range(dim):
+        w[:] = 0.0
+        for k in range(table.shape[1]):
+            c = 2.0 * table[d, k]
+            if c != 0.0:
+                for t in range(rows):
+                    w[t] += c * g[k, t]
+        for t in range(rows):
+            gr[d, t] = w[t] * re[d, t]
+            gi[d, t] = w[t] * im[d, t]
+
+
+@numba.njit(**_JIT)
+def sparse_rows(start, cols, vals, base, x, out):  # pragma: no cover - compiled
+    """``out[a] = base[a] + sum_j vals[j] x[cols[j]]``, ``j`` in ``start[a]:start[a + 1]`` (rows ``(B,)``)."""
+    for a in range(out.shape[0]):
+        for t in range(out.shape[1]):
+            out[a, t] = base[a]
+        for j in range(start[a], start[a + 1]):
+            c, row = vals[j], cols[j]
+            for t in range(out.shape[1]):
+                out[a, t] += c * x[row, t]
+
+
+@numba.njit(**_JIT)
+def sparse_rows_t(start, cols, vals, y, out):  # pragma: no cover - compiled
+    """The transpose of :func:`sparse_rows`: ``out[cols[j]] += vals[j] y[a]`` (``out`` zeroed here)."""
+    out[:, :] = 0.0
+    for a in range(y.shape[0]):
+        for j in range(start[a], start[a + 1]):
+            c, row = vals[j], cols[j]
+            for t in range(y.shape[1]):
+                out[row, t] += c * y[a, t]
+
+
+@numba.njit(**_JIT)
+def _apply_u_inplace(xr, xi, pairs, mr, mi):  # pragma: no cover - compiled
+    """``x <- U x`` on the row pairs ``(a, b)``, all samples."""
+    rows = xr.shape[1]
+    for p in range(pairs.shape[0]):
+        a, b = pairs[p, 0], pairs[p, 1]
+        for t in range(rows):
+            ar, ai, br, bi = xr[a, t], xi[a, t], xr[b, t], xi[b, t]
+            m0r, m0i, m1r, m1i = mr[0, t], mi[0, t], mr[1, t], mi[1, t]
+            m2r, m2i, m3r, m3i = mr[2, t], mi[2, t], mr[3, t], mi[3, t]
+            xr[a, t] = m0r * ar - m0i * ai + m1r * br - m1i * bi
+            xi[a, t] = m0r * ai + m0i * ar + m1r * bi + m1i * br
+            xr[b, t] = m2r * ar - m2i * ai + m3r * br - m3i * bi
+            xi[b, t] = m2r * ai + m2i * ar + m3r * bi + m3i * br
+
+
+@numba.njit(**_JIT)
+def run_inplace(kind, ref, pairs, flips, mre, mim, xr, xi):  # pragma: no cover - compiled
+    """Run the op table on the state ``x`` ``(D, B)`` in place."""
+    cur = 0
+    for o in range(kind.shape[0]):
+        if kind[o] == 0:
+            _apply_u_inplace(xr, xi, pairs[ref[o]], mre[cur], mim[cur])
+            cur += 1
+        else:
+            _flip(xr, xi, flips[ref[o]])
+
+
+@numba.njit(**_JIT)
+def adjoint_inplace(kind, ref, pairs, flips, mre, mim, xr, xi, gr, gi, dmr, dmi):  # pragma: no cover
+    """Adjoint pass from the final state ``x`` (uncomputed in place back to the initial one: ``x <- U^H x``
+    op by op, no stored states) and its gradient ``g`` (becomes the initial state's); ``dm`` ``(U, 4, B)``
+    receives the matrices' gradients (zeroed by the caller)."""
+    cur = mre.shape[0]
+    for o in range(kind.shape[0] - 1, -1, -1):
+        if kind[o] != 0:
+            _flip(gr, gi, flips[ref[o]])
+            _flip(xr, xi, flips[ref[o]])
+            continue
+        cur -= 1
+        mr, mi, dr, di = mre[cur], mim[cur], dmr[cur], dmi[cur]
+        pr = pairs[ref[o]]
+        for p in range(pr.shape[0]):
+            a, b = pr[p, 0], pr[p, 1]
+            _adjoint(xr[a], xi[a], xr[b], xi[b], mr, mi)
+            _accumulate(gr[a], gi[a], gr[b], gi[b], xr[a], xi[a], xr[b], xi[b], dr, di)
+            _adjoint(gr[a], gi[a], gr[b], gi[b], mr, mi)

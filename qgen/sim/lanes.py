@@ -5,8 +5,9 @@ over amplitude pairs whose inner loop runs over the samples. Runs of one-qubit g
 one 2x2 matrix per sample (runs of shared gates inside them are multiplied once; the angles' cosines and sines
 come from torch, so autograd carries their gradients on to the parameters); the chains that open each qubit
 make the product state the kernel starts from; CX, CZ and SWAP are in-place permutations and sign flips. The
-backward pass is the adjoint method (the states entering each matrix are kept from the forward pass): exact
-gradients of every fused matrix in one sweep.
+backward pass is the adjoint method (the state is uncomputed op by op beside its gradient, nothing stored):
+exact gradients of every fused matrix in one sweep. :mod:`qgen.sim.lane_expect` runs the whole path from
+parameter rows to expectation values as one autograd step.
 
 Used by :class:`qgen.sim.structured.StructuredCircuit` when numba is installed (``pip install 'qgen[fast]'``),
 the device is the CPU, the amplitudes are complex128 and the circuit has one- and two-qubit gates of those
@@ -76,17 +77,18 @@ def _physical(table: list[tuple[int, int, int, int]], n: int) -> tuple[tuple[np.
     return out, rows.astype(np.int64)
 
 
-def state_forward(circuit: LaneCircuit, m: np.ndarray) -> tuple:
+def state_forward(circuit: LaneCircuit, m: np.ndarray, buf: tuple | None = None) -> tuple:
     """Run the chain matrices ``m`` ``(2, C, 4, B)`` through the circuit (product state of the opening chains,
-    then the op table); returns the work buffers (the final state is slot ``U`` of ``buf[2:4]``) and the
-    table's matrices, kept for :func:`state_backward`."""
+    then the op table) in the work buffers ``buf`` (:meth:`LaneCircuit._take`); returns them (the final state
+    is slot ``U`` of ``buf[2:4]``) and the table's matrices, kept for :func:`state_backward`."""
     from qgen.sim.lane_chains import product_state
-    from qgen.sim.lane_kernels import lanes_forward
+    from qgen.sim.lane_kernels import run_inplace
 
     rows, dim = m.shape[3], 2**circuit.num_qubits
-    buf = circuit._take(rows, dim, len(circuit._table_chains))
+    buf = circuit._take(rows) if buf is None else buf
     sre, sim, vr, vi, lr, li = buf[2:8]
-    mre, mim = m[0, circuit._table_np], m[1, circuit._table_np]
+    count = len(circuit._table_chains)
+    mre, mim = m[0, :count], m[1, :count]  # the table's chains lead (see LaneCircuit)
     for q, c in enumerate(circuit._openers_np):
         if c < 0:
             vr[q, 0], vr[q, 1], vi[q] = 1.0, 0.0, 0.0
@@ -94,29 +96,27 @@ def state_forward(circuit: LaneCircuit, m: np.ndarray) -> tuple:
             vr[q], vi[q] = m[0, c, ::2], m[1, c, ::2]
     product_state(vr, vi, lr, li)
     sre[0], sim[0] = lr[dim:], li[dim:]
-    lanes_forward(*circuit._table, mre, mim, sre, sim)
+    run_inplace(*circuit._table, mre, mim, sre[0], sim[0])
     return buf, mre, mim
 
 
-def state_backward(circuit: LaneCircuit, saved: tuple, shape: tuple[int, ...]) -> np.ndarray:
-    """The chain matrices' gradient ``(2, C, 4, B)`` by the adjoint method, from the final state's gradient
-    already in ``buf[8:10]`` (lanes layout); gives the buffers back."""
+def state_backward(circuit: LaneCircuit, saved: tuple) -> np.ndarray:
+    """The chain matrices' gradient ``(2, C, 4, B)`` (in ``buf[0]``) by the adjoint method, from the final
+    state's gradient already in ``buf[8:10]`` (lanes layout)."""
     from qgen.sim.lane_chains import product_state_backward
-    from qgen.sim.lane_kernels import lanes_backward
+    from qgen.sim.lane_kernels import adjoint_inplace
 
     buf, mre, mim = saved
-    dmr, dmi, sre, sim, vr, vi, lr, li, gr, gi, dvr, dvi = buf
-    dmr.fill(0.0)
-    dmi.fill(0.0)
-    lanes_backward(*circuit._table, mre, mim, sre, sim, gr, gi, dmr, dmi)
+    _, _, sre, sim, vr, vi, lr, li, gr, gi, dvr, dvi = buf
+    count = len(circuit._table_chains)
+    dm = buf[0]
+    dm[:, :count] = 0.0
+    adjoint_inplace(*circuit._table, mre, mim, sre[0], sim[0], gr, gi, dm[0, :count], dm[1, :count])
     product_state_backward(vr, vi, lr, li, gr, gi, dvr, dvi)
-    dm = np.zeros(shape)
-    dm[0, circuit._table_np], dm[1, circuit._table_np] = dmr, dmi
     for q, c in enumerate(circuit._openers_np):
-        if c >= 0:
-            dm[0, c, ::2] += dvr[q]
-            dm[1, c, ::2] += dvi[q]
-    circuit._give(buf)
+        if c >= 0:  # an opener acts on |0>: only its first column has a gradient
+            dm[:, c, 1::2] = 0.0
+            dm[0, c, ::2], dm[1, c, ::2] = dvr[q], dvi[q]
     return dm
 
 
@@ -131,7 +131,7 @@ class _Run(torch.autograd.Function):
         m = mats.detach().numpy()
         saved = state_forward(circuit, m)
         sre, sim = saved[0][2:4]
-        last, rows, dim = len(circuit._table_chains), m.shape[3], 2**circuit.num_qubits
+        last, rows, dim = 0, m.shape[3], 2**circuit.num_qubits
         if probs:
             out = np.empty((rows, dim))
             probs_from_lanes(sre[last], sim[last], circuit._final, out)
@@ -153,11 +153,13 @@ class _Run(torch.autograd.Function):
         sre, sim = saved[0][2:4]
         gr, gi = saved[0][8:10]
         if probs:
-            last = len(circuit._table_chains)
+            last = 0
             probs_grad_to_lanes(grad.contiguous().numpy(), circuit._final, sre[last], sim[last], gr, gi)
         else:
             to_lanes_perm(grad.contiguous().numpy(), circuit._final, gr, gi)
-        return torch.from_numpy(state_backward(circuit, saved, shape)), None, None
+        dm = state_backward(circuit, saved).copy()
+        circuit._give(saved[0])
+        return torch.from_numpy(dm), None, None
 
 
 class LaneCircuit:
@@ -194,6 +196,13 @@ class LaneCircuit:
             table.append((_PERMUTATIONS[op.name], op.qubits[0], op.qubits[1], -1))
         for q in range(n):
             flush(q)
+        # renumber the chains: the table's in table order first, then the openers (the table's matrices are
+        # then the leading block of the chain products: a view, no copy)
+        order = [t[3] for t in table if t[0] == 0] + sorted(self._openers.values())
+        new_id = {old: i for i, old in enumerate(order)}
+        self._chains = [self._chains[c] for c in order]
+        self._openers = {q: new_id[c] for q, c in self._openers.items()}
+        table = [(k, a, b, new_id[c] if c >= 0 else c) for k, a, b, c in table]
         self._table, self._final = _physical(table, n)
         self._table_chains = [t[3] for t in table if t[0] == 0]
         self._pool: list[tuple[np.ndarray, ...]] = []
@@ -212,7 +221,7 @@ class LaneCircuit:
             return torch.tensor(cols, dtype=torch.long) if cols else None
 
         self._b_cols, self._s_cols = angle_cols(b_g), angle_cols(s_g)
-        self._b_pure = all(c <= batched for c in cols)
+        self._b_pure = all(c <= batched for c in cols if c & batched)  # per-sample gates read data only
         scale = [0.5, 1.0, 1.0, 1.0, 1.0] * max(len(b_g), len(s_g), 1)  # theta / 2, then the phases
         self._scale = torch.tensor(scale, dtype=torch.float64)
         if self._b_cols is not None:  # per-sample gates: columns with constant angles are evaluated once
@@ -259,20 +268,21 @@ class LaneCircuit:
     def __getstate__(self) -> dict:
         return {**self.__dict__, "_pool": []}  # work buffers are not state (and may come back read-only)
 
-    def _take(self, rows: int, dim: int, count: int) -> tuple[np.ndarray, ...]:
-        """Work buffers (matrices and state slots), reused between calls (page faults cost more than the
-        kernels)."""
+    def _take(self, rows: int) -> tuple[np.ndarray, ...]:
+        """Work buffers for ``rows`` samples, reused between calls (page faults cost more than the kernels):
+        the chain products' gradient and the products ``(2, C, 4, B)``, the state slots ``(U + 1, D, B)``,
+        the opening qubits' states and their product levels, the state's gradient and the openers'."""
         for i, buf in enumerate(self._pool):
-            if buf[0].shape == (count, 4, rows):
+            if buf[0].shape[3] == rows:
                 return self._pool.pop(i)
         from qgen.sim.lane_kernels import empty_slots
 
-        n = self.num_qubits
-        mats = (np.empty((count, 4, rows)), np.empty((count, 4, rows)))  # their gradients (backward)
+        n, dim, chains = self.num_qubits, 2**self.num_qubits, len(self._chains)
+        mats = (np.empty((2, chains, 4, rows)), np.empty((2, chains, 4, rows)))
         kets = (np.empty((n, 2, rows)), np.empty((n, 2, rows)), np.empty((2 * dim, rows)),
                 np.empty((2 * dim, rows)))  # fmt: skip
         grads = (np.empty((dim, rows)), np.empty((dim, rows)), np.empty((n, 2, rows)), np.empty((n, 2, rows)))
-        return (*mats, *empty_slots(count + 1, dim, rows), *kets, *grads)
+        return (*mats, *empty_slots(1, dim, rows), *kets, *grads)
 
     def _give(self, buf: tuple[np.ndarray, ...]) -> None:
         if len(self._pool) < 2:
@@ -327,9 +337,10 @@ class LaneCircuit:
         return _Fuse.apply(*trig, self)
 
 
-def fuse_forward(circuit: LaneCircuit, b, bsn, s, ssn) -> tuple[np.ndarray, np.ndarray]:
-    """The chain products ``(2, C, 4, B)`` from the cosines and sines of the per-sample gates' angles
-    ``(A, B)`` and the shared ones' ``(A',)``; also the shared runs' products (kept for the backward)."""
+def fuse_forward(circuit: LaneCircuit, b, bsn, s, ssn, out: np.ndarray | None = None) -> tuple:
+    """The chain products ``(2, C, 4, B)`` (into ``out`` when given) from the cosines and sines of the
+    per-sample gates' angles ``(A, B)`` and the shared ones' ``(A',)``; also the shared runs' products (kept
+    for the backward)."""
     from qgen.sim.lane_chains import fuse_chains, fuse_lanes
 
     rows = b.shape[1]
@@ -338,21 +349,24 @@ def fuse_forward(circuit: LaneCircuit, b, bsn, s, ssn) -> tuple[np.ndarray, np.n
     none, dummy = np.empty((0, 4), dtype=np.complex128), np.empty((1, 0))
     table = circuit._gate_table
     fuse_chains(*table, dummy, dummy, s, ssn, circuit._consts, none, start1, members1, virt)
-    out = np.empty((2, len(start2) - 1, 4, rows))
+    out = np.empty((2, len(start2) - 1, 4, rows)) if out is None else out
     fuse_lanes(*table, b, bsn, virt[0], start2, members2, out[0], out[1])
     return out, virt
 
 
-def fuse_backward(circuit: LaneCircuit, b, bsn, s, ssn, virt, d: np.ndarray) -> tuple[np.ndarray, ...]:
-    """Gradients of the cosines and sines (per-sample ``(A, B)``, shared ``(A',)``) from those of the chain
-    products ``d`` ``(2, C, 4, B)``."""
+def fuse_backward(
+    circuit: LaneCircuit, b, bsn, s, ssn, virt, d: np.ndarray, out: tuple | None = None, need_b: bool = True
+) -> tuple:
+    """Gradients of the cosines and sines (per-sample ``(A, B)``, into ``out`` when given, left unset unless
+    ``need_b``; shared ``(A',)``) from those of the chain products ``d`` ``(2, C, 4, B)``."""
     from qgen.sim.lane_chains import fuse_chains_backward, fuse_lanes_backward
 
     (start1, members1), (start2, members2) = circuit._levels
-    db, dbs, ds, dss = (np.zeros_like(a) for a in (b, bsn, s, ssn))
+    db, dbs = (np.empty_like(b), np.empty_like(bsn)) if out is None else out
+    ds, dss = np.zeros_like(s), np.zeros_like(ssn)
     dvirt = np.zeros_like(virt)
     table = circuit._gate_table
-    fuse_lanes_backward(*table, b, bsn, virt[0], start2, members2, d[0], d[1], db, dbs, dvirt[0])
+    fuse_lanes_backward(*table, b, bsn, virt[0], start2, members2, d[0], d[1], db, dbs, dvirt[0], need_b)
     none, dummy = np.empty((0, 4), dtype=np.complex128), np.empty((1, 0))
     level1 = (circuit._consts, none, start1, members1, dvirt)
     fuse_chains_backward(*table, dummy, dummy, s, ssn, *level1, dummy, dummy, ds, dss, none)

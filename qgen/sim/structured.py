@@ -457,7 +457,7 @@ class StructuredCircuit:
                 from qgen.sim.lane_expect import LaneReadout
 
                 hit = self._readouts[id(table)] = (table, LaneReadout(self._lanes, table.cpu().numpy()))
-            return hit[1].expectations(params)
+            return hit[1].expectations(params, batched_grad)
         return self.probabilities(params, batched_grad) @ table.to(self.real_dtype)
 
     def _run_batch_engine(self, params: torch.Tensor) -> torch.Tensor:
