@@ -30,31 +30,6 @@ def _flip(xr, xi, rows_):  # pragma: no cover - compiled
             xi[r, t] = -xi[r, t]
 
 
-@numba.njit(**_JIT)
-def _accumulate(g0r, g0i, g1r, g1i, p0r, p0i, p1r, p1i, dr, di):  # pragma: no cover - compiled
-    """``dU[i, j] += g_i conj(p_j)`` for one amplitude pair, all samples."""
-    for t in range(g0r.shape[0]):
-        dr[0, t] += g0r[t] * p0r[t] + g0i[t] * p0i[t]
-        di[0, t] += g0i[t] * p0r[t] - g0r[t] * p0i[t]
-        dr[1, t] += g0r[t] * p1r[t] + g0i[t] * p1i[t]
-        di[1, t] += g0i[t] * p1r[t] - g0r[t] * p1i[t]
-        dr[2, t] += g1r[t] * p0r[t] + g1i[t] * p0i[t]
-        di[2, t] += g1i[t] * p0r[t] - g1r[t] * p0i[t]
-        dr[3, t] += g1r[t] * p1r[t] + g1i[t] * p1i[t]
-        di[3, t] += g1i[t] * p1r[t] - g1r[t] * p1i[t]
-
-
-@numba.njit(**_JIT)
-def _adjoint(g0r, g0i, g1r, g1i, mr, mi):  # pragma: no cover - compiled
-    """``g <- U^H g`` for one amplitude pair, all samples."""
-    for t in range(g0r.shape[0]):
-        ar, ai, br, bi = g0r[t], g0i[t], g1r[t], g1i[t]
-        g0r[t] = mr[0, t] * ar + mi[0, t] * ai + mr[2, t] * br + mi[2, t] * bi
-        g0i[t] = mr[0, t] * ai - mi[0, t] * ar + mr[2, t] * bi - mi[2, t] * br
-        g1r[t] = mr[1, t] * ar + mi[1, t] * ai + mr[3, t] * br + mi[3, t] * bi
-        g1i[t] = mr[1, t] * ai - mi[1, t] * ar + mr[3, t] * bi - mi[3, t] * br
-
-
 def empty_slots(count: int, dim: int, rows: int) -> tuple[np.ndarray, np.ndarray]:
     """Uninitialised state slots ``(count, dim, rows)`` (real, imaginary)."""
     return np.empty((count, dim, rows)), np.empty((count, dim, rows))
@@ -186,10 +161,64 @@ def run_inplace(kind, ref, pairs, flips, mre, mim, xr, xi):  # pragma: no cover 
 
 
 @numba.njit(**_JIT)
+def _adjoint_pair(xr, xi, gr, gi, a, b, mr, mi):  # pragma: no cover - compiled
+    """``x <- U^H x`` and ``g <- U^H g`` on the rows ``a, b``, all samples."""
+    for t in range(xr.shape[1]):
+        m0r, m0i, m1r, m1i = mr[0, t], mi[0, t], mr[1, t], mi[1, t]
+        m2r, m2i, m3r, m3i = mr[2, t], mi[2, t], mr[3, t], mi[3, t]
+        ar, ai, br, bi = xr[a, t], xi[a, t], xr[b, t], xi[b, t]
+        xr[a, t] = m0r * ar + m0i * ai + m2r * br + m2i * bi
+        xi[a, t] = m0r * ai - m0i * ar + m2r * bi - m2i * br
+        xr[b, t] = m1r * ar + m1i * ai + m3r * br + m3i * bi
+        xi[b, t] = m1r * ai - m1i * ar + m3r * bi - m3i * br
+        ar, ai, br, bi = gr[a, t], gi[a, t], gr[b, t], gi[b, t]
+        gr[a, t] = m0r * ar + m0i * ai + m2r * br + m2i * bi
+        gi[a, t] = m0r * ai - m0i * ar + m2r * bi - m2i * br
+        gr[b, t] = m1r * ar + m1i * ai + m3r * br + m3i * bi
+        gi[b, t] = m1r * ai - m1i * ar + m3r * bi - m3i * br
+
+
+@numba.njit(**_JIT)
+def _outer_pair(gr, gi, xr, xi, a, b, dr, di):  # pragma: no cover - compiled
+    """``E[i, j] += g_i conj(x_j)`` over the rows ``a, b`` (``E`` ``(4, B)``), all samples."""
+    for t in range(xr.shape[1]):
+        g0r, g0i, g1r, g1i = gr[a, t], gi[a, t], gr[b, t], gi[b, t]
+        p0r, p0i, p1r, p1i = xr[a, t], xi[a, t], xr[b, t], xi[b, t]
+        dr[0, t] += g0r * p0r + g0i * p0i
+        di[0, t] += g0i * p0r - g0r * p0i
+        dr[1, t] += g0r * p1r + g0i * p1i
+        di[1, t] += g0i * p1r - g0r * p1i
+        dr[2, t] += g1r * p0r + g1i * p0i
+        di[2, t] += g1i * p0r - g1r * p0i
+        dr[3, t] += g1r * p1r + g1i * p1i
+        di[3, t] += g1i * p1r - g1r * p1i
+
+
+@numba.njit(**_JIT)
+def _left_multiply(mr, mi, dr, di):  # pragma: no cover - compiled
+    """``E <- U E`` for per-sample 2x2 matrices ``(4, B)``."""
+    for t in range(mr.shape[1]):
+        e0r, e0i, e1r, e1i = dr[0, t], di[0, t], dr[1, t], di[1, t]
+        e2r, e2i, e3r, e3i = dr[2, t], di[2, t], dr[3, t], di[3, t]
+        m0r, m0i, m1r, m1i = mr[0, t], mi[0, t], mr[1, t], mi[1, t]
+        m2r, m2i, m3r, m3i = mr[2, t], mi[2, t], mr[3, t], mi[3, t]
+        dr[0, t] = m0r * e0r - m0i * e0i + m1r * e2r - m1i * e2i
+        di[0, t] = m0r * e0i + m0i * e0r + m1r * e2i + m1i * e2r
+        dr[1, t] = m0r * e1r - m0i * e1i + m1r * e3r - m1i * e3i
+        di[1, t] = m0r * e1i + m0i * e1r + m1r * e3i + m1i * e3r
+        dr[2, t] = m2r * e0r - m2i * e0i + m3r * e2r - m3i * e2i
+        di[2, t] = m2r * e0i + m2i * e0r + m3r * e2i + m3i * e2r
+        dr[3, t] = m2r * e1r - m2i * e1i + m3r * e3r - m3i * e3i
+        di[3, t] = m2r * e1i + m2i * e1r + m3r * e3i + m3i * e3r
+
+
+@numba.njit(**_JIT)
 def adjoint_inplace(kind, ref, pairs, flips, mre, mim, xr, xi, gr, gi, dmr, dmi):  # pragma: no cover
     """Adjoint pass from the final state ``x`` (uncomputed in place back to the initial one: ``x <- U^H x``
     op by op, no stored states) and its gradient ``g`` (becomes the initial state's); ``dm`` ``(U, 4, B)``
-    receives the matrices' gradients (zeroed by the caller)."""
+    receives the matrices' gradients (zeroed by the caller). With ``x' = U^H x`` and ``g' = U^H g`` (both
+    taken first, in one sweep), ``dL/dU = sum g conj(x')^T = U (sum g' conj(x')^T)``: the sum over row pairs
+    is taken on the updated pair and multiplied by ``U`` once per op."""
     cur = mre.shape[0]
     for o in range(kind.shape[0] - 1, -1, -1):
         if kind[o] != 0:
@@ -201,6 +230,6 @@ def adjoint_inplace(kind, ref, pairs, flips, mre, mim, xr, xi, gr, gi, dmr, dmi)
         pr = pairs[ref[o]]
         for p in range(pr.shape[0]):
             a, b = pr[p, 0], pr[p, 1]
-            _adjoint(xr[a], xi[a], xr[b], xi[b], mr, mi)
-            _accumulate(gr[a], gi[a], gr[b], gi[b], xr[a], xi[a], xr[b], xi[b], dr, di)
-            _adjoint(gr[a], gi[a], gr[b], gi[b], mr, mi)
+            _adjoint_pair(xr, xi, gr, gi, a, b, mr, mi)
+            _outer_pair(gr, gi, xr, xi, a, b, dr, di)
+        _left_multiply(mr, mi, dr, di)
