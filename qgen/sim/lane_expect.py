@@ -76,27 +76,44 @@ class LaneReadout:
         """``(B, K)`` expectation values for parameter rows ``(B, P)`` (float64, CPU); differentiable.
         ``batched_grad=False``: the per-sample columns need no gradient (theirs is left at zero where the
         per-sample gates read nothing else)."""
+        cols = np.arange(params.shape[1])
+        return self.expectations_split(params, params.new_zeros(0), cols, cols[:0], batched_grad)
+
+    def expectations_split(
+        self,
+        data: torch.Tensor,
+        weights: torch.Tensor,
+        data_cols: np.ndarray,
+        weight_cols: np.ndarray,
+        batched_grad: bool = True,
+    ) -> torch.Tensor:
+        """As :meth:`expectations`, with the parameter rows given as per-sample columns ``data`` ``(B, Pd)``
+        (parameters ``data_cols``) and weights ``(Pw,)`` shared by every row (parameters ``weight_cols``):
+        no ``(B, P)`` matrix is built in torch, and the weights' gradient is summed in the same step."""
         need_b = batched_grad or not self.circuit._b_pure
-        return _Expect.apply(params, self, need_b)
+        return _Expect.apply(data, weights, self, data_cols, weight_cols, need_b)
 
 
 class _Expect(torch.autograd.Function):
-    """Parameter rows to expectation values on the lanes kernels, with the exact (adjoint) backward."""
+    """Per-sample columns and shared weights to expectation values on the lanes kernels, with the exact
+    (adjoint) backward."""
 
     @staticmethod
-    def forward(ctx, params, readout, need_b):  # noqa: D102
+    def forward(ctx, data, weights, readout, data_cols, weight_cols, need_b):  # noqa: D102
         from qgen.sim.lane_kernels import readout as read
         from qgen.sim.lane_kernels import sparse_rows
 
         circuit = readout.circuit
-        p = params.detach().numpy()
-        rows = p.shape[0]
+        rows = data.shape[0]
+        p_t = np.empty((circuit.num_parameters, rows))  # parameter rows, transposed
+        p_t[data_cols] = data.detach().numpy().T
+        p_t[weight_cols] = weights.detach().numpy()[:, None]
         buf = circuit._take(rows)
         trig, cos_sin = None, None
         if readout._batched is not None:
             var, start, cols, vals, base = readout._batched
             angles = np.empty((len(var), rows))
-            sparse_rows(start, cols, vals, base, np.ascontiguousarray(p.T), angles)
+            sparse_rows(start, cols, vals, base, p_t, angles)
             cos_sin = _cos_sin(angles)
             trig = readout._trig_buffers(rows)
             trig[0][var], trig[1][var] = cos_sin
@@ -107,15 +124,15 @@ class _Expect(torch.autograd.Function):
         if readout._shared is not None:
             start, cols, vals, base = readout._shared
             angles = np.empty((len(base), 1))
-            sparse_rows(start, cols, vals, base, np.ascontiguousarray(p[:1].T), angles)
+            sparse_rows(start, cols, vals, base, np.ascontiguousarray(p_t[:, :1]), angles)
             sc, ss = _cos_sin(angles[:, 0])
         _, virt = fuse_forward(circuit, bc, bs, sc, ss, out=buf[1])
         saved = state_forward(circuit, buf[1], buf)
-        last = 0  # the state slot
         out = np.empty((readout.table.shape[1], rows))
-        read(buf[2][last], buf[3][last], readout.table, out)
-        if ctx.needs_input_grad[0]:
-            ctx.saved = (readout, p.shape, (bc, bs, sc, ss), trig, cos_sin, virt, saved, need_b)
+        read(buf[2][0], buf[3][0], readout.table, out)  # slot 0: the state
+        if ctx.needs_input_grad[0] or ctx.needs_input_grad[1]:
+            cols = (data_cols, weight_cols)
+            ctx.saved = (readout, p_t.shape, cols, (bc, bs, sc, ss), trig, cos_sin, virt, saved, need_b)
         else:
             circuit._give(buf)
             if trig is not None:
@@ -126,17 +143,16 @@ class _Expect(torch.autograd.Function):
     def backward(ctx, grad):  # noqa: D102
         from qgen.sim.lane_kernels import readout_grad, sparse_rows_t
 
-        readout, shape, cs, trig, cos_sin, virt, saved, need_b = ctx.saved
+        readout, shape, (data_cols, weight_cols), cs, trig, cos_sin, virt, saved, need_b = ctx.saved
         ctx.saved = None
         circuit = readout.circuit
         buf = saved[0]
-        last = 0  # the state slot
         g = np.ascontiguousarray(grad.numpy().T, dtype=np.float64)
-        readout_grad(buf[2][last], buf[3][last], readout.table, g, buf[8], buf[9])
+        readout_grad(buf[2][0], buf[3][0], readout.table, g, buf[8], buf[9])
         dm = state_backward(circuit, saved)
         out = None if trig is None else trig[2:]
         db, dbs, ds, dss = fuse_backward(circuit, *cs, virt, dm, out=out, need_b=need_b)
-        dp = np.zeros((shape[1], shape[0]))  # transposed: (P, B)
+        dp = np.zeros(shape)  # (P, B)
         if trig is not None and need_b:
             var, start, cols, vals, _ = readout._batched
             cos_v, sin_v = cos_sin
@@ -146,8 +162,10 @@ class _Expect(torch.autograd.Function):
         if readout._shared is not None:
             start, cols, vals, _ = readout._shared
             sc, ss = cs[2:]
-            row = np.empty((shape[1], 1))
+            row = np.empty((shape[0], 1))
             sparse_rows_t(start, cols, vals, (sc * dss - ss * ds)[:, None], row)
             dp[:, 0] += row[:, 0]
         circuit._give(buf)
-        return torch.from_numpy(dp).T, None, None
+        d_data = torch.from_numpy(dp[data_cols]).T if ctx.needs_input_grad[0] else None
+        d_w = torch.from_numpy(dp[weight_cols].sum(1)) if ctx.needs_input_grad[1] else None
+        return d_data, d_w, None, None, None, None

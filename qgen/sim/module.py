@@ -102,6 +102,13 @@ class CircuitModule(torch.nn.Module):
         if x.shape[-1] != len(self.input_names):
             raise QgenError(f"expected {len(self.input_names)} input features, got {x.shape[-1]}")
         size = x.shape[0]
+        engine = self._compiled(device)
+        obs = self._readout(device)
+        if isinstance(obs, DiagonalReadout) and engine.uses_lanes(size, readout=True):
+            out = engine.expectations_split(
+                x, self.weights, self._input_cols, self._weight_cols, obs.table, batched_grad=x.requires_grad
+            )
+            return out[0] if squeeze else out
         params = torch.zeros(size, self.gatelist.num_parameters, dtype=self.weights.dtype, device=device)
         if len(self.input_names):
             params = params.index_copy(1, self._input_cols.to(device), x.to(params.dtype))
@@ -109,7 +116,13 @@ class CircuitModule(torch.nn.Module):
             params = params.index_copy(
                 1, self._weight_cols.to(device), self.weights[None, :].expand(size, -1)
             )
-        engine = self._compiled(device)
+        psi = engine.run(params, batched_grad=x.requires_grad)
+        out = obs(psi) if isinstance(obs, DiagonalReadout) else obs.expectation(psi, per_circuit=False)
+        out = out.to(self.weights.dtype)
+        return out[0] if squeeze else out
+
+    def _readout(self, device: torch.device) -> PauliObservables | DiagonalReadout:
+        """The observables' evaluator on ``device`` (a probability table when they are all diagonal)."""
         key = str(device)
         if key not in self._obs:
             if DiagonalReadout.accepts(self.observables, self.num_qubits):
@@ -117,14 +130,7 @@ class CircuitModule(torch.nn.Module):
                 self._obs[key] = DiagonalReadout(self.observables, self.num_qubits, real, device)
             else:
                 self._obs[key] = PauliObservables(self.observables, self.num_qubits, self.dtype, device)
-        obs = self._obs[key]
-        if isinstance(obs, DiagonalReadout) and engine.uses_lanes(size, readout=True):
-            out = engine.expectations(params, obs.table, batched_grad=x.requires_grad)
-        else:
-            psi = engine.run(params, batched_grad=x.requires_grad)
-            out = obs(psi) if isinstance(obs, DiagonalReadout) else obs.expectation(psi, per_circuit=False)
-        out = out.to(self.weights.dtype)
-        return out[0] if squeeze else out
+        return self._obs[key]
 
     def extra_repr(self) -> str:
         return (

@@ -451,14 +451,44 @@ class StructuredCircuit:
         states (``|psi|^2 @ table``); on the lanes executor as one autograd step
         (:mod:`qgen.sim.lane_expect`)."""
         params = self._params(params)
-        if self._lanes is not None and self._lanes._chains and self.uses_lanes(params.shape[0], readout=True):
-            hit = self._readouts.get(id(table))
-            if hit is None or hit[0] is not table:
-                from qgen.sim.lane_expect import LaneReadout
-
-                hit = self._readouts[id(table)] = (table, LaneReadout(self._lanes, table.cpu().numpy()))
-            return hit[1].expectations(params, batched_grad)
+        readout = self._lane_readout(table, params.shape[0])
+        if readout is not None:
+            return readout.expectations(params, batched_grad)
         return self.probabilities(params, batched_grad) @ table.to(self.real_dtype)
+
+    def expectations_split(
+        self,
+        data: torch.Tensor,
+        weights: torch.Tensor,
+        data_cols: Sequence[int],
+        weight_cols: Sequence[int],
+        table: torch.Tensor,
+        batched_grad: bool = True,
+    ) -> torch.Tensor:
+        """:meth:`expectations` of the parameter rows made of per-sample columns ``data`` ``(B, Pd)`` (the
+        circuit's parameters ``data_cols``) and weights ``(Pw,)`` shared by every row (``weight_cols``)."""
+        data = torch.as_tensor(data, device=self.device).to(self.real_dtype)
+        readout = self._lane_readout(table, data.shape[0])
+        if readout is not None and weights.dtype == self.real_dtype:
+            dc, wc = np.asarray(data_cols, dtype=np.int64), np.asarray(weight_cols, dtype=np.int64)
+            return readout.expectations_split(data, weights, dc, wc, batched_grad)
+        params = data.new_zeros(data.shape[0], self.num_parameters)
+        params = params.index_copy(1, torch.as_tensor(data_cols, dtype=torch.long, device=self.device), data)
+        if len(weight_cols):
+            idx = torch.as_tensor(weight_cols, dtype=torch.long, device=self.device)
+            params = params.index_copy(1, idx, weights.to(params.dtype)[None, :].expand(data.shape[0], -1))
+        return self.expectations(params, table, batched_grad)
+
+    def _lane_readout(self, table: torch.Tensor, rows: int):
+        """The lanes readout of ``table`` (built once per table) when a batch of ``rows`` runs there."""
+        if self._lanes is None or not self._lanes._chains or not self.uses_lanes(rows, readout=True):
+            return None
+        hit = self._readouts.get(id(table))
+        if hit is None or hit[0] is not table:
+            from qgen.sim.lane_expect import LaneReadout
+
+            hit = self._readouts[id(table)] = (table, LaneReadout(self._lanes, table.cpu().numpy()))
+        return hit[1]
 
     def _run_batch_engine(self, params: torch.Tensor) -> torch.Tensor:
         """Large registers: qgen.sim's batch engine on ``B`` copies of the circuit (one per batch size)."""

@@ -102,6 +102,10 @@ def test_reuploading_module_outputs_and_gradients_equal_torch_stages():
         results.append((out.detach(), layer.weights.grad, xl.grad))
     for ours, ref in zip(*results, strict=True):
         np.testing.assert_allclose(ours.numpy(), ref.numpy(), atol=1e-12, rtol=0)
+    # features without a gradient (a training step): the per-sample gates' gradients are skipped
+    layer = CircuitModule(gl, inputs=inputs, dtype=torch.complex128, seed=3)
+    (layer(x) * torch.arange(1.0, n + 1, dtype=torch.float64)).sum().backward()
+    np.testing.assert_allclose(layer.weights.grad.numpy(), results[1][1].numpy(), atol=1e-12, rtol=0)
 
 
 def test_batched_grad_false_keeps_weight_gradients():
