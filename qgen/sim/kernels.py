@@ -20,9 +20,10 @@ Op kinds (``kind[o]``; ``q[o]`` its qubits, the first the least significant loca
 
 Angles (the gates' own) are linear in the circuit parameters,
 ``angles[a] = off[a] + sum_t coeff[a, t] * flat[idx[a, t]]`` over the flattened parameter matrix (one
-extra zero at its end). Gradients follow torch's convention for complex tensors
-(``dL/dRe z + i dL/dIm z``). The backward pass un-computes the state gate by gate with ``M^dagger``, so no
-intermediate state is stored.
+extra zero at its end). The cosines and sines of the U3-form ops come precomputed as the ``cache`` of
+:func:`forward` (:func:`gate_angles` gives their angles; torch takes them in one vectorised call).
+Gradients follow torch's convention for complex tensors (``dL/dRe z + i dL/dIm z``). The backward pass
+un-computes the state gate by gate with ``M^dagger``, so no intermediate state is stored.
 """
 
 from __future__ import annotations
@@ -54,32 +55,6 @@ def _five(ang, a, f, npar):
         a2 += f[3, r] * v
         a3 += f[4, r] * v
     return th, a0, a1, a2, a3
-
-
-@njit(cache=True)
-def _u3(ang, a, f, npar, mode, const_e, cache):
-    """Entries of a U3-form matrix; ``cache`` keeps ``(e0..e3, c, s)`` for the backward pass. ``mode`` says
-    how each of (theta, e0..e3) comes: 0 the form's constant (``const_e``: e0..e3, cos, sin), 1 computed,
-    2 (e3 only) ``e1 e2``, 3 (e3 only) ``conj(e0)``."""
-    th, a0, a1, a2, a3 = _five(ang, a, f, npar)
-    if mode[0]:
-        c, s = np.cos(0.5 * th), np.sin(0.5 * th)
-    else:
-        c, s = const_e[4].real, const_e[5].real
-    e0 = np.exp(1j * a0) if mode[1] else const_e[0]
-    e1 = np.exp(1j * a1) if mode[2] else const_e[1]
-    e2 = np.exp(1j * a2) if mode[3] else const_e[2]
-    m3 = mode[4]
-    if m3 == 0:
-        e3 = const_e[3]
-    elif m3 == 1:
-        e3 = np.exp(1j * a3)
-    elif m3 == 2:
-        e3 = e1 * e2
-    else:
-        e3 = np.conj(e0)
-    cache[0], cache[1], cache[2], cache[3], cache[4], cache[5] = e0, e1, e2, e3, c, s
-    return c * e0, -s * e1, s * e2, c * e3
 
 
 @njit(cache=True)
@@ -339,6 +314,22 @@ def _back_rzz(psi, g, qa, qb, theta):
 
 
 @njit(cache=True)
+def gate_angles(tables, flat, out):
+    """The five angles ``(theta / 2, a0..a3)`` of every U3-form op, row ``cid`` of ``out`` ``(C, 5)``; their
+    cosines and sines are taken outside (vectorised) and come back to :func:`forward` as its cache."""
+    kind, arg, form, forms, form_np = tables[1], tables[7], tables[8], tables[9], tables[10]
+    ang_idx, ang_coeff, ang_off, cid = tables[20], tables[21], tables[22], tables[24]
+    ang = np.empty(ang_off.shape[0])
+    _angles(flat, ang_idx, ang_coeff, ang_off, ang)
+    for o in range(kind.shape[0]):
+        if kind[o] == U3 or kind[o] == CU3:
+            f = form[o]
+            th, a0, a1, a2, a3 = _five(ang, arg[o], forms[f], form_np[f])
+            row = out[cid[o]]
+            row[0], row[1], row[2], row[3], row[4] = 0.5 * th, a0, a1, a2, a3
+
+
+@njit(cache=True)
 def forward(tables, cache, rt, flat, psi):
     """Evolve every row of ``psi`` (``(B, 2**n)``, the initial states, overwritten) through its op list."""
     (
@@ -354,8 +345,6 @@ def forward(tables, cache, rt, flat, psi):
         forms,
         form_np,
         form_diag,
-        form_mode,
-        form_e,
         consts,
         mono_act,
         mono_src,
@@ -379,9 +368,7 @@ def forward(tables, cache, rt, flat, psi):
             kd = kind[o]
             if kd == U3:
                 f = form[o]
-                m00, m01, m10, m11 = _u3(
-                    ang, arg[o], forms[f], form_np[f], form_mode[f], form_e[f], cache[cid[o]]
-                )
+                m00, m01, m10, m11 = _u3_cached(cache[cid[o]])
                 if form_diag[f]:
                     _diag1(row, qs[o, 0], m00, m11)
                 else:
@@ -419,9 +406,7 @@ def forward(tables, cache, rt, flat, psi):
                     _applyk(row, off[o], bases[bid[o]], nq[o], m, False, v)
             elif kd == CU3:
                 f = form[o]
-                m00, m01, m10, m11 = _u3(
-                    ang, arg[o], forms[f], form_np[f], form_mode[f], form_e[f], cache[cid[o]]
-                )
+                m00, m01, m10, m11 = _u3_cached(cache[cid[o]])
                 _apply_cu(row, qs[o, 0], qs[o, 1], m00, m01, m10, m11)
             else:
                 _apply_rzz(row, qs[o, 0], qs[o, 1], ang[arg[o]])
@@ -448,8 +433,6 @@ def backward(tables, cache, rt, flat, psi, g, grad_flat, grad_rt):
         forms,
         form_np,
         form_diag,
-        form_mode,
-        form_e,
         consts,
         mono_act,
         mono_src,

@@ -42,8 +42,6 @@ _TABLES = [
     "forms",
     "form_np",
     "form_diag",
-    "form_mode",
-    "form_e",
     "consts",
     "mono_act",
     "mono_src",
@@ -111,24 +109,6 @@ class Program:
         form_ids, self.forms, self.form_np = u3_forms()
         # forms without a theta (rz, p, u1): diagonal matrices
         self.form_diag = np.all(self.forms[:, 0, :] == 0.0, axis=1)
-        # how the kernels get theta and each phase (see qgen.sim.kernels._u3): constants where they do not
-        # depend on the gate's angles, shortcuts where one phase is a product or conjugate of others
-        var = np.any(self.forms[:, :, :3] != 0.0, axis=2)  # (F, 5)
-        self.form_mode = var.astype(np.int64)
-        self.form_mode[self.form_diag, 2:4] = 0  # diagonal: the off-diagonal phases are never used
-        for f, row in enumerate(self.forms):
-            if (
-                var[f, 4]
-                and not self.form_diag[f]
-                and np.allclose(row[4], row[2] + row[3], atol=0, rtol=1e-15)
-            ):
-                self.form_mode[f, 4] = 2
-            elif var[f, 4] and np.allclose(row[4], -row[1], atol=0, rtol=1e-15):
-                self.form_mode[f, 4] = 3
-        half = 0.5 * self.forms[:, 0, 3]
-        self.form_e = np.concatenate(
-            [np.exp(1j * self.forms[:, 1:, 3]), np.cos(half)[:, None], np.sin(half)[:, None]], axis=1
-        ).astype(complex)
         ptr = [0]
         kind: list[int] = []
         qs: list[tuple[int, ...]] = []
@@ -304,6 +284,20 @@ class Program:
             parts.append(u)
         return torch.cat(parts)
 
+    def gate_cache(self, flat: np.ndarray) -> np.ndarray:
+        """``(e0..e3, cos, sin)`` of every U3-form op ``(C, 6)``: the angles from the kernels, their cosines
+        and sines in one vectorised torch call each (the kernels' scalar ones cost more than the gates)."""
+        from qgen.sim import kernels
+
+        angles = np.zeros((self.num_cached, 5))
+        kernels.gate_angles(self.tables, flat, angles)
+        a = torch.from_numpy(angles)
+        cos, sin = torch.cos(a).numpy(), torch.sin(a).numpy()
+        cache = np.empty((self.num_cached, 6), dtype=complex)
+        cache[:, :4].real, cache[:, :4].imag = cos[:, 1:], sin[:, 1:]
+        cache[:, 4], cache[:, 5] = cos[:, 0], sin[:, 0]
+        return cache
+
     def run(self, params: torch.Tensor, initial: torch.Tensor | None) -> torch.Tensor:
         """Final statevectors ``(B, 2**n)`` (differentiable in ``params`` and ``initial``)."""
         rt = self.runtime_matrices(params)
@@ -326,7 +320,7 @@ class RunProgram(torch.autograd.Function):
         rt_np = rt.detach().numpy()
         if rt_np.shape[0] == 0:
             rt_np = np.zeros((1, 1, 1), dtype=complex)
-        cache = np.empty((prog.num_cached, 6), dtype=complex)
+        cache = prog.gate_cache(flat)
         kernels.forward(prog.tables, cache, rt_np, flat, psi)
         out = torch.from_numpy(psi)
         ctx.final = None
