@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from qgen.sim.lanes import LaneCircuit, fuse_backward, fuse_forward, state_backward, state_forward
+from qgen.sim.lanes import LaneCircuit
 
 
 def _sparse(coeff: np.ndarray, cols: np.ndarray, scale: np.ndarray) -> tuple[np.ndarray, ...]:
@@ -55,6 +55,17 @@ class LaneReadout:
             sc = scale[: len(cols)]
             self._shared = (*_sparse(coeff, cols, sc), offset[cols] * sc)
         self._pool: list[tuple[np.ndarray, ...]] = []
+        # the compiled drivers' arguments (empty arrays where a part is absent)
+        none_i, none_f = np.zeros(0, dtype=np.int64), np.zeros(0)
+        empty = (np.zeros(1, dtype=np.int64), none_i, none_f, none_f)
+        self._var = self._batched[0] if self._batched is not None else none_i
+        self._b_forms = self._batched[1:] if self._batched is not None else empty
+        self._s_forms = self._shared if self._shared is not None else empty
+        (src, off), ((start1, members1), (start2, members2)) = circuit._gate_table, circuit._levels
+        self._fuse = (src, off, circuit._consts, start1, members1, start2, members2)
+        self._virt_shape = (1, len(start1) - 1, 4)
+        self._count = len(circuit._table_chains)
+        self._num_batched_angles = 0 if circuit._b_cols is None else len(circuit._b_cols)
 
     def __getstate__(self) -> dict:
         return {**self.__dict__, "_pool": []}  # work buffers are not state
@@ -64,6 +75,9 @@ class LaneReadout:
         for i, bufs in enumerate(self._pool):
             if bufs[0].shape[1] == rows:
                 return self._pool.pop(i)
+        if self._batched is None:
+            bc = np.empty((0, rows))
+            return bc, bc, bc, bc
         cos0, sin0 = self._const
         bc, bs = np.repeat(cos0[:, None], rows, 1), np.repeat(sin0[:, None], rows, 1)
         return bc, bs, np.empty_like(bc), np.empty_like(bs)
@@ -95,77 +109,59 @@ class LaneReadout:
 
 
 class _Expect(torch.autograd.Function):
-    """Per-sample columns and shared weights to expectation values on the lanes kernels, with the exact
-    (adjoint) backward."""
+    """Per-sample columns and shared weights to expectation values on the lanes kernels (three compiled
+    calls, :mod:`qgen.sim.lane_fused`), with the exact (adjoint) backward."""
 
     @staticmethod
     def forward(ctx, data, weights, readout, data_cols, weight_cols, need_b):  # noqa: D102
-        from qgen.sim.lane_kernels import readout as read
-        from qgen.sim.lane_kernels import sparse_rows
+        from qgen.sim import lane_fused
 
         circuit = readout.circuit
         rows = data.shape[0]
         p_t = np.empty((circuit.num_parameters, rows))  # parameter rows, transposed
-        p_t[data_cols] = data.detach().numpy().T
-        p_t[weight_cols] = weights.detach().numpy()[:, None]
+        ang_b = np.empty((len(readout._var), rows))
+        ang_s = np.empty(len(readout._s_forms[3]))
+        d, w = data.detach().numpy(), weights.detach().numpy()
+        lane_fused.gather_angles(d, w, data_cols, weight_cols, p_t, readout._b_forms, ang_b, readout._s_forms,
+                                 ang_s)  # fmt: skip
+        cos_v, sin_v = _cos_sin(ang_b)
+        sc, ss = _cos_sin(ang_s)
         buf = circuit._take(rows)
-        trig, cos_sin = None, None
-        if readout._batched is not None:
-            var, start, cols, vals, base = readout._batched
-            angles = np.empty((len(var), rows))
-            sparse_rows(start, cols, vals, base, p_t, angles)
-            cos_sin = _cos_sin(angles)
-            trig = readout._trig_buffers(rows)
-            trig[0][var], trig[1][var] = cos_sin
-            bc, bs = trig[:2]
-        else:
-            bc = bs = np.empty((0, rows))
-        sc = ss = np.empty(0)
-        if readout._shared is not None:
-            start, cols, vals, base = readout._shared
-            angles = np.empty((len(base), 1))
-            sparse_rows(start, cols, vals, base, np.ascontiguousarray(p_t[:, :1]), angles)
-            sc, ss = _cos_sin(angles[:, 0])
-        _, virt = fuse_forward(circuit, bc, bs, sc, ss, out=buf[1])
-        saved = state_forward(circuit, buf[1], buf)
+        trig = readout._trig_buffers(rows)
+        virt = np.empty(readout._virt_shape, dtype=np.complex128)
+        state = (circuit._openers_np, readout._count, *buf[4:8], buf[2][0], buf[3][0])
         out = np.empty((readout.table.shape[1], rows))
-        read(buf[2][0], buf[3][0], readout.table, out)  # slot 0: the state
+        count, m = readout._count, buf[1]
+        m_table = (m[0, :count], m[1, :count])  # contiguous views: the kernels' fast layout
+        trig_in = (readout._var, cos_v, sin_v, trig[0], trig[1], sc, ss)
+        op_table, table = circuit._table, readout.table
+        lane_fused.forward(*trig_in, readout._fuse, m, m_table, virt, state, op_table, table, out)
         if ctx.needs_input_grad[0] or ctx.needs_input_grad[1]:
             cols = (data_cols, weight_cols)
-            ctx.saved = (readout, p_t.shape, cols, (bc, bs, sc, ss), trig, cos_sin, virt, saved, need_b)
+            ctx.saved = (readout, buf, trig, virt, state, (cos_v, sin_v, sc, ss), p_t, cols, need_b)
         else:
             circuit._give(buf)
-            if trig is not None:
-                readout._give(trig)
+            readout._give(trig)
         return torch.from_numpy(out).T
 
     @staticmethod
     def backward(ctx, grad):  # noqa: D102
-        from qgen.sim.lane_kernels import readout_grad, sparse_rows_t
+        from qgen.sim import lane_fused
 
-        readout, shape, (data_cols, weight_cols), cs, trig, cos_sin, virt, saved, need_b = ctx.saved
+        readout, buf, trig, virt, state, (cos_v, sin_v, sc, ss), dp, cols, need_b = ctx.saved
         ctx.saved = None
         circuit = readout.circuit
-        buf = saved[0]
-        g = np.ascontiguousarray(grad.numpy().T, dtype=np.float64)
-        readout_grad(buf[2][0], buf[3][0], readout.table, g, buf[8], buf[9])
-        dm = state_backward(circuit, saved)
-        out = None if trig is None else trig[2:]
-        db, dbs, ds, dss = fuse_backward(circuit, *cs, virt, dm, out=out, need_b=need_b)
-        dp = np.zeros(shape)  # (P, B)
-        if trig is not None and need_b:
-            var, start, cols, vals, _ = readout._batched
-            cos_v, sin_v = cos_sin
-            sparse_rows_t(start, cols, vals, cos_v * dbs[var] - sin_v * db[var], dp)
-        if trig is not None:
-            readout._give(trig)
-        if readout._shared is not None:
-            start, cols, vals, _ = readout._shared
-            sc, ss = cs[2:]
-            row = np.empty((shape[0], 1))
-            sparse_rows_t(start, cols, vals, (sc * dss - ss * ds)[:, None], row)
-            dp[:, 0] += row[:, 0]
+        rows = buf[0].shape[3]
+        d_data, d_w = np.empty((rows, len(cols[0]))), np.empty(len(cols[1]))
+        count, m, dm = readout._count, buf[1], buf[0]
+        grads = (buf[8], buf[9], buf[10], buf[11], dm, (dm[0, :count], dm[1, :count]), trig[2], trig[3], dp)
+        trig_in = (readout._var, cos_v, sin_v, trig[0], trig[1], sc, ss)
+        forms = (readout._b_forms[:3], readout._s_forms[:3])
+        g = grad.numpy()
+        lane_fused.backward(g, readout.table, readout._fuse, (m[0, :count], m[1, :count]), virt, state, grads,
+                            circuit._table, trig_in, forms, need_b, cols, (d_data, d_w))  # fmt: skip
         circuit._give(buf)
-        d_data = torch.from_numpy(dp[data_cols]).T if ctx.needs_input_grad[0] else None
-        d_w = torch.from_numpy(dp[weight_cols].sum(1)) if ctx.needs_input_grad[1] else None
+        readout._give(trig)
+        d_data = torch.from_numpy(d_data) if ctx.needs_input_grad[0] else None
+        d_w = torch.from_numpy(d_w) if ctx.needs_input_grad[1] else None
         return d_data, d_w, None, None, None, None
