@@ -122,17 +122,6 @@ def sparse_rows(start, cols, vals, base, x, out):  # pragma: no cover - compiled
 
 
 @numba.njit(**_JIT)
-def sparse_rows_t(start, cols, vals, y, out):  # pragma: no cover - compiled
-    """The transpose of :func:`sparse_rows`: ``out[cols[j]] += vals[j] y[a]`` (``out`` zeroed here)."""
-    out[:, :] = 0.0
-    for a in range(y.shape[0]):
-        for j in range(start[a], start[a + 1]):
-            c, row = vals[j], cols[j]
-            for t in range(y.shape[1]):
-                out[row, t] += c * y[a, t]
-
-
-@numba.njit(**_JIT)
 def _apply_u_inplace(xr, xi, pairs, mr, mi):  # pragma: no cover - compiled
     """``x <- U x`` on the row pairs ``(a, b)``, all samples."""
     rows = xr.shape[1]
