@@ -22,7 +22,7 @@ from qgen.models.layer import QuantumLayer
 from qgen.models.sources import CircuitSource, resolve_circuit
 from qgen.optional import require
 from qgen.progress import Progress, report
-from qgen.sim.device import resolve_device
+from qgen.sim.device import resolve_device, small_work_threads
 from qgen.sim.training import OPTIMIZERS
 
 _sk_base = require("sklearn.base", extra="models", purpose="qgen.models estimators")
@@ -185,35 +185,55 @@ class QuantumEstimator(BaseEstimator, torch.nn.Module):
         score_fn,
         progress: Progress | None,
     ) -> None:
-        """Adam-style training with mini-batches, an optional validation split and early stopping."""
+        """Adam-style training with mini-batches, an optional validation split and early stopping.
+
+        Small problems train on one torch thread (:func:`qgen.sim.device.small_work_threads`: fewer than
+        ``2**16`` amplitudes per step); the thread count is restored afterwards.
+        """
+        work = min(len(angles), int(self.batch_size or len(angles))) * 2 ** self.layer_.num_qubits
+        with small_work_threads(work, angles.device):
+            self._train_loop(angles, target, loss_fn, score_fn, progress)
+
+    def _train_loop(self, angles, target, loss_fn, score_fn, progress) -> None:
         progress = report(progress)
         gen = np.random.default_rng(self._seed())
         n = len(angles)
         val_n = int(round(n * self.validation_fraction)) if self.validation_fraction else 0
         if val_n and n - val_n < 1:
             raise ModelError(f"validation_fraction={self.validation_fraction} leaves no training samples")
-        order = gen.permutation(n) if val_n else np.arange(n)
-        tr, va = order[val_n:], order[:val_n]
-        x_tr, y_tr, x_va, y_va = angles[tr], target[tr], angles[va], target[va]
+        if val_n:
+            order = torch.as_tensor(gen.permutation(n), device=angles.device)
+            tr, va = order[val_n:], order[:val_n]
+            x_tr, y_tr, x_va, y_va = angles[tr], target[tr], angles[va], target[va]
+        else:  # no split: the training data as given (no copy)
+            x_tr, y_tr = angles, target
+        n_tr = len(x_tr)
         opt = OPTIMIZERS[self.optimizer]([p for p in self.parameters() if p.requires_grad], lr=self.lr)
-        bs = len(tr) if not self.batch_size else min(int(self.batch_size), len(tr))
+        bs = n_tr if not self.batch_size else min(int(self.batch_size), n_tr)
         history: dict[str, list[float]] = {"loss": [], "val_loss": [], "val_score": [], "seconds": []}
         best, best_state, stale = float("inf"), None, 0
         start = time.perf_counter()
         progress.start("fit", total=self.epochs, unit="epoch")
         for _ in range(self.epochs):
-            perm = gen.permutation(len(tr)) if bs < len(tr) else np.arange(len(tr))
-            total = 0.0
-            for i in range(0, len(tr), bs):
-                idx = torch.as_tensor(perm[i : i + bs], device=angles.device)
-                opt.zero_grad()
-                loss = loss_fn(self.head(x_tr[idx]), y_tr[idx])
+            if bs == n_tr:  # full batch: the same tensors every step, nothing to gather
+                opt.zero_grad(set_to_none=True)
+                loss = loss_fn(self.head(x_tr), y_tr)
                 loss.backward()
                 opt.step()
-                total += float(loss.detach()) * len(idx)
-            history["loss"].append(total / len(tr))
-            info: dict[str, Any] = {"loss": history["loss"][-1]}
-            monitor = history["loss"][-1]
+                epoch_loss = loss.item()
+            else:
+                perm = torch.as_tensor(gen.permutation(n_tr), device=angles.device)
+                total = 0.0
+                for idx in perm.split(bs):
+                    opt.zero_grad(set_to_none=True)
+                    loss = loss_fn(self.head(x_tr[idx]), y_tr[idx])
+                    loss.backward()
+                    opt.step()
+                    total += loss.item() * len(idx)
+                epoch_loss = total / n_tr
+            history["loss"].append(epoch_loss)
+            info: dict[str, Any] = {"loss": epoch_loss}
+            monitor = epoch_loss
             if val_n:
                 with torch.no_grad():
                     out = self.head(x_va)

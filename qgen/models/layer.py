@@ -17,11 +17,10 @@ import torch
 from qiskit.circuit import QuantumCircuit
 from qiskit.quantum_info import SparsePauliOp
 
-from qgen.models.encoding import evaluate_derived, lower_angles, split_parameters
+from qgen.models.compiled import compiled, observables_key
+from qgen.models.encoding import evaluate_derived
 from qgen.models.errors import ModelError
 from qgen.sim.device import resolve_device
-from qgen.sim.gatelist import from_qiskit
-from qgen.sim.observables import PauliObservables
 from qgen.sim.readout import DiagonalReadout
 from qgen.sim.structured import StructuredCircuit
 
@@ -67,30 +66,21 @@ class QuantumLayer(torch.nn.Module):
         if dtype not in DTYPES:
             raise ModelError(f"dtype must be one of {sorted(DTYPES)}, got {dtype!r}")
         self.circuit = circuit
-        self.input_names, self.weight_names = split_parameters(circuit)
-        lowered, self.derived = lower_angles(circuit)
-        by_name = {p.name: p for p in lowered.parameters}
-        order = self.input_names + [d.name for d in self.derived] + self.weight_names
-        self.gatelist = from_qiskit(lowered, parameters=[by_name[n] for n in order if n in by_name])
-        present = set(self.gatelist.parameters)
-        self._cols = {
-            "inputs": [i for i, n in enumerate(self.input_names) if n in present],
-            "derived": [i for i, d in enumerate(self.derived) if d.name in present],
-            "weights": [i for i, n in enumerate(self.weight_names) if n in present],
-        }
+        self.compiled = compiled(circuit)  # lowered and compiled once per circuit structure (see its module)
+        self.input_names = list(self.compiled.input_names)
+        self.weight_names = list(self.compiled.weight_names)
+        self.derived = list(self.compiled.derived)
+        self.gatelist = self.compiled.gatelist
+        self._cols = self.compiled.cols
         self.num_qubits = circuit.num_qubits
         self.observables = list(observables) if observables is not None else z_observables(self.num_qubits)
+        self._readout_key = observables_key(self.observables)
         self.complex_dtype = DTYPES[dtype]
         real = torch.float64 if dtype == "float64" else torch.float32
         self.weights = torch.nn.Parameter(self._initial(weights, seed).to(real), requires_grad=trainable)
         # the per-sample columns lead the parameter matrix: inputs, then derived angles
-        self._num_batched = len(self._cols["inputs"]) + len(self._cols["derived"])
-        inputs = set(self.input_names)
-        self._derived_reads_weights = any(
-            {str(sym) for sym in d.expr.free_symbols} - inputs for d in self.derived
-        )
-        self._engines: dict[str, StructuredCircuit] = {}
-        self._obs: dict[str, PauliObservables | DiagonalReadout] = {}
+        self._num_batched = self.compiled.num_batched
+        self._derived_reads_weights = self.compiled.derived_reads_weights
         self.to(resolve_device(device))
 
     def _initial(self, weights, seed) -> torch.Tensor:
@@ -114,40 +104,41 @@ class QuantumLayer(torch.nn.Module):
         return len(self.input_names)
 
     def engine(self, device: torch.device) -> StructuredCircuit:
-        """The circuit compiled for ``device`` (once; any batch size)."""
-        key = str(device)
-        if key not in self._engines:
-            self._engines[key] = StructuredCircuit(
-                self.gatelist, range(self._num_batched), self.complex_dtype, device
-            )
-        return self._engines[key]
+        """The circuit compiled for ``device`` (once per circuit structure; any batch size)."""
+        return self.compiled.engine(self.complex_dtype, device)
 
     def parameter_matrix(self, x: torch.Tensor) -> torch.Tensor:
         """The simulator's parameter matrix ``(N, P)``: features, derived angles, weights."""
         w = self.weights
-        x = x.to(device=w.device, dtype=w.dtype)
+        if x.dtype != w.dtype or x.device != w.device:
+            x = x.to(device=w.device, dtype=w.dtype)
         if x.dim() != 2 or x.shape[1] != self.num_inputs:
             raise ModelError(f"expected features of shape (N, {self.num_inputs}), got {tuple(x.shape)}")
-        n = x.shape[0]
-        parts = [self._data_columns(x)]
-        if self._cols["weights"]:
-            parts.append(w[self._cols["weights"]][None, :].expand(n, -1))
-        return torch.cat(parts, dim=1)
+        data = self._data_columns(x)
+        cols = self._cols["weights"]
+        if not cols:
+            return data
+        shared = w if len(cols) == len(self.weight_names) else w[cols]  # every weight, in order: no gather
+        return torch.cat([data, shared.expand(x.shape[0], -1)], dim=1)
 
     def _data_columns(self, x: torch.Tensor) -> torch.Tensor:
         """Features and derived angles ``(N, inputs + derived)``; when they depend on the features only (and
-        need no gradient) they are kept for the next call with the same features (every training step)."""
+        need no gradient) they are kept for the next call with the same features (every training step: the
+        same tensor, unchanged since, is recognised without comparing values)."""
         constant = not x.requires_grad and not self._derived_reads_weights
         hit = self.__dict__.get("_data_cache")
-        if constant and hit is not None and hit[0].shape == x.shape and torch.equal(hit[0], x):
-            return hit[1]
+        if constant and hit is not None:
+            if hit[0] is x and hit[1] == x._version:
+                return hit[3]
+            if hit[2].shape == x.shape and torch.equal(hit[2], x):
+                return hit[3]
         parts = [x[:, self._cols["inputs"]]]
         if self.derived:
             derived = evaluate_derived(self.derived, self.input_names, x, self.weight_names, self.weights)
             parts.append(derived[:, self._cols["derived"]])
         data = torch.cat(parts, dim=1) if len(parts) > 1 else parts[0]
         if constant:
-            self.__dict__["_data_cache"] = (x.detach().clone(), data.detach())
+            self.__dict__["_data_cache"] = (x, x._version, x.detach().clone(), data.detach())
         return data
 
     def states(self, x: torch.Tensor) -> torch.Tensor:
@@ -162,15 +153,7 @@ class QuantumLayer(torch.nn.Module):
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         """Expectation values ``(N, K)`` of the readout observables."""
         device = self.weights.device
-        key = str(device)
-        if key not in self._obs:
-            if DiagonalReadout.accepts(self.observables, self.num_qubits):
-                real = torch.float64 if self.complex_dtype == torch.complex128 else torch.float32
-                self._obs[key] = DiagonalReadout(self.observables, self.num_qubits, real, device)
-            else:
-                dtype = self.complex_dtype
-                self._obs[key] = PauliObservables(self.observables, self.num_qubits, dtype, device)
-        obs = self._obs[key]
+        obs = self.compiled.readout(self.observables, self.complex_dtype, device, self._readout_key)
         if isinstance(obs, DiagonalReadout):  # |psi|^2 @ table: on the lanes, one autograd step
             params = self.parameter_matrix(x)
             out = self.engine(device).expectations(params, obs.table, batched_grad=self._batched_grad(x))

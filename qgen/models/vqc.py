@@ -114,10 +114,10 @@ class VQClassifier(_sk.ClassifierMixin, QuantumEstimator):
     def head(self, angles: torch.Tensor) -> torch.Tensor:
         """Class logits ``(N, K)``."""
         out = self.layer_(angles).to(torch.float64)
-        if len(self.classes_) == 2:
-            z = self.output_bias_ - self.output_scale_ * out[:, :1]
-            return torch.cat([torch.zeros_like(z), z], dim=1)
-        return self.output_scale_ * out + self.output_bias_
+        if len(self.classes_) == 2:  # [0, b - a <Z_0>]: one fused multiply-add and a zero column
+            z = torch.addcmul(self.output_bias_, out[:, :1], self.output_scale_, value=-1.0)
+            return torch.nn.functional.pad(z, (1, 0))
+        return torch.addcmul(self.output_bias_, out, self.output_scale_)
 
     def fit(self, X, y, progress: Progress | None = None) -> VQClassifier:
         """Train on features ``X`` ``(N, d)`` and labels ``y``; ``progress`` receives one step per epoch."""
@@ -204,7 +204,8 @@ class VQRegressor(_sk.RegressorMixin, QuantumEstimator):
 
     def head(self, angles: torch.Tensor) -> torch.Tensor:
         """Standardised predictions ``(N,)``."""
-        return self.output_scale_ * self.layer_(angles).to(torch.float64)[:, 0] + self.output_bias_
+        out = self.layer_(angles).to(torch.float64)[:, 0]
+        return torch.addcmul(self.output_bias_, out, self.output_scale_)
 
     def fit(self, X, y, progress: Progress | None = None) -> VQRegressor:
         """Train on features ``X`` and real targets ``y``."""

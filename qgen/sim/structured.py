@@ -52,6 +52,14 @@ READOUT_MIN_AMPLITUDES = 0  # expectations in one autograd step: the lanes win a
 GROUP_SPLIT_MAX_QUBITS = 10  # up to here the qubits form two groups (low half, high half); above, groups of 5
 
 
+_TORCH_STAGES = frozenset({
+    "stages", "_consts", "_shared_angles", "_batched_angles", "_batched_pure", "_n_shared_pool",
+    "_chain_kinds", "_chain_pos", "_kron_index", "_kron_entries", "_chain_tables", "_segments", "_prefix",
+    "_batched_index", "_cache", "_eye", "_phase", "_eye2", "_zero_ket",
+})  # fmt: skip
+"""Attributes of the torch stages (:meth:`StructuredCircuit._compile`), built on first use."""
+
+
 def _groups(n: int) -> list[tuple[int, int]]:
     """Qubit groups ``(low, size)`` of a local stage."""
     if n <= 1:
@@ -115,11 +123,18 @@ class StructuredCircuit:
         if n > STRUCTURED_MAX_QUBITS:
             self.stages = []
             self._fallback = {}
-            return
-        self.stages = diagonalise(schedule(self.gatelist), self.batched, n)
-        self._compile()
+        # the torch stages are compiled on first use (see __getattr__): a circuit that only ever runs on the
+        # lanes executor never needs them
 
     # ------------------------------------------------------------------ compile
+    def __getattr__(self, name: str):
+        """Compile the torch stages when one of their attributes is first read."""
+        if name in _TORCH_STAGES and "gatelist" in self.__dict__ and "stages" not in self.__dict__:
+            self.stages = diagonalise(schedule(self.gatelist), self.batched, self.num_qubits)
+            self._compile()
+            return self.__dict__[name]
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
     def _is_batched(self, exprs: Sequence[ParamExpr]) -> bool:
         return any(i in self.batched for e in exprs for i, _ in e.terms)
 
