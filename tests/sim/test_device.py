@@ -58,3 +58,23 @@ def test_free_cores_sees_processes_that_just_started() -> None:
         for proc in spinners:
             proc.kill()
             proc.wait()
+
+
+def test_small_work_runs_on_one_thread_and_restores_the_count() -> None:
+    from qgen.sim.device import SMALL_WORK_AMPLITUDES, small_work_threads
+
+    before = torch.get_num_threads()
+    try:
+        torch.set_num_threads(2)
+        with small_work_threads(120 * 2**4) as n:
+            assert n == 1 and torch.get_num_threads() == 1
+        assert torch.get_num_threads() == 2
+        with small_work_threads(SMALL_WORK_AMPLITUDES) as n:  # not small: left as it is
+            assert n == 2 and torch.get_num_threads() == 2
+        with small_work_threads(16, device="meta") as n:  # not CPU work
+            assert n == 2 and torch.get_num_threads() == 2
+        with pytest.raises(ValueError, match="inside"), small_work_threads(16):
+            raise ValueError("inside")
+        assert torch.get_num_threads() == 2  # restored after an error too
+    finally:
+        torch.set_num_threads(before)

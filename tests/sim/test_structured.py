@@ -291,3 +291,31 @@ def test_large_registers_fall_back_to_the_batch_engine():
     assert sc.stages == []
     values = torch.tensor([[0.3, -0.7], [1.1, 0.2]], dtype=torch.float64)
     torch.testing.assert_close(sc.run(values), compile_batch([gl] * 2).run(values), atol=1e-12, rtol=0)
+
+
+def test_torch_stages_are_compiled_on_first_use_only():
+    """A circuit that runs on the lanes executor never builds the torch stages; the torch path builds them
+    once, on its first run, with the same amplitudes."""
+    from qgen.sim.program import numba_available
+
+    qc = zz_like(3, 1).compose(real_amplitudes(3, reps=1).decompose())
+    gl = from_qiskit(qc)
+    data = [j for j, p in enumerate(gl.parameters) if p[0] in "xy"]
+    values = torch.tensor(np.random.default_rng(2).uniform(-np.pi, np.pi, (6, gl.num_parameters)))
+    values[:, [j for j in range(gl.num_parameters) if j not in data]] = values[0, [
+        j for j in range(gl.num_parameters) if j not in data]]  # fmt: skip
+    names = list(gl.parameters)
+    ref = torch.tensor(np.stack([
+        Statevector(qc.assign_parameters({p: float(row[names.index(p.name)]) for p in qc.parameters})).data
+        for row in values
+    ]))  # fmt: skip
+    if numba_available():
+        lanes = StructuredCircuit(gl, batched=data, lanes=True)
+        torch.testing.assert_close(lanes.run(values), ref, atol=1e-12, rtol=0)
+        assert "stages" not in vars(lanes) and "_segments" not in vars(lanes)
+    sc = StructuredCircuit(gl, batched=data, lanes=False)
+    assert "stages" not in vars(sc)
+    torch.testing.assert_close(sc.run(values), ref, atol=1e-12, rtol=0)
+    assert "stages" in vars(sc) and sc.stages and sc._prefix == 2
+    with pytest.raises(AttributeError, match="no attribute 'missing'"):
+        _ = sc.missing

@@ -166,3 +166,44 @@ def test_train_reports_every_step_to_a_progress() -> None:
     assert int(res.steps[0]) == 7
     assert rec.done("training") == 7
     assert rec.events[0][:2] == ("start", "training") and rec.events[-1][:2] == ("finish", "training")
+
+
+def _adam_run(cls, steps: int = 150, **kwargs) -> torch.Tensor:
+    """Parameters after ``steps`` of ``cls`` on a small non-convex loss over three tensors of mixed shapes."""
+    gen = torch.Generator().manual_seed(4)
+    params = [
+        torch.randn(12, dtype=torch.float64, generator=gen).requires_grad_(),
+        torch.tensor(1.0, dtype=torch.float64, requires_grad=True),
+        torch.zeros(3, dtype=torch.float64, requires_grad=True),
+    ]
+    opt = cls(params, lr=0.05, **kwargs)
+    for _ in range(steps):
+        opt.zero_grad(set_to_none=True)
+        loss = sum((torch.sin(3 * p) + (p - 0.3 * k) ** 2).sum() for k, p in enumerate(params))
+        loss.backward()
+        opt.step()
+    return torch.cat([p.detach().reshape(-1) for p in params])
+
+
+@pytest.mark.parametrize("name,ref", [("adam", torch.optim.Adam), ("adamw", torch.optim.AdamW)])
+def test_registered_adam_is_fused_and_equals_the_single_tensor_loop(name, ref) -> None:
+    from qgen.sim.training import OPTIMIZERS
+
+    params = [torch.zeros(3, dtype=torch.float64, requires_grad=True)]
+    assert OPTIMIZERS[name](params, lr=0.1).defaults["fused"] is True
+    ours = _adam_run(OPTIMIZERS[name])
+    theirs = _adam_run(ref, foreach=False)
+    assert not torch.equal(ours, _adam_run(OPTIMIZERS[name], steps=149))  # the run moves the parameters
+    torch.testing.assert_close(ours, theirs, atol=1e-12, rtol=0)
+
+
+def test_registered_adam_keeps_an_explicit_choice_and_falls_back_for_complex_parameters() -> None:
+    from qgen.sim.training import OPTIMIZERS
+
+    real = [torch.zeros(3, dtype=torch.float64, requires_grad=True)]
+    assert OPTIMIZERS["adam"](real, lr=0.1, foreach=True).defaults["fused"] is None
+    assert OPTIMIZERS["adam"](real, lr=0.1, fused=False).defaults["fused"] is False
+    complex_ = [torch.zeros(3, dtype=torch.complex128, requires_grad=True)]
+    assert not OPTIMIZERS["adam"](complex_, lr=0.1).defaults["fused"]  # torch's default implementation
+    groups = [{"params": real}, {"params": [torch.ones(2, dtype=torch.float32, requires_grad=True)]}]
+    assert OPTIMIZERS["adam"](groups, lr=0.1).defaults["fused"] is True
