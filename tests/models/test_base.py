@@ -1,0 +1,104 @@
+"""The training loop of qgen.models (QuantumEstimator._train) against a plain torch loop written out here."""
+
+import numpy as np
+import pytest
+import torch
+from sklearn.datasets import make_moons
+
+from qgen.models import VQClassifier, VQRegressor
+from qgen.sim.training import OPTIMIZERS
+
+
+@pytest.fixture(scope="module")
+def moons():
+    return make_moons(30, noise=0.1, random_state=1)
+
+
+def reference_losses(model, X, target, loss_fn, epochs: int, batch_size: int | None, seed: int) -> list:
+    """Adam (the registered one: fused, equal to torch's one-tensor loop, see tests/sim/test_train.py) on
+    ``model.head`` from the model's current weights: the epoch losses. (A weight whose gradient is zero up to
+    rounding moves by rounding noise under Adam, so the reference uses the same kernel.)"""
+    params = [p for p in model.parameters() if p.requires_grad]
+    opt = OPTIMIZERS["adam"](params, lr=model.lr)
+    angles = model.angles(X)
+    n = len(angles)
+    bs = batch_size or n
+    gen = np.random.default_rng(seed)
+    losses = []
+    for _ in range(epochs):
+        order = gen.permutation(n) if bs < n else np.arange(n)
+        total = 0.0
+        for i in range(0, n, bs):
+            idx = torch.as_tensor(order[i : i + bs])
+            opt.zero_grad()
+            loss = loss_fn(model.head(angles[idx]), target[idx])
+            loss.backward()
+            opt.step()
+            total += float(loss.detach()) * len(idx)
+        losses.append(total / n)
+    return losses
+
+
+@pytest.mark.parametrize("batch_size", [None, 8])
+def test_classifier_training_equals_a_plain_torch_loop(moons, batch_size):
+    X, y = moons
+    kw = dict(feature_map="zz", ansatz="real-amplitudes", reps=1, epochs=12, lr=0.1, batch_size=batch_size)
+    model = VQClassifier(**kw, random_state=2).fit(X, y)
+    ref = VQClassifier(**{**kw, "epochs": 0}, random_state=2).fit(X, y)
+    target = torch.as_tensor(y, dtype=torch.long)
+    losses = reference_losses(ref, X, target, torch.nn.functional.cross_entropy, 12, batch_size, 2)
+    np.testing.assert_allclose(model.history_["loss"], losses, atol=1e-12, rtol=0)
+    torch.testing.assert_close(model.layer_.weights, ref.layer_.weights, atol=1e-12, rtol=0)
+    np.testing.assert_allclose(model.predict_proba(X), ref.predict_proba(X), atol=1e-12, rtol=0)
+    assert model.history_["loss"][-1] < model.history_["loss"][0]
+
+
+def test_classifier_head_is_the_documented_readout(moons):
+    """Two classes: logits ``[0, b - a <Z_0>]``; more: ``a <O_k> + b_k``."""
+    X, y = moons
+    model = VQClassifier(epochs=2, random_state=0).fit(X, y)
+    with torch.no_grad():
+        model.output_scale_.fill_(1.7)
+        model.output_bias_.fill_(-0.3)
+        angles = model.angles(X)
+        z = model.layer_(angles)[:, 0]
+        expected = torch.stack([torch.zeros_like(z), -0.3 - 1.7 * z], dim=1)
+        torch.testing.assert_close(model.head(angles), expected, atol=1e-15, rtol=0)
+    three = np.arange(len(y)) % 3
+    multi = VQClassifier(epochs=1, random_state=0).fit(X, three)
+    with torch.no_grad():
+        multi.output_bias_.copy_(torch.tensor([0.1, -0.2, 0.3]))
+        angles = multi.angles(X)
+        expected = multi.output_scale_ * multi.layer_(angles) + multi.output_bias_
+        torch.testing.assert_close(multi.head(angles), expected, atol=1e-15, rtol=0)
+
+
+def test_regressor_training_equals_a_plain_torch_loop():
+    rng = np.random.default_rng(0)
+    X = rng.uniform(-1, 1, (24, 2))
+    y = np.sin(2 * X[:, 0]) + 0.5 * X[:, 1]
+    kw = dict(epochs=10, lr=0.1)
+    model = VQRegressor(**kw, random_state=1).fit(X, y)
+    ref = VQRegressor(**{**kw, "epochs": 0}, random_state=1).fit(X, y)
+    target = (torch.as_tensor(y) - ref.target_mean_) / ref.target_std_
+    losses = reference_losses(ref, X, target, torch.nn.functional.mse_loss, 10, None, 1)
+    np.testing.assert_allclose(model.history_["loss"], losses, atol=1e-12, rtol=0)
+    np.testing.assert_allclose(model.predict(X), ref.predict(X), atol=1e-12, rtol=0)
+
+
+def test_training_runs_on_one_thread_and_restores_the_count(moons):
+    X, y = moons
+    seen = []
+
+    class Probe(VQClassifier):
+        def head(self, angles):
+            seen.append(torch.get_num_threads())
+            return super().head(angles)
+
+    before = torch.get_num_threads()
+    try:
+        torch.set_num_threads(2)
+        Probe(epochs=3).fit(X, y)
+        assert seen == [1, 1, 1] and torch.get_num_threads() == 2
+    finally:
+        torch.set_num_threads(before)
