@@ -214,8 +214,11 @@ class QuantumEstimator(BaseEstimator, torch.nn.Module):
         best, best_state, stale = float("inf"), None, 0
         start = time.perf_counter()
         progress.start("fit", total=self.epochs, unit="epoch")
+        fused = self._fused_step(x_tr, y_tr, loss_fn) if bs == n_tr else None
         for _ in range(self.epochs):
-            if bs == n_tr:  # full batch: the same tensors every step, nothing to gather
+            if fused is not None:  # the simulator in autograd, head, loss and Adam in numpy
+                epoch_loss = fused()
+            elif bs == n_tr:  # full batch: the same tensors every step, nothing to gather
                 opt.zero_grad(set_to_none=True)
                 loss = loss_fn(self.head(x_tr), y_tr)
                 loss.backward()
@@ -257,6 +260,43 @@ class QuantumEstimator(BaseEstimator, torch.nn.Module):
         self.history_ = history
         self.n_iter_ = len(history["loss"])
         self.fit_seconds_ = time.perf_counter() - start
+
+    def _readout_loss(self, loss_fn) -> str | None:
+        """The :mod:`qgen.models.fused` readout + loss this model trains with (``"binary"``, ``"softmax"``,
+        ``"mse"``), or None (subclasses with a head of their own: the torch loop)."""
+        return None
+
+    def _fused_step(self, angles: torch.Tensor, target: torch.Tensor, loss_fn):
+        """A :class:`qgen.models.fused.FusedStep` when it computes exactly what the torch loop would: the
+        model's own head and loss, ``adam``, float64 on the CPU, a diagonal readout, features and derived
+        angles without gradients, the weights, output scale and bias as the trained parameters and no hooks
+        on the layer; else None."""
+        from qgen.models.fused import FusedStep
+        from qgen.sim.readout import DiagonalReadout
+        from qgen.sim.training import Adam
+
+        kind = self._readout_loss(loss_fn)
+        layer = self.__dict__["_modules"].get("layer_")
+        if kind is None or layer is None or OPTIMIZERS[self.optimizer] is not Adam:
+            return None
+        scale, bias = self.output_scale_, self.output_bias_
+        trained = [p for p in self.parameters() if p.requires_grad]
+        if len(trained) != 3 or {id(p) for p in trained} != {id(layer.weights), id(scale), id(bias)}:
+            return None
+        if any(p.dtype != torch.float64 or p.device.type != "cpu" for p in trained):
+            return None
+        if layer.complex_dtype != torch.complex128 or layer._derived_reads_weights or angles.requires_grad:
+            return None
+        hooks = torch.nn.modules.module
+        if layer._forward_hooks or layer._forward_pre_hooks or hooks._global_forward_hooks or (
+            hooks._global_forward_pre_hooks
+        ):
+            return None
+        dtype, key = layer.complex_dtype, layer._readout_key
+        obs = layer.compiled.readout(layer.observables, dtype, angles.device, key)
+        if not isinstance(obs, DiagonalReadout):
+            return None
+        return FusedStep(layer, obs.table, angles, target, scale, bias, kind, self.lr)
 
     def _trainable_state(self) -> dict[str, torch.Tensor]:
         return {k: v.detach().clone() for k, v in self.named_parameters()}

@@ -119,6 +119,10 @@ class VQClassifier(_sk.ClassifierMixin, QuantumEstimator):
             return torch.nn.functional.pad(z, (1, 0))
         return torch.addcmul(self.output_bias_, out, self.output_scale_)
 
+    def _readout_loss(self, loss_fn) -> str | None:
+        own = type(self).head is VQClassifier.head and loss_fn is torch.nn.functional.cross_entropy
+        return None if not own else "binary" if len(self.classes_) == 2 else "softmax"
+
     def fit(self, X, y, progress: Progress | None = None) -> VQClassifier:
         """Train on features ``X`` ``(N, d)`` and labels ``y``; ``progress`` receives one step per epoch."""
         X, y, y_idx = self._validate_classes(X, y)
@@ -206,6 +210,10 @@ class VQRegressor(_sk.RegressorMixin, QuantumEstimator):
         """Standardised predictions ``(N,)``."""
         out = self.layer_(angles).to(torch.float64)[:, 0]
         return torch.addcmul(self.output_bias_, out, self.output_scale_)
+
+    def _readout_loss(self, loss_fn) -> str | None:
+        own = type(self).head is VQRegressor.head and loss_fn is torch.nn.functional.mse_loss
+        return "mse" if own else None
 
     def fit(self, X, y, progress: Progress | None = None) -> VQRegressor:
         """Train on features ``X`` and real targets ``y``."""

@@ -1,0 +1,140 @@
+"""A fused full-batch training step for the models' own readouts: one autograd call, the rest in numpy.
+
+For a small model (a few qubits, a hundred samples) a training step's torch operations cost as much as the
+simulation: the parameter matrix, the readout head and the loss each add operations and autograd nodes, and
+the optimiser its bookkeeping, at microseconds apiece. :class:`FusedStep` keeps the simulator's expectation
+values as the only autograd operation (with its exact backward) and does the rest in closed form in numpy:
+
+* binary classifier: logits ``[0, z]``, ``z = b - a <Z_0>``; cross-entropy ``mean(log(1 + e^z) - t z)``,
+  ``dL/dz = (sigmoid(z) - t) / N``;
+* multi-class classifier: logits ``a <O_k> + b_k``; cross-entropy of their softmax,
+  ``dL/dlogits = (softmax - onehot) / N``;
+* regressor: ``y = a <Z_0> + b``; mean squared error, ``dL/dy = 2 (y - t) / N``;
+
+and :class:`NumpyAdam` updates the parameters in place with torch's Adam arithmetic. The losses, gradients
+and updates equal those of the torch loop up to rounding (the tests compare them).
+:meth:`qgen.models.base.QuantumEstimator._train` uses it where it applies (see ``_fused_step`` there).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import torch
+
+
+class NumpyAdam:
+    """Adam on numpy arrays, updated in place: the arithmetic of ``torch.optim.Adam`` (no weight decay, no
+    amsgrad) in the same order, so that both give the same parameters up to rounding."""
+
+    def __init__(self, params: list[np.ndarray], lr: float, betas=(0.9, 0.999), eps: float = 1e-8) -> None:
+        self.params = params
+        self.lr, self.eps = float(lr), float(eps)
+        self.beta1, self.beta2 = (float(b) for b in betas)
+        self.exp_avg = [np.zeros_like(p) for p in params]
+        self.exp_avg_sq = [np.zeros_like(p) for p in params]
+        self.steps = 0
+
+    def step(self, grads: list[np.ndarray]) -> None:
+        """One update with gradients ``grads`` (one per parameter array, same shapes)."""
+        self.steps += 1
+        b1, b2 = self.beta1, self.beta2
+        step_size = self.lr / (1 - b1**self.steps)
+        bias2_sqrt = math.sqrt(1 - b2**self.steps)
+        w1, w2 = 1 - b1, 1 - b2
+        for p, m, v, g in zip(self.params, self.exp_avg, self.exp_avg_sq, grads, strict=True):
+            m += w1 * (g - m)  # torch's lerp for a weight below 1/2
+            v *= b2
+            v += w2 * g * g
+            p += -step_size * (m / (np.sqrt(v) / bias2_sqrt + self.eps))
+
+
+def binary_cross_entropy(e: np.ndarray, scale: float, bias: np.ndarray, target: np.ndarray):
+    """Loss and gradients (``e``, scale, bias) of cross-entropy on logits ``[0, b - a e[:, 0]]``."""
+    e0 = e[:, 0]
+    z = bias[0] - scale * e0
+    loss = float(np.mean(np.logaddexp(0.0, z) - target * z))
+    dz = (1.0 / (1.0 + np.exp(-z)) - target) / len(z)
+    de = np.zeros_like(e)
+    de[:, 0] = -scale * dz
+    return loss, de, -np.dot(dz, e0), np.array([dz.sum()])
+
+
+def softmax_cross_entropy(e: np.ndarray, scale: float, bias: np.ndarray, target: np.ndarray):
+    """Loss and gradients (``e``, scale, bias) of cross-entropy on logits ``a e + b`` (class ``target``)."""
+    logits = bias + e * scale
+    shifted = logits - logits.max(1, keepdims=True)
+    exp = np.exp(shifted)
+    total = exp.sum(1, keepdims=True)
+    rows = np.arange(len(e))
+    loss = float(np.mean(np.log(total[:, 0]) - shifted[rows, target]))
+    d = exp / total
+    d[rows, target] -= 1.0
+    d /= len(e)
+    return loss, scale * d, float((d * e).sum()), d.sum(0)
+
+
+def squared_error(e: np.ndarray, scale: float, bias: np.ndarray, target: np.ndarray):
+    """Loss and gradients (``e``, scale, bias) of the mean squared error of ``a e[:, 0] + b``."""
+    e0 = e[:, 0]
+    diff = bias + e0 * scale - target
+    loss = float(np.mean(diff * diff))
+    dy = 2.0 * diff / len(diff)
+    de = np.zeros_like(e)
+    de[:, 0] = scale * dy
+    return loss, de, float(np.dot(dy, e0)), np.asarray(dy.sum())
+
+
+READOUT_LOSSES = {"binary": binary_cross_entropy, "softmax": softmax_cross_entropy, "mse": squared_error}
+
+
+class FusedStep:
+    """Full-batch training steps of a layer + ``a * <O> + b`` readout + loss (see the module docstring).
+
+    Args:
+        layer: the model's :class:`qgen.models.layer.QuantumLayer` (CPU, float64, diagonal readout).
+        table: the readout table ``(2**n, K)`` of its observables.
+        angles: the training angles ``(N, d)`` (no gradient).
+        target: class indices (classifiers) or standardised targets (regressor) ``(N,)``.
+        scale, bias: the model's output scale ``()`` and bias parameters.
+        kind: ``"binary"``, ``"softmax"`` or ``"mse"``.
+        lr: Adam's learning rate.
+
+    Calling it makes one step and returns the loss before the step. The parameters are updated in place
+    (numpy views of the torch tensors' memory), so the model holds the trained values at every step.
+    """
+
+    def __init__(self, layer, table, angles, target, scale, bias, kind: str, lr: float) -> None:
+        self.engine = layer.engine(angles.device)
+        self.table = table
+        data = layer._data_columns(angles).detach().numpy()
+        self.num_batched = data.shape[1]
+        self.weight_cols = np.asarray(layer._cols["weights"], dtype=np.int64)
+        self.all_weights = len(self.weight_cols) == len(layer.weight_names)
+        self.matrix = np.empty((data.shape[0], self.num_batched + len(self.weight_cols)))
+        self.matrix[:, : self.num_batched] = data
+        self.params = torch.from_numpy(self.matrix).requires_grad_()
+        self.weights = layer.weights.detach().numpy()
+        self.scale = scale.detach().numpy()
+        self.bias = bias.detach().numpy()
+        t = target.detach().cpu().numpy()
+        self.target = t.astype(np.float64) if kind != "softmax" else t
+        self.loss = READOUT_LOSSES[kind]
+        self.adam = NumpyAdam([self.weights, self.scale, self.bias], lr)
+
+    def __call__(self) -> float:
+        w = self.weights
+        self.matrix[:, self.num_batched :] = w if self.all_weights else w[self.weight_cols]
+        self.params.grad = None
+        e = self.engine.expectations(self.params, self.table, batched_grad=False)
+        loss, de, dscale, dbias = self.loss(e.detach().numpy(), float(self.scale), self.bias, self.target)
+        e.backward(torch.from_numpy(de))
+        shared = self.params.grad.numpy()[:, self.num_batched :].sum(0)
+        if self.all_weights:
+            dw = shared
+        else:
+            dw = np.zeros_like(w)
+            dw[self.weight_cols] = shared
+        self.adam.step([dw, np.asarray(dscale, dtype=np.float64), dbias])
+        return loss
