@@ -279,6 +279,8 @@ class QuantumEstimator(BaseEstimator, torch.nn.Module):
         layer = self.__dict__["_modules"].get("layer_")
         if kind is None or layer is None or OPTIMIZERS[self.optimizer] is not Adam:
             return None
+        if type(layer).forward is not QuantumLayer.forward:
+            return None
         scale, bias = self.output_scale_, self.output_bias_
         trained = [p for p in self.parameters() if p.requires_grad]
         if len(trained) != 3 or {id(p) for p in trained} != {id(layer.weights), id(scale), id(bias)}:

@@ -26,14 +26,18 @@ import torch
 
 class NumpyAdam:
     """Adam on numpy arrays, updated in place: the arithmetic of ``torch.optim.Adam`` (no weight decay, no
-    amsgrad) in the same order, so that both give the same parameters up to rounding."""
+    amsgrad) in the same order, so that both give the same parameters up to rounding. The moments of all
+    arrays are kept in one flat vector (one pass of array operations per step, whatever the array count)."""
 
     def __init__(self, params: list[np.ndarray], lr: float, betas=(0.9, 0.999), eps: float = 1e-8) -> None:
         self.params = params
         self.lr, self.eps = float(lr), float(eps)
         self.beta1, self.beta2 = (float(b) for b in betas)
-        self.exp_avg = [np.zeros_like(p) for p in params]
-        self.exp_avg_sq = [np.zeros_like(p) for p in params]
+        bounds = np.cumsum([0] + [p.size for p in params]).tolist()
+        self._slices = [slice(lo, hi) for lo, hi in zip(bounds[:-1], bounds[1:], strict=True)]
+        self.exp_avg = np.zeros(bounds[-1])
+        self.exp_avg_sq = np.zeros(bounds[-1])
+        self._grad = np.empty(bounds[-1])
         self.steps = 0
 
     def step(self, grads: list[np.ndarray]) -> None:
@@ -42,19 +46,22 @@ class NumpyAdam:
         b1, b2 = self.beta1, self.beta2
         step_size = self.lr / (1 - b1**self.steps)
         bias2_sqrt = math.sqrt(1 - b2**self.steps)
-        w1, w2 = 1 - b1, 1 - b2
-        for p, m, v, g in zip(self.params, self.exp_avg, self.exp_avg_sq, grads, strict=True):
-            m += w1 * (g - m)  # torch's lerp for a weight below 1/2
-            v *= b2
-            v += w2 * g * g
-            p += -step_size * (m / (np.sqrt(v) / bias2_sqrt + self.eps))
+        g, m, v = self._grad, self.exp_avg, self.exp_avg_sq
+        for part, grad in zip(self._slices, grads, strict=True):
+            g[part] = np.ravel(grad)
+        m += (1 - b1) * (g - m)  # torch's lerp for a weight below 1/2
+        v *= b2
+        v += (1 - b2) * g * g
+        update = -step_size * (m / (np.sqrt(v) / bias2_sqrt + self.eps))
+        for p, part in zip(self.params, self._slices, strict=True):
+            p += update[part].reshape(p.shape)
 
 
 def binary_cross_entropy(e: np.ndarray, scale: float, bias: np.ndarray, target: np.ndarray):
     """Loss and gradients (``e``, scale, bias) of cross-entropy on logits ``[0, b - a e[:, 0]]``."""
     e0 = e[:, 0]
     z = bias[0] - scale * e0
-    loss = float(np.mean(np.logaddexp(0.0, z) - target * z))
+    loss = float((np.logaddexp(0.0, z) - target * z).sum()) / len(z)
     dz = (1.0 / (1.0 + np.exp(-z)) - target) / len(z)
     de = np.zeros_like(e)
     de[:, 0] = -scale * dz
@@ -68,7 +75,7 @@ def softmax_cross_entropy(e: np.ndarray, scale: float, bias: np.ndarray, target:
     exp = np.exp(shifted)
     total = exp.sum(1, keepdims=True)
     rows = np.arange(len(e))
-    loss = float(np.mean(np.log(total[:, 0]) - shifted[rows, target]))
+    loss = float((np.log(total[:, 0]) - shifted[rows, target]).sum()) / len(e)
     d = exp / total
     d[rows, target] -= 1.0
     d /= len(e)
@@ -79,7 +86,7 @@ def squared_error(e: np.ndarray, scale: float, bias: np.ndarray, target: np.ndar
     """Loss and gradients (``e``, scale, bias) of the mean squared error of ``a e[:, 0] + b``."""
     e0 = e[:, 0]
     diff = bias + e0 * scale - target
-    loss = float(np.mean(diff * diff))
+    loss = float(np.dot(diff, diff)) / len(diff)
     dy = 2.0 * diff / len(diff)
     de = np.zeros_like(e)
     de[:, 0] = scale * dy
