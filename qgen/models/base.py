@@ -208,13 +208,14 @@ class QuantumEstimator(BaseEstimator, torch.nn.Module):
         else:  # no split: the training data as given (no copy)
             x_tr, y_tr = angles, target
         n_tr = len(x_tr)
-        opt = OPTIMIZERS[self.optimizer]([p for p in self.parameters() if p.requires_grad], lr=self.lr)
         bs = n_tr if not self.batch_size else min(int(self.batch_size), n_tr)
+        fused = self._fused_step(x_tr, y_tr, loss_fn) if bs == n_tr and self.epochs > 0 else None
+        if fused is None:  # (a torch optimiser's first construction in a process imports for a second)
+            opt = OPTIMIZERS[self.optimizer]([p for p in self.parameters() if p.requires_grad], lr=self.lr)
         history: dict[str, list[float]] = {"loss": [], "val_loss": [], "val_score": [], "seconds": []}
         best, best_state, stale = float("inf"), None, 0
         start = time.perf_counter()
         progress.start("fit", total=self.epochs, unit="epoch")
-        fused = self._fused_step(x_tr, y_tr, loss_fn) if bs == n_tr else None
         for _ in range(self.epochs):
             if fused is not None:  # the simulator in autograd, head, loss and Adam in numpy
                 epoch_loss = fused()
