@@ -439,8 +439,11 @@ def main() -> None:
     }  # fmt: skip
     print(f"VQC: ZZ (1 rep) + RealAmplitudes ({args.reps} reps), lr {args.lr}; A: qgen vs PennyLane, {steps} "
           f"Adam steps, <= {cap} training samples; B: all three, {mstep} steps, <= {mcap} samples")
-    print("times: CPU seconds of this process (wall seconds in the JSON); ratio = peer / qgen; PennyLane: "
-          f"the faster of 1 and {threads} torch thread(s)")
+    peer_threads = "1 torch thread (1 free core)"
+    if threads > 1:
+        peer_threads = f"the faster of 1 and {threads} torch threads"
+    print(f"times: CPU seconds of this process (wall seconds in the JSON); ratio = peer / qgen; PennyLane: "
+          f"{peer_threads}")
     head = f"{'dataset':14} {'qgen acc':>9} {'PL acc':>7} {'qgen s':>8} {'PL s':>8} {'ratio':>6}"
     print(f"{head} | {'B: qgen':>7} {'PL':>6} {'QML':>6} {'qgen s':>7} {'PL s':>6} {'QML s':>7} (ratios)")
     if args.seeds:
