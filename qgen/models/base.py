@@ -164,7 +164,8 @@ class QuantumEstimator(BaseEstimator, torch.nn.Module):
     def _outputs(self, X, chunk: int = 256) -> torch.Tensor:
         """Forward pass without gradients over chunks of ``X``."""
         a = self.angles(X)
-        with torch.no_grad():
+        work = min(len(a), chunk) * 2 ** self.layer_.num_qubits
+        with torch.no_grad(), small_work_threads(work, a.device):
             return torch.cat([self.head(a[i : i + chunk]) for i in range(0, len(a), chunk)])
 
     def head(self, angles: torch.Tensor) -> torch.Tensor:
