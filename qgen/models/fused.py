@@ -37,18 +37,20 @@ class NumpyAdam:
         self._slices = [slice(lo, hi) for lo, hi in zip(bounds[:-1], bounds[1:], strict=True)]
         self.exp_avg = np.zeros(bounds[-1])
         self.exp_avg_sq = np.zeros(bounds[-1])
-        self._grad = np.empty(bounds[-1])
+        self.grad = np.empty(bounds[-1])  # the flat gradient (step() fills it from its argument)
         self.steps = 0
 
-    def step(self, grads: list[np.ndarray]) -> None:
-        """One update with gradients ``grads`` (one per parameter array, same shapes)."""
+    def step(self, grads: list[np.ndarray] | None = None) -> None:
+        """One update with gradients ``grads`` (one per parameter array, same shapes), or with the flat
+        gradient already written to :attr:`grad` (``grads=None``)."""
         self.steps += 1
         b1, b2 = self.beta1, self.beta2
         step_size = self.lr / (1 - b1**self.steps)
         bias2_sqrt = math.sqrt(1 - b2**self.steps)
-        g, m, v = self._grad, self.exp_avg, self.exp_avg_sq
-        for part, grad in zip(self._slices, grads, strict=True):
-            g[part] = np.ravel(grad)
+        g, m, v = self.grad, self.exp_avg, self.exp_avg_sq
+        if grads is not None:
+            for part, grad in zip(self._slices, grads, strict=True):
+                g[part] = np.ravel(grad)
         m += (1 - b1) * (g - m)  # torch's lerp for a weight below 1/2
         v *= b2
         v += (1 - b2) * g * g
@@ -58,39 +60,43 @@ class NumpyAdam:
 
 
 def binary_cross_entropy(e: np.ndarray, scale: float, bias: np.ndarray, target: np.ndarray):
-    """Loss and gradients (``e``, scale, bias) of cross-entropy on logits ``[0, b - a e[:, 0]]``."""
+    """Loss and gradients (``e``, scale, bias) of cross-entropy on logits ``[0, b - a e[:, 0]]``:
+    ``mean(softplus(z) - t z)``, ``dL/dz = (sigmoid(z) - t) / N`` (``sigmoid(z) = exp(z - softplus(z))``)."""
     e0 = e[:, 0]
+    n = len(e0)
     z = bias[0] - scale * e0
-    loss = float((np.logaddexp(0.0, z) - target * z).sum()) / len(z)
-    dz = (1.0 / (1.0 + np.exp(-z)) - target) / len(z)
-    de = np.zeros_like(e)
-    de[:, 0] = -scale * dz
-    return loss, de, -np.dot(dz, e0), np.array([dz.sum()])
+    softplus = np.logaddexp(0.0, z)
+    loss = (float(softplus.sum()) - float(np.dot(target, z))) / n
+    dz = np.exp(z - softplus) - target  # N * dL/dz
+    de = (-scale / n) * dz
+    return loss, de.reshape(n, 1), -float(np.dot(dz, e0)) / n, float(dz.sum()) / n
 
 
-def softmax_cross_entropy(e: np.ndarray, scale: float, bias: np.ndarray, target: np.ndarray):
-    """Loss and gradients (``e``, scale, bias) of cross-entropy on logits ``a e + b`` (class ``target``)."""
+def softmax_cross_entropy(e: np.ndarray, scale: float, bias: np.ndarray, onehot: np.ndarray):
+    """Loss and gradients (``e``, scale, bias) of cross-entropy on logits ``a e + b`` (classes one-hot
+    ``(N, K)``): ``dL/dlogits = (softmax - onehot) / N``. (Row sums as products with ones: numpy's reductions
+    over a short last axis are slow.)"""
+    n, k = e.shape
     logits = bias + e * scale
-    shifted = logits - logits.max(1, keepdims=True)
+    top = logits.max()
+    if top - logits.min() > 600.0:  # rows far apart: shift each row by its own maximum
+        top = logits.max(1, keepdims=True)
+    shifted = logits - top
     exp = np.exp(shifted)
-    total = exp.sum(1, keepdims=True)
-    rows = np.arange(len(e))
-    loss = float((np.log(total[:, 0]) - shifted[rows, target]).sum()) / len(e)
-    d = exp / total
-    d[rows, target] -= 1.0
-    d /= len(e)
-    return loss, scale * d, float((d * e).sum()), d.sum(0)
+    total = exp @ np.ones(k)
+    loss = (float(np.log(total).sum()) - float(np.vdot(shifted, onehot))) / n
+    d = exp / total[:, None] - onehot  # N * dL/dlogits
+    return loss, (scale / n) * d, float(np.vdot(d, e)) / n, (np.ones(n) @ d) / n
 
 
 def squared_error(e: np.ndarray, scale: float, bias: np.ndarray, target: np.ndarray):
     """Loss and gradients (``e``, scale, bias) of the mean squared error of ``a e[:, 0] + b``."""
     e0 = e[:, 0]
+    n = len(e0)
     diff = bias + e0 * scale - target
-    loss = float(np.dot(diff, diff)) / len(diff)
-    dy = 2.0 * diff / len(diff)
-    de = np.zeros_like(e)
-    de[:, 0] = scale * dy
-    return loss, de, float(np.dot(dy, e0)), np.asarray(dy.sum())
+    loss = float(np.dot(diff, diff)) / n
+    dy = (2.0 / n) * diff
+    return loss, (scale * dy).reshape(n, 1), float(np.dot(dy, e0)), float(dy.sum())
 
 
 READOUT_LOSSES = {"binary": binary_cross_entropy, "softmax": softmax_cross_entropy, "mse": squared_error}
@@ -126,22 +132,31 @@ class FusedStep:
         self.scale = scale.detach().numpy()
         self.bias = bias.detach().numpy()
         t = target.detach().cpu().numpy()
-        self.target = t.astype(np.float64) if kind != "softmax" else t
+        if kind == "softmax":  # one-hot rows (K = the readout's observables, one per class)
+            self.target = np.zeros((len(t), table.shape[1]))
+            self.target[np.arange(len(t)), t] = 1.0
+        else:
+            self.target = t.astype(np.float64)
         self.loss = READOUT_LOSSES[kind]
         self.adam = NumpyAdam([self.weights, self.scale, self.bias], lr)
+        nw = self.weights.size
+        grad = self.adam.grad  # flat: weights, scale, bias
+        self._dw, self._dscale, self._dbias = grad[:nw], grad[nw : nw + 1], grad[nw + 1 :]
 
     def __call__(self) -> float:
-        w = self.weights
-        self.matrix[:, self.num_batched :] = w if self.all_weights else w[self.weight_cols]
+        w, nb = self.weights, self.num_batched
+        self.matrix[:, nb:] = w if self.all_weights else w[self.weight_cols]
         self.params.grad = None
         e = self.engine.expectations(self.params, self.table, batched_grad=False)
         loss, de, dscale, dbias = self.loss(e.detach().numpy(), float(self.scale), self.bias, self.target)
         e.backward(torch.from_numpy(de))
-        shared = self.params.grad.numpy()[:, self.num_batched :].sum(0)
+        rows = self.params.grad.numpy()[:, nb:]
         if self.all_weights:
-            dw = shared
+            rows.sum(0, out=self._dw)
         else:
-            dw = np.zeros_like(w)
-            dw[self.weight_cols] = shared
-        self.adam.step([dw, np.asarray(dscale, dtype=np.float64), dbias])
+            self._dw[:] = 0.0
+            self._dw[self.weight_cols] = rows.sum(0)
+        self._dscale[0] = dscale
+        self._dbias[:] = dbias
+        self.adam.step()
         return loss

@@ -159,3 +159,38 @@ def test_numpy_adam_equals_torch_adam():
     for p, t in zip(ours, theirs, strict=True):
         np.testing.assert_allclose(p, t.detach().numpy(), atol=1e-12, rtol=0)
     assert not np.allclose(ours[0], start[0])
+
+
+@pytest.mark.parametrize("scale", [0.8, -3.0, 900.0])
+def test_closed_form_losses_equal_torch_autograd(scale):
+    """The fused step's losses and gradients against torch's heads and losses (large scales: logits far
+    apart, where a shifted log-sum-exp is needed)."""
+    from qgen.models.fused import binary_cross_entropy, softmax_cross_entropy, squared_error
+
+    rng = np.random.default_rng(3)
+    n, k = 17, 3
+    e = torch.tensor(rng.uniform(-1, 1, (n, k)), requires_grad=True)
+    a = torch.tensor(scale, dtype=torch.float64, requires_grad=True)
+    cases = []
+    b2 = torch.tensor([0.3], dtype=torch.float64, requires_grad=True)
+    t2 = torch.as_tensor(rng.integers(0, 2, n))
+    z = b2 - a * e[:, :1]
+    cases.append((binary_cross_entropy, b2, t2.double().numpy(),
+                  torch.nn.functional.cross_entropy(torch.cat([torch.zeros_like(z), z], 1), t2)))  # fmt: skip
+    bk = torch.tensor([0.1, -0.4, 0.2], dtype=torch.float64, requires_grad=True)
+    tk = torch.as_tensor(rng.integers(0, k, n))
+    cases.append((softmax_cross_entropy, bk, np.eye(k)[tk.numpy()],
+                  torch.nn.functional.cross_entropy(a * e + bk, tk)))  # fmt: skip
+    b0 = torch.tensor(-0.2, dtype=torch.float64, requires_grad=True)
+    y = torch.tensor(rng.normal(size=n))
+    cases.append((squared_error, b0, y.numpy(), torch.nn.functional.mse_loss(a * e[:, 0] + b0, y)))
+    for fn, bias, target, ref in cases:
+        de_ref, da_ref, db_ref = torch.autograd.grad(ref, [e, a, bias])
+        loss, de, da, db = fn(e.detach().numpy(), scale, bias.detach().numpy(), target)
+        tol = 1e-12 * max(1.0, abs(scale))
+        assert np.isfinite(loss) and abs(loss - float(ref.detach())) <= tol
+        width = de.shape[1]
+        np.testing.assert_allclose(de, de_ref.numpy()[:, :width], atol=tol, rtol=0)
+        assert np.all(de_ref.numpy()[:, width:] == 0)
+        assert abs(da - float(da_ref)) <= tol
+        np.testing.assert_allclose(np.reshape(db, -1), db_ref.numpy().reshape(-1), atol=tol, rtol=0)
