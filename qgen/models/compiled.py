@@ -15,7 +15,6 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
-from functools import lru_cache
 
 import torch
 from qiskit.circuit import ParameterExpression, QuantumCircuit
@@ -32,29 +31,18 @@ _CACHE: OrderedDict[tuple, CompiledCircuit] = OrderedDict()
 _LOCK = threading.Lock()
 
 
-@lru_cache(maxsize=1)
-def _standard_gates() -> dict[str, type]:
-    from qiskit.circuit import Barrier
-    from qiskit.circuit.library import get_standard_gate_name_mapping
-
-    out = {name: type(gate) for name, gate in get_standard_gate_name_mapping().items()}
-    out["barrier"] = Barrier
-    return out
-
-
 def structure_key(circuit: QuantumCircuit) -> tuple | None:
     """A key equal for circuits with the same gates on the same qubits with the same parameter expressions
-    (and global phase); None when the circuit holds an operation that is not a standard gate (a custom gate
-    is not told apart from another of the same name without comparing definitions: not cached)."""
-    standard = _standard_gates()
+    (and global phase); None when the circuit holds an operation that is neither a standard gate nor a
+    barrier (a custom gate is not told apart from another of the same name without comparing definitions:
+    not cached)."""
     index = {q: i for i, q in enumerate(circuit.qubits)}
     ops = []
-    for inst in circuit.data:
-        op = inst.operation
-        if standard.get(op.name) is not type(op) or inst.clbits:
+    for inst in circuit.data:  # name and params without building the gate objects (Qiskit keeps them native)
+        if not (inst.is_standard_gate() or (inst.name == "barrier" and inst.is_directive())) or inst.clbits:
             return None
-        params = tuple(str(p) if isinstance(p, ParameterExpression) else repr(p) for p in op.params)
-        ops.append((op.name, tuple(index[q] for q in inst.qubits), params))
+        params = tuple(str(p) if isinstance(p, ParameterExpression) else repr(p) for p in inst.params)
+        ops.append((inst.name, tuple(index[q] for q in inst.qubits), params))
     return circuit.num_qubits, str(circuit.global_phase), tuple(ops)
 
 

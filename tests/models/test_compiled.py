@@ -99,3 +99,12 @@ def test_a_pickled_layer_rebuilds_its_simulator():
     copy = pickle.loads(pickle.dumps(layer))
     assert copy.compiled is not layer.compiled and copy.compiled._engines == {}
     torch.testing.assert_close(copy(x), out, atol=1e-14, rtol=0)
+
+
+def test_barriers_are_cached_and_controlled_states_kept_apart():
+    plain, barred = circuit(), circuit()
+    barred.barrier()
+    assert structure_key(barred) is not None and structure_key(barred) != structure_key(plain)
+    open_ctrl = QuantumCircuit(2)
+    open_ctrl.cx(0, 1, ctrl_state=0)  # not Qiskit's standard CX: not cached
+    assert structure_key(open_ctrl) is None
