@@ -121,14 +121,16 @@ class FusedStep:
     def __init__(self, layer, table, angles, target, scale, bias, kind: str, lr: float) -> None:
         self.engine = layer.engine(angles.device)
         self.table = table
-        data = layer._data_columns(angles).detach().numpy()
-        self.num_batched = data.shape[1]
+        self.data = layer._data_columns(angles).detach().contiguous()  # (N, inputs + derived), fixed
+        nb = self.data.shape[1]
         self.weight_cols = np.asarray(layer._cols["weights"], dtype=np.int64)
-        self.all_weights = len(self.weight_cols) == len(layer.weight_names)
-        self.matrix = np.empty((data.shape[0], self.num_batched + len(self.weight_cols)))
-        self.matrix[:, : self.num_batched] = data
-        self.params = torch.from_numpy(self.matrix).requires_grad_()
+        self.data_cols = np.arange(nb, dtype=np.int64)  # the simulator's parameters: data, then weights
+        self.sim_weight_cols = np.arange(nb, nb + len(self.weight_cols), dtype=np.int64)
         self.weights = layer.weights.detach().numpy()
+        self.all_weights = len(self.weight_cols) == len(self.weights)
+        # the weights as the simulator reads them: a leaf on the parameter's memory (or a gathered copy)
+        shared = self.weights if self.all_weights else np.empty(len(self.weight_cols))
+        self.shared = torch.from_numpy(shared).requires_grad_()
         self.scale = scale.detach().numpy()
         self.bias = bias.detach().numpy()
         t = target.detach().cpu().numpy()
@@ -144,18 +146,18 @@ class FusedStep:
         self._dw, self._dscale, self._dbias = grad[:nw], grad[nw : nw + 1], grad[nw + 1 :]
 
     def __call__(self) -> float:
-        w, nb = self.weights, self.num_batched
-        self.matrix[:, nb:] = w if self.all_weights else w[self.weight_cols]
-        self.params.grad = None
-        e = self.engine.expectations(self.params, self.table, batched_grad=False)
+        if not self.all_weights:
+            self.shared.detach().numpy()[:] = self.weights[self.weight_cols]
+        self.shared.grad = None
+        e = self.engine.expectations_split(self.data, self.shared, self.data_cols, self.sim_weight_cols,
+                                           self.table, batched_grad=False)  # fmt: skip
         loss, de, dscale, dbias = self.loss(e.detach().numpy(), float(self.scale), self.bias, self.target)
         e.backward(torch.from_numpy(de))
-        rows = self.params.grad.numpy()[:, nb:]
         if self.all_weights:
-            rows.sum(0, out=self._dw)
+            self._dw[:] = self.shared.grad.numpy()
         else:
             self._dw[:] = 0.0
-            self._dw[self.weight_cols] = rows.sum(0)
+            self._dw[self.weight_cols] = self.shared.grad.numpy()
         self._dscale[0] = dscale
         self._dbias[:] = dbias
         self.adam.step()
