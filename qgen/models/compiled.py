@@ -16,6 +16,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Sequence
 
+import numpy as np
 import torch
 from qiskit.circuit import ParameterExpression, QuantumCircuit
 from qiskit.quantum_info import SparsePauliOp
@@ -60,6 +61,7 @@ class CompiledCircuit:
         gatelist: the lowered circuit, parameters ordered inputs, derived angles, weights.
         cols: which inputs / derived angles / weights the gate list reads (indices into each list).
         num_batched: per-sample columns leading the parameter matrix (inputs, then derived angles).
+        data_cols / sim_weight_cols: the simulator's parameters of the per-sample columns and of the weights.
         derived_reads_weights: whether a derived angle reads a weight.
     """
 
@@ -76,7 +78,11 @@ class CompiledCircuit:
             "derived": [i for i, d in enumerate(self.derived) if d.name in present],
             "weights": [i for i, n in enumerate(self.weight_names) if n in present],
         }
-        self.num_batched = len(self.cols["inputs"]) + len(self.cols["derived"])
+        self.num_batched = nb = len(self.cols["inputs"]) + len(self.cols["derived"])
+        # the simulator's parameters: the per-sample columns, then the weights the circuit reads
+        self.data_cols = np.arange(nb, dtype=np.int64)
+        self.sim_weight_cols = np.arange(nb, nb + len(self.cols["weights"]), dtype=np.int64)
+        self.data_cols.flags.writeable = self.sim_weight_cols.flags.writeable = False
         inputs = set(self.input_names)
         self.derived_reads_weights = any(
             {str(sym) for sym in d.expr.free_symbols} - inputs for d in self.derived

@@ -122,10 +122,8 @@ class FusedStep:
         self.engine = layer.engine(angles.device)
         self.table = table
         self.data = layer._data_columns(angles).detach().contiguous()  # (N, inputs + derived), fixed
-        nb = self.data.shape[1]
         self.weight_cols = np.asarray(layer._cols["weights"], dtype=np.int64)
-        self.data_cols = np.arange(nb, dtype=np.int64)  # the simulator's parameters: data, then weights
-        self.sim_weight_cols = np.arange(nb, nb + len(self.weight_cols), dtype=np.int64)
+        self.data_cols, self.sim_weight_cols = layer.compiled.data_cols, layer.compiled.sim_weight_cols
         self.weights = layer.weights.detach().numpy()
         self.all_weights = len(self.weight_cols) == len(self.weights)
         # the weights as the simulator reads them: a leaf on the parameter's memory (or a gathered copy)

@@ -109,6 +109,13 @@ class QuantumLayer(torch.nn.Module):
 
     def parameter_matrix(self, x: torch.Tensor) -> torch.Tensor:
         """The simulator's parameter matrix ``(N, P)``: features, derived angles, weights."""
+        data, shared = self._columns(x)
+        if shared is None:
+            return data
+        return torch.cat([data, shared.expand(x.shape[0], -1)], dim=1)
+
+    def _columns(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor | None]:
+        """The per-sample columns ``(N, inputs + derived)`` and the weights the circuit reads (None: none)."""
         w = self.weights
         if x.dtype != w.dtype or x.device != w.device:
             x = x.to(device=w.device, dtype=w.dtype)
@@ -117,9 +124,8 @@ class QuantumLayer(torch.nn.Module):
         data = self._data_columns(x)
         cols = self._cols["weights"]
         if not cols:
-            return data
-        shared = w if len(cols) == len(self.weight_names) else w[cols]  # every weight, in order: no gather
-        return torch.cat([data, shared.expand(x.shape[0], -1)], dim=1)
+            return data, None
+        return data, w if len(cols) == len(self.weight_names) else w[cols]  # all, in order: no gather
 
     def _data_columns(self, x: torch.Tensor) -> torch.Tensor:
         """Features and derived angles ``(N, inputs + derived)``; when they depend on the features only (and
@@ -155,8 +161,12 @@ class QuantumLayer(torch.nn.Module):
         device = self.weights.device
         obs = self.compiled.readout(self.observables, self.complex_dtype, device, self._readout_key)
         if isinstance(obs, DiagonalReadout):  # |psi|^2 @ table: on the lanes, one autograd step
-            params = self.parameter_matrix(x)
-            out = self.engine(device).expectations(params, obs.table, batched_grad=self._batched_grad(x))
+            data, shared = self._columns(x)
+            shared = self.weights.new_zeros(0) if shared is None else shared
+            c = self.compiled
+            out = self.engine(device).expectations_split(
+                data, shared, c.data_cols, c.sim_weight_cols, obs.table, batched_grad=self._batched_grad(x)
+            )
         else:
             out = obs.expectation(self.states(x), per_circuit=False)
         return out.to(self.weights.dtype)
