@@ -164,9 +164,15 @@ class QuantumEstimator(BaseEstimator, torch.nn.Module):
     def _outputs(self, X, chunk: int = 256) -> torch.Tensor:
         """Forward pass without gradients over chunks of ``X``."""
         a = self.angles(X)
-        work = min(len(a), chunk) * 2 ** self.layer_.num_qubits
-        with torch.no_grad(), small_work_threads(work, a.device):
+        with torch.no_grad(), self._small_threads(len(a), chunk):
             return torch.cat([self.head(a[i : i + chunk]) for i in range(0, len(a), chunk)])
+
+    def _small_threads(self, rows: int, chunk: int | None = None):
+        """:func:`qgen.sim.device.small_work_threads` for a pass over ``rows`` samples (in chunks of
+        ``chunk``): one torch thread when the simulator's batches are small. (Even a softmax over a few
+        rows starts the other threads, which then spin for milliseconds.)"""
+        rows = min(rows, chunk) if chunk else rows
+        return small_work_threads(rows * 2 ** self.layer_.num_qubits, self.layer_.weights.device)
 
     def head(self, angles: torch.Tensor) -> torch.Tensor:
         """Model output for angles (subclasses add their readout)."""
@@ -191,8 +197,7 @@ class QuantumEstimator(BaseEstimator, torch.nn.Module):
         Small problems train on one torch thread (:func:`qgen.sim.device.small_work_threads`: fewer than
         ``2**16`` amplitudes per step); the thread count is restored afterwards.
         """
-        work = min(len(angles), int(self.batch_size or len(angles))) * 2 ** self.layer_.num_qubits
-        with small_work_threads(work, angles.device):
+        with self._small_threads(len(angles), self.batch_size):
             self._train_loop(angles, target, loss_fn, score_fn, progress)
 
     def _train_loop(self, angles, target, loss_fn, score_fn, progress) -> None:

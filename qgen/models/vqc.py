@@ -158,7 +158,9 @@ class VQClassifier(_sk.ClassifierMixin, QuantumEstimator):
         self._check_fitted()
         if backend is not None:
             return self.probabilities_from_expectations(self._shots(X, backend, shots, seed))
-        return torch.softmax(self._outputs(self._validate(X)), dim=1).cpu().numpy()
+        X = self._validate(X)
+        with self._small_threads(len(X), 256):
+            return torch.softmax(self._outputs(X), dim=1).cpu().numpy()
 
     def predict(self, X, backend: str | None = None, shots: int = 1000, seed: int | None = 0) -> np.ndarray:
         """Predicted labels (exact, or by shots on ``backend``; see :meth:`predict_proba`)."""
@@ -167,7 +169,7 @@ class VQClassifier(_sk.ClassifierMixin, QuantumEstimator):
 
     def probabilities_from_expectations(self, expectations: np.ndarray) -> np.ndarray:
         """Class probabilities from readout expectation values ``(N, K_obs)`` (e.g. estimated by shots)."""
-        with torch.no_grad():
+        with torch.no_grad(), self._small_threads(len(expectations), 256):
             out = torch.as_tensor(expectations, dtype=torch.float64, device=self.output_scale_.device)
             if len(self.classes_) == 2:
                 z = self.output_bias_ - self.output_scale_ * out[:, :1]

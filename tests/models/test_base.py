@@ -94,7 +94,7 @@ def test_regressor_training_equals_a_plain_torch_loop():
     np.testing.assert_allclose(model.predict(X), ref.predict(X), atol=1e-12, rtol=0)
 
 
-def test_training_runs_on_one_thread_and_restores_the_count(moons):
+def test_training_and_predictions_run_on_one_thread_and_restore_the_count(moons):
     X, y = moons
     seen = []
 
@@ -106,8 +106,11 @@ def test_training_runs_on_one_thread_and_restores_the_count(moons):
     before = torch.get_num_threads()
     try:
         torch.set_num_threads(2)
-        Probe(epochs=3).fit(X, y)
-        assert seen == [1, 1, 1] and torch.get_num_threads() == 2
+        model = Probe(epochs=3, batch_size=10).fit(X, y)  # mini-batches: the torch loop calls head
+        assert seen == [1] * 9 and torch.get_num_threads() == 2
+        seen.clear()
+        model.predict_proba(X)
+        assert seen == [1] and torch.get_num_threads() == 2
     finally:
         torch.set_num_threads(before)
 
