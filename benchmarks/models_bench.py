@@ -17,11 +17,12 @@
 
 Times are CPU seconds of this process (all threads; steadier than wall seconds on a shared machine, which
 are recorded too) with the load average beside them. qgen runs as it does by default (torch threads set to
-the free cores; a model this small trains on one of them). PennyLane is timed twice, with one torch thread
-and with the free cores, and the faster run (CPU seconds) is reported: the best way a peer can do the job
-(each run is in the JSON under ``runs_by_threads``). Both stacks are warm when timed: PennyLane runs the
-circuit once (the check against qgen's), qgen fits a small model once (``warm_up``: loading its numba
-kernels, a one-time cost per process recorded as ``qgen_warm_up_cpu_seconds``).
+the free cores; a model this small trains on one of them), best of three fits (its times are milliseconds).
+PennyLane is timed twice, with one torch thread and with the free cores, and the faster run (CPU seconds)
+is reported: the best way a peer can do the job (each run is in the JSON under ``runs_by_threads``). Both
+stacks are warm when timed: PennyLane runs the circuit once (the check against qgen's), qgen fits a small
+model once (``warm_up``: loading its numba kernels, a one-time cost per process recorded as
+``qgen_warm_up_cpu_seconds``).
 
 Usage:
     python benchmarks/models_bench.py --quick            # two datasets, few steps, small kernel (minutes)
@@ -95,15 +96,25 @@ def circuits(n: int, reps: int):
 
 
 # ---------------------------------------------------------------------------------------------- qgen
-def run_qgen(Xtr, Xte, ytr, yte, reps, steps, lr):
+def run_qgen(Xtr, Xte, ytr, yte, reps, steps, lr, repeats: int = 3):
+    """qgen's fit, timed ``repeats`` times from scratch (a new estimator each time); the fastest (CPU
+    seconds) is reported: its times are milliseconds, where one page fault or collector pause is a large
+    share. Every repeat gives the same model (same seed); all repeats' CPU seconds: ``repeat_cpu_seconds``."""
     from qgen.models import VQClassifier
     from qgen.models.builders import rename_vectors
 
     fm, an = circuits(Xtr.shape[1], reps)
-    model = VQClassifier(source=rename_vectors(fm.compose(an)), epochs=steps, lr=lr, scaling="none")
-    with Clock() as clock:
-        model.fit(Xtr, ytr)
-    return model, {"accuracy": float(model.score(Xte, yte)), **clock.record()}
+    best, times = None, []
+    for _ in range(max(1, repeats)):
+        model = VQClassifier(source=rename_vectors(fm.compose(an)), epochs=steps, lr=lr, scaling="none")
+        with Clock() as clock:
+            model.fit(Xtr, ytr)
+        times.append(clock.cpu)
+        if best is None or clock.cpu < best[1].cpu:
+            best = (model, clock)
+    model, clock = best
+    record = {"accuracy": float(model.score(Xte, yte)), **clock.record(), "repeat_cpu_seconds": times}
+    return model, record
 
 
 def warm_up(qubits: int, reps: int) -> float:
@@ -114,7 +125,7 @@ def warm_up(qubits: int, reps: int) -> float:
     X = rng.uniform(0, np.pi, (8, qubits))
     y = np.arange(8) % 2
     with Clock() as clock:
-        run_qgen(X, X, y, y, reps, 2, 0.05)
+        run_qgen(X, X, y, y, reps, 2, 0.05, repeats=1)
     return clock.cpu
 
 
@@ -474,7 +485,7 @@ def main() -> None:
                         "pennylane": pl}}  # fmt: skip
         row["long"]["load_average"] = os.getloadavg()
         q_s, pl_s = ours["train_cpu_seconds"], pl["train_cpu_seconds"]
-        line = (f"{name:14} {ours['accuracy']:9.3f} {pl['accuracy']:7.3f} {q_s:8.2f} {pl_s:8.2f} "
+        line = (f"{name:14} {ours['accuracy']:9.3f} {pl['accuracy']:7.3f} {q_s:8.3f} {pl_s:8.2f} "
                 f"{pl_s / q_s:5.1f}x")  # fmt: skip
         matched = args.matched_datasets.split(",") if args.matched_datasets else names
         if not args.seeds and name in matched:
@@ -497,7 +508,7 @@ def main() -> None:
                 qml_acc, qml_s = f"{qml['accuracy']:6.3f}", f"{cpu['qiskit_ml']:7.1f}"
             qml_ratio = f", {cpu['qiskit_ml'] / cpu['qgen']:.0f}x" if qml else ""
             line += (f" | {b['qgen']['accuracy']:7.3f} {b['pennylane']['accuracy']:6.3f} {qml_acc} "
-                     f"{cpu['qgen']:7.2f} {cpu['pennylane']:6.2f} {qml_s} "
+                     f"{cpu['qgen']:7.3f} {cpu['pennylane']:6.2f} {qml_s} "
                      f"({cpu['pennylane'] / cpu['qgen']:.0f}x{qml_ratio})")
         print(line, flush=True)
         result["vqc"][name] = row

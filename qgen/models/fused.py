@@ -142,20 +142,31 @@ class FusedStep:
         nw = self.weights.size
         grad = self.adam.grad  # flat: weights, scale, bias
         self._dw, self._dscale, self._dbias = grad[:nw], grad[nw : nw + 1], grad[nw + 1 :]
+        # on the lanes executor: expectations and their gradient on numpy arrays, no autograd at all
+        self.lanes = self.engine.lane_readout(table, len(self.data))
+        self._data_np = self.data.numpy()
+        as_index = lambda c: np.asarray(c, dtype=np.int64)  # noqa: E731
+        self._cols = (as_index(self.data_cols), as_index(self.sim_weight_cols))
 
     def __call__(self) -> float:
         if not self.all_weights:
             self.shared.detach().numpy()[:] = self.weights[self.weight_cols]
-        self.shared.grad = None
-        e = self.engine.expectations_split(self.data, self.shared, self.data_cols, self.sim_weight_cols,
-                                           self.table, batched_grad=False)  # fmt: skip
-        loss, de, dscale, dbias = self.loss(e.detach().numpy(), float(self.scale), self.bias, self.target)
-        e.backward(torch.from_numpy(de))
+        if self.lanes is not None:
+            e, work = self.lanes.run(self._data_np, self.shared.detach().numpy(), *self._cols)
+            loss, de, dscale, dbias = self.loss(e, float(self.scale), self.bias, self.target)
+            dw = self.lanes.gradient(work, de, need_b=False)[1]
+        else:
+            self.shared.grad = None
+            e = self.engine.expectations_split(self.data, self.shared, self.data_cols, self.sim_weight_cols,
+                                               self.table, batched_grad=False)  # fmt: skip
+            loss, de, dscale, dbias = self.loss(e.detach().numpy(), float(self.scale), self.bias, self.target)
+            e.backward(torch.from_numpy(de))
+            dw = self.shared.grad.numpy()
         if self.all_weights:
-            self._dw[:] = self.shared.grad.numpy()
+            self._dw[:] = dw
         else:
             self._dw[:] = 0.0
-            self._dw[self.weight_cols] = self.shared.grad.numpy()
+            self._dw[self.weight_cols] = dw
         self._dscale[0] = dscale
         self._dbias[:] = dbias
         self.adam.step()

@@ -29,7 +29,10 @@ def _sparse(coeff: np.ndarray, cols: np.ndarray, scale: np.ndarray) -> tuple[np.
 
 
 def _cos_sin(angles: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Cosines and sines through torch (vectorised; numpy's float64 ones are scalar loops)."""
+    """Cosines and sines: numpy for a few (less overhead), torch for many (vectorised; numpy's float64 ones
+    are scalar loops)."""
+    if angles.size <= 512:
+        return np.cos(angles), np.sin(angles)
     a = torch.from_numpy(angles)
     return torch.cos(a).numpy(), torch.sin(a).numpy()
 
@@ -54,7 +57,7 @@ class LaneReadout:
             cols = circuit._s_cols.numpy()
             sc = scale[: len(cols)]
             self._shared = (*_sparse(coeff, cols, sc), offset[cols] * sc)
-        self._pool: list[tuple[np.ndarray, ...]] = []
+        self._pool: list[_Work] = []
         # the compiled drivers' arguments (empty arrays where a part is absent)
         none_i, none_f = np.zeros(0, dtype=np.int64), np.zeros(0)
         empty = (np.zeros(1, dtype=np.int64), none_i, none_f, none_f)
@@ -65,26 +68,62 @@ class LaneReadout:
         self._fuse = (src, off, circuit._consts, start1, members1, start2, members2)
         self._virt_shape = (1, len(start1) - 1, 4)
         self._count = len(circuit._table_chains)
-        self._num_batched_angles = 0 if circuit._b_cols is None else len(circuit._b_cols)
 
     def __getstate__(self) -> dict:
         return {**self.__dict__, "_pool": []}  # work buffers are not state
 
-    def _trig_buffers(self, rows: int) -> tuple[np.ndarray, ...]:
-        """Cosines and sines ``(A, B)`` of the per-sample gates (constant rows filled) and their gradients."""
-        for i, bufs in enumerate(self._pool):
-            if bufs[0].shape[1] == rows:
+    def _workspace(self, rows: int) -> _Work:
+        """Work arrays for ``rows`` samples (reused: page faults cost more than small kernels)."""
+        for i, work in enumerate(self._pool):
+            if work.rows == rows:
                 return self._pool.pop(i)
-        if self._batched is None:
-            bc = np.empty((0, rows))
-            return bc, bc, bc, bc
-        cos0, sin0 = self._const
-        bc, bs = np.repeat(cos0[:, None], rows, 1), np.repeat(sin0[:, None], rows, 1)
-        return bc, bs, np.empty_like(bc), np.empty_like(bs)
+        return _Work(self, rows)
 
-    def _give(self, buffers: tuple[np.ndarray, ...]) -> None:
+    def _give(self, work: _Work) -> None:
         if len(self._pool) < 2:
-            self._pool.append(buffers)
+            self._pool.append(work)
+
+    def run(
+        self, data: np.ndarray, weights: np.ndarray, data_cols: np.ndarray, weight_cols: np.ndarray
+    ) -> tuple[np.ndarray, _Work]:
+        """Expectation values ``(B, K)`` (a transposed view) for per-sample columns ``data`` ``(B, Pd)`` and
+        shared ``weights`` ``(Pw,)``, without autograd; the work arrays come back for :meth:`gradient` (or
+        :meth:`release`)."""
+        from qgen.sim import lane_fused
+
+        circuit = self.circuit
+        rows = data.shape[0]
+        work = self._workspace(rows)
+        lane_fused.gather_angles(data, weights, data_cols, weight_cols, work.p_t, self._b_forms, work.ang_b,
+                                 self._s_forms, work.ang_s)  # fmt: skip
+        work.cos_v, work.sin_v = _cos_sin(work.ang_b)
+        work.sc, work.ss = _cos_sin(work.ang_s)
+        trig_in = (self._var, work.cos_v, work.sin_v, work.bc, work.bs, work.sc, work.ss)
+        lane_fused.forward(*trig_in, self._fuse, work.m, work.m_table, work.virt, work.state, circuit._table,
+                           self.table, work.out)  # fmt: skip
+        work.cols = (data_cols, weight_cols)
+        return work.out.T, work
+
+    def gradient(self, work: _Work, grad: np.ndarray, need_b: bool = True) -> tuple[np.ndarray, np.ndarray]:
+        """The gradients ``(B, Pd)`` of the per-sample columns (zero unless ``need_b``, where the per-sample
+        gates read those columns only) and ``(Pw,)`` of the weights, from that of :meth:`run`'s output
+        ``grad`` ``(B, K)``; releases the work arrays."""
+        from qgen.sim import lane_fused
+
+        need_b = need_b or not self.circuit._b_pure
+        rows = work.rows
+        d_data, d_w = np.empty((rows, len(work.cols[0]))), np.empty(len(work.cols[1]))
+        trig_in = (self._var, work.cos_v, work.sin_v, work.bc, work.bs, work.sc, work.ss)
+        forms = (self._b_forms[:3], self._s_forms[:3])
+        op_table = self.circuit._table
+        lane_fused.backward(grad, self.table, self._fuse, work.m_table, work.virt, work.state, work.grads,
+                            op_table, trig_in, forms, need_b, work.cols, (d_data, d_w))  # fmt: skip
+        self._give(work)
+        return d_data, d_w
+
+    def release(self, work: _Work) -> None:
+        """Give back the work arrays of a :meth:`run` whose gradient is not wanted."""
+        self._give(work)
 
     def expectations(self, params: torch.Tensor, batched_grad: bool = True) -> torch.Tensor:
         """``(B, K)`` expectation values for parameter rows ``(B, P)`` (float64, CPU); differentiable.
@@ -104,8 +143,33 @@ class LaneReadout:
         """As :meth:`expectations`, with the parameter rows given as per-sample columns ``data`` ``(B, Pd)``
         (parameters ``data_cols``) and weights ``(Pw,)`` shared by every row (parameters ``weight_cols``):
         no ``(B, P)`` matrix is built in torch, and the weights' gradient is summed in the same step."""
-        need_b = batched_grad or not self.circuit._b_pure
-        return _Expect.apply(data, weights, self, data_cols, weight_cols, need_b)
+        return _Expect.apply(data, weights, self, data_cols, weight_cols, batched_grad)
+
+
+class _Work:
+    """The work arrays of one :meth:`LaneReadout.run` (and its gradient) for ``rows`` samples."""
+
+    def __init__(self, readout: LaneReadout, rows: int) -> None:
+        circuit = readout.circuit
+        self.rows = rows
+        buf = circuit._take(rows)  # kept by this workspace
+        count, self.m = readout._count, buf[1]
+        self.m_table = (self.m[0, :count], self.m[1, :count])  # contiguous views: the kernels' fast layout
+        self.state = (circuit._openers_np, count, *buf[4:8], buf[2][0], buf[3][0])
+        if readout._batched is None:
+            self.bc = self.bs = db = dbs = np.empty((0, rows))
+        else:
+            cos0, sin0 = readout._const
+            self.bc, self.bs = np.repeat(cos0[:, None], rows, 1), np.repeat(sin0[:, None], rows, 1)
+            db, dbs = np.empty_like(self.bc), np.empty_like(self.bs)
+        self.p_t = np.empty((circuit.num_parameters, rows))  # parameter rows transposed (and their gradient)
+        dm = buf[0]
+        dm_table = (dm[0, :count], dm[1, :count])
+        self.grads = (buf[8], buf[9], buf[10], buf[11], dm, dm_table, db, dbs, self.p_t)
+        self.ang_b = np.empty((len(readout._var), rows))
+        self.ang_s = np.empty(len(readout._s_forms[3]))
+        self.virt = np.empty(readout._virt_shape, dtype=np.complex128)
+        self.out = np.empty((readout.table.shape[1], rows))
 
 
 class _Expect(torch.autograd.Function):
@@ -113,55 +177,19 @@ class _Expect(torch.autograd.Function):
     calls, :mod:`qgen.sim.lane_fused`), with the exact (adjoint) backward."""
 
     @staticmethod
-    def forward(ctx, data, weights, readout, data_cols, weight_cols, need_b):  # noqa: D102
-        from qgen.sim import lane_fused
-
-        circuit = readout.circuit
-        rows = data.shape[0]
-        p_t = np.empty((circuit.num_parameters, rows))  # parameter rows, transposed
-        ang_b = np.empty((len(readout._var), rows))
-        ang_s = np.empty(len(readout._s_forms[3]))
-        d, w = data.detach().numpy(), weights.detach().numpy()
-        lane_fused.gather_angles(d, w, data_cols, weight_cols, p_t, readout._b_forms, ang_b, readout._s_forms,
-                                 ang_s)  # fmt: skip
-        cos_v, sin_v = _cos_sin(ang_b)
-        sc, ss = _cos_sin(ang_s)
-        buf = circuit._take(rows)
-        trig = readout._trig_buffers(rows)
-        virt = np.empty(readout._virt_shape, dtype=np.complex128)
-        state = (circuit._openers_np, readout._count, *buf[4:8], buf[2][0], buf[3][0])
-        out = np.empty((readout.table.shape[1], rows))
-        count, m = readout._count, buf[1]
-        m_table = (m[0, :count], m[1, :count])  # contiguous views: the kernels' fast layout
-        trig_in = (readout._var, cos_v, sin_v, trig[0], trig[1], sc, ss)
-        op_table, table = circuit._table, readout.table
-        lane_fused.forward(*trig_in, readout._fuse, m, m_table, virt, state, op_table, table, out)
+    def forward(ctx, data, weights, readout, data_cols, weight_cols, batched_grad):  # noqa: D102
+        out, work = readout.run(data.detach().numpy(), weights.detach().numpy(), data_cols, weight_cols)
         if ctx.needs_input_grad[0] or ctx.needs_input_grad[1]:
-            cols = (data_cols, weight_cols)
-            ctx.saved = (readout, buf, trig, virt, state, (cos_v, sin_v, sc, ss), p_t, cols, need_b)
+            ctx.saved = (readout, work, batched_grad)
         else:
-            circuit._give(buf)
-            readout._give(trig)
-        return torch.from_numpy(out).T
+            readout.release(work)
+        return torch.from_numpy(out.copy())
 
     @staticmethod
     def backward(ctx, grad):  # noqa: D102
-        from qgen.sim import lane_fused
-
-        readout, buf, trig, virt, state, (cos_v, sin_v, sc, ss), dp, cols, need_b = ctx.saved
+        readout, work, batched_grad = ctx.saved
         ctx.saved = None
-        circuit = readout.circuit
-        rows = buf[0].shape[3]
-        d_data, d_w = np.empty((rows, len(cols[0]))), np.empty(len(cols[1]))
-        count, m, dm = readout._count, buf[1], buf[0]
-        grads = (buf[8], buf[9], buf[10], buf[11], dm, (dm[0, :count], dm[1, :count]), trig[2], trig[3], dp)
-        trig_in = (readout._var, cos_v, sin_v, trig[0], trig[1], sc, ss)
-        forms = (readout._b_forms[:3], readout._s_forms[:3])
-        g = grad.numpy()
-        lane_fused.backward(g, readout.table, readout._fuse, (m[0, :count], m[1, :count]), virt, state, grads,
-                            circuit._table, trig_in, forms, need_b, cols, (d_data, d_w))  # fmt: skip
-        circuit._give(buf)
-        readout._give(trig)
+        d_data, d_w = readout.gradient(work, grad.numpy(), need_b=batched_grad)
         d_data = torch.from_numpy(d_data) if ctx.needs_input_grad[0] else None
         d_w = torch.from_numpy(d_w) if ctx.needs_input_grad[1] else None
         return d_data, d_w, None, None, None, None

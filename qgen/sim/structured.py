@@ -466,7 +466,7 @@ class StructuredCircuit:
         states (``|psi|^2 @ table``); on the lanes executor as one autograd step
         (:mod:`qgen.sim.lane_expect`)."""
         params = self._params(params)
-        readout = self._lane_readout(table, params.shape[0])
+        readout = self.lane_readout(table, params.shape[0])
         if readout is not None:
             return readout.expectations(params, batched_grad)
         return self.probabilities(params, batched_grad) @ table.to(self.real_dtype)
@@ -483,7 +483,7 @@ class StructuredCircuit:
         """:meth:`expectations` of the parameter rows made of per-sample columns ``data`` ``(B, Pd)`` (the
         circuit's parameters ``data_cols``) and weights ``(Pw,)`` shared by every row (``weight_cols``)."""
         data = torch.as_tensor(data, device=self.device).to(self.real_dtype)
-        readout = self._lane_readout(table, data.shape[0])
+        readout = self.lane_readout(table, data.shape[0])
         if readout is not None and weights.dtype == self.real_dtype:
             dc, wc = np.asarray(data_cols, dtype=np.int64), np.asarray(weight_cols, dtype=np.int64)
             return readout.expectations_split(data, weights, dc, wc, batched_grad)
@@ -494,8 +494,10 @@ class StructuredCircuit:
             params = params.index_copy(1, idx, weights.to(params.dtype)[None, :].expand(data.shape[0], -1))
         return self.expectations(params, table, batched_grad)
 
-    def _lane_readout(self, table: torch.Tensor, rows: int):
-        """The lanes readout of ``table`` (built once per table) when a batch of ``rows`` runs there."""
+    def lane_readout(self, table: torch.Tensor, rows: int):
+        """The lanes readout of ``table`` (:class:`qgen.sim.lane_expect.LaneReadout`, built once per table)
+        when a batch of ``rows`` runs on the lanes executor, else None: its ``run`` / ``gradient`` evaluate
+        expectation values and their gradients on numpy arrays, outside autograd."""
         if self._lanes is None or not self._lanes._chains or not self.uses_lanes(rows, readout=True):
             return None
         hit = self._readouts.get(id(table))
