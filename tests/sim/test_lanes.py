@@ -199,3 +199,29 @@ def test_expectations_in_one_step_equal_torch_stages(n):
             diff = sc.expectations(values + step, table) - sc.expectations(values - step, table)
             fd = (diff * weight).sum()
             assert abs(float(fd) / 2e-6 - float(ref_grad[:, col].sum())) < 1e-6
+
+
+def test_lane_readout_run_and_gradient_equal_autograd():
+    """``LaneReadout.run`` / ``gradient`` (numpy, no autograd) give the values and gradients of
+    ``expectations_split``, and the work arrays are reused across calls."""
+    rng = np.random.default_rng(11)
+    gl = from_qiskit(lane_circuit(3, 30, rng))
+    names = list(gl.parameters)
+    data_cols = [j for j, p in enumerate(names) if p in ("p[0]", "p[1]")]
+    weight_cols = [j for j in range(len(names)) if j not in data_cols]
+    sc = StructuredCircuit(gl, batched=data_cols, lanes=True)
+    table = torch.tensor(rng.normal(size=(8, 2)))
+    data = torch.tensor(rng.uniform(-np.pi, np.pi, (6, len(data_cols))), requires_grad=True)
+    w = torch.tensor(rng.uniform(-np.pi, np.pi, len(weight_cols)), requires_grad=True)
+    g = rng.normal(size=(6, 2))
+    e = sc.expectations_split(data, w, data_cols, weight_cols, table)
+    (e * torch.from_numpy(g)).sum().backward()
+    readout = sc.lane_readout(table, 6)
+    cols = (np.array(data_cols), np.array(weight_cols))
+    for _ in range(2):  # the second call reuses the pooled work arrays
+        out, work = readout.run(data.detach().numpy(), w.detach().numpy(), *cols)
+        np.testing.assert_allclose(out, e.detach().numpy(), atol=1e-13, rtol=0)
+        d_data, d_w = readout.gradient(work, g)
+        np.testing.assert_allclose(d_data, data.grad.numpy(), atol=1e-12, rtol=0)
+        np.testing.assert_allclose(d_w, w.grad.numpy(), atol=1e-12, rtol=0)
+    assert len(readout._pool) == 1
