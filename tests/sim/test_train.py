@@ -185,7 +185,9 @@ def _adam_run(cls, steps: int = 150, **kwargs) -> torch.Tensor:
     return torch.cat([p.detach().reshape(-1) for p in params])
 
 
-@pytest.mark.parametrize("name,ref", [("adam", torch.optim.Adam), ("adamw", torch.optim.AdamW)])
+@pytest.mark.parametrize(
+    "name,ref", [("adam", torch.optim.Adam), ("adamw", torch.optim.AdamW), ("adagrad", torch.optim.Adagrad)]
+)
 def test_registered_adam_is_fused_and_equals_the_single_tensor_loop(name, ref) -> None:
     from qgen.sim.training import OPTIMIZERS
 
