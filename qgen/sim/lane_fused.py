@@ -25,7 +25,8 @@ from qgen.sim.lane_kernels import _JIT, adjoint_inplace, readout, readout_grad, 
 
 
 @numba.njit(**_JIT)
-def gather_angles(data, weights, data_cols, weight_cols, p_t, b_forms, ang_b, s_forms, ang_s):  # noqa: D103  # pragma: no cover
+def gather_angles(data, weights, data_cols, weight_cols, p_t, b_forms, ang_b, s_forms, ang_s):  # noqa: E501  # pragma: no cover
+    """Parameter rows ``p_t`` ``(P, B)``; the per-sample angles ``ang_b`` and the shared ``ang_s``."""
     for j in range(data_cols.shape[0]):
         col = data_cols[j]
         for t in range(p_t.shape[1]):
@@ -45,7 +46,8 @@ def gather_angles(data, weights, data_cols, weight_cols, p_t, b_forms, ang_b, s_
 
 
 @numba.njit(**_JIT)
-def forward(var, cos_v, sin_v, bc, bs, sc, ss, fuse, m, m_table, virt, state, op_table, table, out):  # noqa: D103  # pragma: no cover
+def forward(var, cos_v, sin_v, bc, bs, sc, ss, fuse, m, m_table, virt, state, op_table, table, out):  # noqa: E501  # pragma: no cover
+    """Chain products, opening product state, op table and readout ``out`` ``(K, B)``."""
     src, off, consts, start1, members1, start2, members2 = fuse
     openers, count, vr, vi, lr, li, sr, si = state
     for i in range(var.shape[0]):
@@ -74,7 +76,8 @@ def forward(var, cos_v, sin_v, bc, bs, sc, ss, fuse, m, m_table, virt, state, op
 
 
 @numba.njit(**_JIT)
-def backward(grad, table, fuse, m_table, virt, state, grads, op_table, trig, forms, need_b, cols, outs):  # noqa: D103  # pragma: no cover
+def backward(grad, table, fuse, m_table, virt, state, grads, op_table, trig, forms, need_b, cols, outs):  # noqa: E501  # pragma: no cover
+    """The per-sample columns' and the weights' gradients (``outs``) from the readout's ``grad``."""
     src, off, consts, start1, members1, start2, members2 = fuse
     openers, count, vr, vi, lr, li, sr, si = state
     gr, gi, dvr, dvi, dm, dm_table, db, dbs, dp = grads
