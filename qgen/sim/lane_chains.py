@@ -8,7 +8,7 @@ from __future__ import annotations
 import numba
 import numpy as np
 
-from qgen.sim.lane_kernels import _JIT
+from qgen.sim.lane_kernels import _JIT, _mm
 
 _SUMS = {**_JIT, "fastmath": {"contract", "reassoc"}}  # sums over samples in SIMD lanes
 
@@ -197,36 +197,6 @@ def _load(i, src, off, bc, bs, virt, ur, ui):  # pragma: no cover - compiled
         ur[1, t], ui[1, t] = -s * bc[o + 2, t], -s * bs[o + 2, t]
         ur[2, t], ui[2, t] = s * bc[o + 3, t], s * bs[o + 3, t]
         ur[3, t], ui[3, t] = c * bc[o + 4, t], c * bs[o + 4, t]
-
-
-@numba.njit(**_JIT)
-def _mm(ar, ai, br, bi, cr, ci, adj_a, adj_b):  # pragma: no cover - compiled
-    """``c = op(a) @ op(b)`` for per-sample 2x2 matrices ``(4, B)`` (op: the adjoint where flagged); ``c`` may
-    be ``a`` or ``b``. The flags pick one of three branch-free (vectorised) loops."""
-    if adj_a:
-        _mm_loop(ar, ai, br, bi, cr, ci, 0, 2, 1, 3, -1.0, 0, 1, 2, 3, 1.0)
-    elif adj_b:
-        _mm_loop(ar, ai, br, bi, cr, ci, 0, 1, 2, 3, 1.0, 0, 2, 1, 3, -1.0)
-    else:
-        _mm_loop(ar, ai, br, bi, cr, ci, 0, 1, 2, 3, 1.0, 0, 1, 2, 3, 1.0)
-
-
-@numba.njit(**_JIT)
-def _mm_loop(ar, ai, br, bi, cr, ci, a0, a1, a2, a3, sa, b0, b1, b2, b3, sb):  # pragma: no cover - compiled
-    """``c = A @ B`` with ``A[j] = a[aj]`` (imaginary parts times ``sa``: -1 conjugates) and likewise B."""
-    for t in range(ar.shape[1]):
-        x0r, x0i, x1r, x1i = ar[a0, t], sa * ai[a0, t], ar[a1, t], sa * ai[a1, t]
-        x2r, x2i, x3r, x3i = ar[a2, t], sa * ai[a2, t], ar[a3, t], sa * ai[a3, t]
-        y0r, y0i, y1r, y1i = br[b0, t], sb * bi[b0, t], br[b1, t], sb * bi[b1, t]
-        y2r, y2i, y3r, y3i = br[b2, t], sb * bi[b2, t], br[b3, t], sb * bi[b3, t]
-        cr[0, t] = x0r * y0r - x0i * y0i + x1r * y2r - x1i * y2i
-        ci[0, t] = x0r * y0i + x0i * y0r + x1r * y2i + x1i * y2r
-        cr[1, t] = x0r * y1r - x0i * y1i + x1r * y3r - x1i * y3i
-        ci[1, t] = x0r * y1i + x0i * y1r + x1r * y3i + x1i * y3r
-        cr[2, t] = x2r * y0r - x2i * y0i + x3r * y2r - x3i * y2i
-        ci[2, t] = x2r * y0i + x2i * y0r + x3r * y2i + x3i * y2r
-        cr[3, t] = x2r * y1r - x2i * y1i + x3r * y3r - x3i * y3i
-        ci[3, t] = x2r * y1i + x2i * y1r + x3r * y3i + x3i * y3r
 
 
 @numba.njit(**_JIT)

@@ -97,7 +97,7 @@ class LaneReadout:
         lane_fused.gather_angles(data, weights, data_cols, weight_cols, work.p_t, self._b_forms, work.ang_b,
                                  self._s_forms, work.ang_s)  # fmt: skip
         work.cos_v, work.sin_v = _cos_sin(work.ang_b)
-        work.sc, work.ss = _cos_sin(work.ang_s)
+        work.sc, work.ss = _cos_sin(work.ang_s[:, 0])
         trig_in = (self._var, work.cos_v, work.sin_v, work.bc, work.bs, work.sc, work.ss)
         lane_fused.forward(*trig_in, self._fuse, work.m, work.m_table, work.virt, work.state, circuit._table,
                            self.table, work.out)  # fmt: skip
@@ -167,7 +167,7 @@ class _Work:
         dm_table = (dm[0, :count], dm[1, :count])
         self.grads = (buf[8], buf[9], buf[10], buf[11], dm, dm_table, db, dbs, self.p_t)
         self.ang_b = np.empty((len(readout._var), rows))
-        self.ang_s = np.empty(len(readout._s_forms[3]))
+        self.ang_s = np.empty((len(readout._s_forms[3]), 1))
         self.virt = np.empty(readout._virt_shape, dtype=np.complex128)
         self.out = np.empty((readout.table.shape[1], rows))
 

@@ -184,21 +184,33 @@ def _outer_pair(gr, gi, xr, xi, a, b, dr, di):  # pragma: no cover - compiled
 
 
 @numba.njit(**_JIT)
-def _left_multiply(mr, mi, dr, di):  # pragma: no cover - compiled
-    """``E <- U E`` for per-sample 2x2 matrices ``(4, B)``."""
-    for t in range(mr.shape[1]):
-        e0r, e0i, e1r, e1i = dr[0, t], di[0, t], dr[1, t], di[1, t]
-        e2r, e2i, e3r, e3i = dr[2, t], di[2, t], dr[3, t], di[3, t]
-        m0r, m0i, m1r, m1i = mr[0, t], mi[0, t], mr[1, t], mi[1, t]
-        m2r, m2i, m3r, m3i = mr[2, t], mi[2, t], mr[3, t], mi[3, t]
-        dr[0, t] = m0r * e0r - m0i * e0i + m1r * e2r - m1i * e2i
-        di[0, t] = m0r * e0i + m0i * e0r + m1r * e2i + m1i * e2r
-        dr[1, t] = m0r * e1r - m0i * e1i + m1r * e3r - m1i * e3i
-        di[1, t] = m0r * e1i + m0i * e1r + m1r * e3i + m1i * e3r
-        dr[2, t] = m2r * e0r - m2i * e0i + m3r * e2r - m3i * e2i
-        di[2, t] = m2r * e0i + m2i * e0r + m3r * e2i + m3i * e2r
-        dr[3, t] = m2r * e1r - m2i * e1i + m3r * e3r - m3i * e3i
-        di[3, t] = m2r * e1i + m2i * e1r + m3r * e3i + m3i * e3r
+def _mm(ar, ai, br, bi, cr, ci, adj_a, adj_b):  # pragma: no cover - compiled
+    """``c = op(a) @ op(b)`` for per-sample 2x2 matrices ``(4, B)`` (op: the adjoint where flagged); ``c`` may
+    be ``a`` or ``b``. The flags pick one of three branch-free (vectorised) loops."""
+    if adj_a:
+        _mm_loop(ar, ai, br, bi, cr, ci, 0, 2, 1, 3, -1.0, 0, 1, 2, 3, 1.0)
+    elif adj_b:
+        _mm_loop(ar, ai, br, bi, cr, ci, 0, 1, 2, 3, 1.0, 0, 2, 1, 3, -1.0)
+    else:
+        _mm_loop(ar, ai, br, bi, cr, ci, 0, 1, 2, 3, 1.0, 0, 1, 2, 3, 1.0)
+
+
+@numba.njit(**_JIT)
+def _mm_loop(ar, ai, br, bi, cr, ci, a0, a1, a2, a3, sa, b0, b1, b2, b3, sb):  # pragma: no cover - compiled
+    """``c = A @ B`` with ``A[j] = a[aj]`` (imaginary parts times ``sa``: -1 conjugates) and likewise B."""
+    for t in range(ar.shape[1]):
+        x0r, x0i, x1r, x1i = ar[a0, t], sa * ai[a0, t], ar[a1, t], sa * ai[a1, t]
+        x2r, x2i, x3r, x3i = ar[a2, t], sa * ai[a2, t], ar[a3, t], sa * ai[a3, t]
+        y0r, y0i, y1r, y1i = br[b0, t], sb * bi[b0, t], br[b1, t], sb * bi[b1, t]
+        y2r, y2i, y3r, y3i = br[b2, t], sb * bi[b2, t], br[b3, t], sb * bi[b3, t]
+        cr[0, t] = x0r * y0r - x0i * y0i + x1r * y2r - x1i * y2i
+        ci[0, t] = x0r * y0i + x0i * y0r + x1r * y2i + x1i * y2r
+        cr[1, t] = x0r * y1r - x0i * y1i + x1r * y3r - x1i * y3i
+        ci[1, t] = x0r * y1i + x0i * y1r + x1r * y3i + x1i * y3r
+        cr[2, t] = x2r * y0r - x2i * y0i + x3r * y2r - x3i * y2i
+        ci[2, t] = x2r * y0i + x2i * y0r + x3r * y2i + x3i * y2r
+        cr[3, t] = x2r * y1r - x2i * y1i + x3r * y3r - x3i * y3i
+        ci[3, t] = x2r * y1i + x2i * y1r + x3r * y3i + x3i * y3r
 
 
 @numba.njit(**_JIT)
@@ -221,4 +233,4 @@ def adjoint_inplace(kind, ref, pairs, flips, mre, mim, xr, xi, gr, gi, dmr, dmi)
             a, b = pr[p, 0], pr[p, 1]
             _adjoint_pair(xr, xi, gr, gi, a, b, mr, mi)
             _outer_pair(gr, gi, xr, xi, a, b, dr, di)
-        _left_multiply(mr, mi, dr, di)
+        _mm(mr, mi, dr, di, dr, di, False, False)  # E <- U E

@@ -80,43 +80,26 @@ def _physical(table: list[tuple[int, int, int, int]], n: int) -> tuple[tuple[np.
 def state_forward(circuit: LaneCircuit, m: np.ndarray, buf: tuple | None = None) -> tuple:
     """Run the chain matrices ``m`` ``(2, C, 4, B)`` through the circuit (product state of the opening chains,
     then the op table) in the work buffers ``buf`` (:meth:`LaneCircuit._take`); returns them (the final state
-    is slot ``U`` of ``buf[2:4]``) and the table's matrices, kept for :func:`state_backward`."""
-    from qgen.sim.lane_chains import product_state
-    from qgen.sim.lane_kernels import run_inplace
+    is slot 0 of ``buf[2:4]``) and what :func:`state_backward` needs."""
+    from qgen.sim.lane_fused import run_state
 
-    rows, dim = m.shape[3], 2**circuit.num_qubits
-    buf = circuit._take(rows) if buf is None else buf
-    sre, sim, vr, vi, lr, li = buf[2:8]
+    buf = circuit._take(m.shape[3]) if buf is None else buf
     count = len(circuit._table_chains)
-    mre, mim = m[0, :count], m[1, :count]  # the table's chains lead (see LaneCircuit)
-    for q, c in enumerate(circuit._openers_np):
-        if c < 0:
-            vr[q, 0], vr[q, 1], vi[q] = 1.0, 0.0, 0.0
-        else:
-            vr[q], vi[q] = m[0, c, ::2], m[1, c, ::2]
-    product_state(vr, vi, lr, li)
-    sre[0], sim[0] = lr[dim:], li[dim:]
-    run_inplace(*circuit._table, mre, mim, sre[0], sim[0])
-    return buf, mre, mim
+    m_table = (m[0, :count], m[1, :count])  # the table's chains lead (see LaneCircuit)
+    state = (circuit._openers_np, count, *buf[4:8], buf[2][0], buf[3][0])
+    run_state(m, m_table, state, circuit._table)
+    return buf, m_table, state
 
 
 def state_backward(circuit: LaneCircuit, saved: tuple) -> np.ndarray:
     """The chain matrices' gradient ``(2, C, 4, B)`` (in ``buf[0]``) by the adjoint method, from the final
     state's gradient already in ``buf[8:10]`` (lanes layout)."""
-    from qgen.sim.lane_chains import product_state_backward
-    from qgen.sim.lane_kernels import adjoint_inplace
+    from qgen.sim.lane_fused import state_grad
 
-    buf, mre, mim = saved
-    _, _, sre, sim, vr, vi, lr, li, gr, gi, dvr, dvi = buf
-    count = len(circuit._table_chains)
+    buf, m_table, state = saved
     dm = buf[0]
-    dm[:, :count] = 0.0
-    adjoint_inplace(*circuit._table, mre, mim, sre[0], sim[0], gr, gi, dm[0, :count], dm[1, :count])
-    product_state_backward(vr, vi, lr, li, gr, gi, dvr, dvi)
-    for q, c in enumerate(circuit._openers_np):
-        if c >= 0:  # an opener acts on |0>: only its first column has a gradient
-            dm[:, c, 1::2] = 0.0
-            dm[0, c, ::2], dm[1, c, ::2] = dvr[q], dvi[q]
+    count = len(circuit._table_chains)
+    state_grad(m_table, dm, (dm[0, :count], dm[1, :count]), state, buf[8:12], circuit._table)
     return dm
 
 

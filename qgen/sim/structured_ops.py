@@ -6,6 +6,19 @@ from __future__ import annotations
 import torch
 
 
+def _state_grad(grad: torch.Tensor, e: torch.Tensor, shape: torch.Size) -> torch.Tensor:
+    """The gradient of ``psi`` in ``psi * e``, summed over the batch where ``psi`` was broadcast."""
+    g = grad * e.conj()
+    return g.sum(0, keepdim=True) if g.shape != shape else g
+
+
+def _phase_grad(grad: torch.Tensor, out: torch.Tensor, rows: int) -> torch.Tensor:
+    """``dL/dphi`` per amplitude of ``out = psi * exp(i phi)``: ``Re(conj(g) i out) = -Im(conj(g) out)``,
+    summed over the batch where the phase had ``rows`` (one) row."""
+    t = -(grad.conj() * out).imag
+    return t.sum(0, keepdim=True) if t.shape[0] != rows else t
+
+
 class Permute(torch.autograd.Function):
     """``x[:, index]`` whose backward is a gather by the inverse permutation (no scatter-add)."""
 
@@ -34,16 +47,8 @@ class PhaseMul(torch.autograd.Function):
     def backward(ctx, grad: torch.Tensor):
         e, out = ctx.saved_tensors
         psi_shape, phi_shape = ctx.shapes
-        g_psi = g_phi = None
-        if ctx.needs_input_grad[0]:
-            g_psi = grad * e.conj()
-            if g_psi.shape != psi_shape:
-                g_psi = g_psi.sum(0, keepdim=True)
-        if ctx.needs_input_grad[1]:
-            # d out / d phi = i out  ->  dL/dphi = Re(conj(g) i out) = -Im(conj(g) out)
-            g_phi = -(grad.conj() * out).imag
-            if g_phi.shape != phi_shape:
-                g_phi = g_phi.sum(0, keepdim=True)
+        g_psi = _state_grad(grad, e, psi_shape) if ctx.needs_input_grad[0] else None
+        g_phi = _phase_grad(grad, out, phi_shape[0]) if ctx.needs_input_grad[1] else None
         return g_psi, g_phi
 
 
@@ -68,15 +73,10 @@ class ProductPhaseMul(torch.autograd.Function):
     def backward(ctx, grad: torch.Tensor):
         e, out, indicator = ctx.saved_tensors
         psi_shape, pairs_shape = ctx.shapes
-        g_psi = g_pairs = None
-        if ctx.needs_input_grad[0]:
-            g_psi = grad * e.conj()
-            if g_psi.shape != psi_shape:
-                g_psi = g_psi.sum(0, keepdim=True)
+        g_psi = _state_grad(grad, e, psi_shape) if ctx.needs_input_grad[0] else None
+        g_pairs = None
         if ctx.needs_input_grad[1]:
-            t = -(grad.conj() * out).imag  # dL/dphi per amplitude
-            if t.shape[0] != pairs_shape[0]:
-                t = t.sum(0, keepdim=True)
+            t = _phase_grad(grad, out, pairs_shape[0])  # dL/dphi per amplitude
             g_pairs = t @ indicator.to(t.dtype)
         return g_psi, g_pairs, None
 

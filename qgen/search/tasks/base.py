@@ -88,6 +88,14 @@ class Task(ABC):
         """The circuits :func:`qgen.sim.train` runs (the candidates themselves by default)."""
         return list(circuits)
 
+    def check_qubits(self, circuits: Sequence[GateList]) -> None:
+        """Raise :class:`TaskError` for a circuit whose width is not the task's."""
+        for c in circuits:
+            if c.num_qubits != self.num_qubits:
+                raise TaskError(
+                    f"task {self.name!r} is for {self.num_qubits} qubits; got a {c.num_qubits}-qubit circuit"
+                )
+
     def score(
         self,
         circuits: Sequence[GateList],
@@ -99,11 +107,7 @@ class Task(ABC):
         """Train every candidate (one batch) and return rewards, best losses and trained parameters."""
         if not circuits:
             return Scores(np.zeros(0), np.zeros(0), [])
-        for c in circuits:
-            if c.num_qubits != self.num_qubits:
-                raise TaskError(
-                    f"task {self.name!r} is for {self.num_qubits} qubits; got a {c.num_qubits}-qubit circuit"
-                )
+        self.check_qubits(circuits)
         init = initial_params(circuits, self.init_seed)
         if all(len(p) == 0 for p in init):  # nothing to train: evaluate the loss once
             from qgen.sim.api import statevector

@@ -115,11 +115,7 @@ class ClassifierTask(Task):
             return super().score(circuits, dtype=dtype, device=device, progress=progress)
         if not circuits:
             return Scores(np.zeros(0), np.zeros(0), [])
-        for c in circuits:
-            if c.num_qubits != self.num_qubits:
-                raise TaskError(
-                    f"task {self.name!r} is for {self.num_qubits} qubits; got a {c.num_qubits}-qubit circuit"
-                )
+        self.check_qubits(circuits)
         init = [structure_seed(c, self.init_seed).uniform(-np.pi, np.pi, self.uploads * c.num_parameters)
                 for c in circuits]  # fmt: skip
         loss, params = train_batch(
